@@ -1,0 +1,15 @@
+"""The command tree. Each command lives in its own module; this file only registers them."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="cognito-migrate",
+    help="Move a legacy user base into an Amazon Cognito user pool without password resets.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# Registrations: one line per command module (keep sorted by command name).

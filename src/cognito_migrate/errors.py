@@ -1,0 +1,74 @@
+"""The project's exceptions, one tree with one base.
+
+::
+
+    CognitoMigrateError
+    ├── ConfigError                 configuration is wrong (names the key and what is expected)
+    ├── BackendNotAvailableError    an optional extra is not installed (message has the pip command)
+    ├── EventError                  the trigger event is malformed (names the field, never its value)
+    ├── LegacyUnavailableError      the legacy store cannot answer now (outage, timeout, deadline)
+    ├── MalformedRecordError        a legacy row cannot be used (names the column, never the value)
+    ├── MappingError                a legacy profile cannot become Cognito attributes
+    └── SecretResolutionError       a secret reference cannot be resolved
+
+No exception here ever carries a password: messages name keys, fields and columns, not values.
+"""
+
+from __future__ import annotations
+
+
+class CognitoMigrateError(Exception):
+    """Base of every error this package raises on purpose."""
+
+
+class ConfigError(CognitoMigrateError):
+    """The configuration is invalid; ``key`` says where (``store.url``), the message says what is expected."""
+
+    def __init__(self, key: str, problem: str) -> None:
+        self.key = key
+        self.problem = problem
+        super().__init__(f"{key}: {problem}")
+
+
+class BackendNotAvailableError(CognitoMigrateError):
+    """A configured backend needs an optional extra that is not installed."""
+
+    def __init__(self, what: str, extra: str) -> None:
+        self.what = what
+        self.extra = extra
+        super().__init__(f"{what} needs an optional dependency: pip install 'cognito-migrate[{extra}]'")
+
+
+class EventError(CognitoMigrateError):
+    """The trigger event does not have the shape Cognito sends; ``field`` is the JSON path of the problem."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        self.field = field
+        self.problem = problem
+        super().__init__(f"malformed trigger event: {field}: {problem}")
+
+
+class LegacyUnavailableError(CognitoMigrateError):
+    """The legacy store could not answer (connection refused, timeout, deadline spent)."""
+
+
+class MalformedRecordError(CognitoMigrateError):
+    """A legacy record is unusable: ``column`` names the column; values are never included."""
+
+    def __init__(self, column: str, problem: str) -> None:
+        self.column = column
+        self.problem = problem
+        super().__init__(f"legacy record: {column}: {problem}")
+
+
+class MappingError(CognitoMigrateError):
+    """A legacy profile cannot be turned into valid Cognito attributes; ``attribute`` says which."""
+
+    def __init__(self, attribute: str, problem: str) -> None:
+        self.attribute = attribute
+        self.problem = problem
+        super().__init__(f"attribute {attribute}: {problem}")
+
+
+class SecretResolutionError(CognitoMigrateError):
+    """A secret reference (``env:``, SSM, Secrets Manager) could not be resolved."""

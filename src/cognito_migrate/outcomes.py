@@ -1,0 +1,55 @@
+"""What a migration attempt ended in, and why (the why is for logs and metrics, never for the caller)."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+
+class Outcome(enum.StrEnum):
+    """The four answers the trigger can give Cognito (see the outcome table in docs/trigger.md)."""
+
+    MIGRATED = "MIGRATED"
+    MIGRATED_RESET_REQUIRED = "MIGRATED_RESET_REQUIRED"
+    REJECTED = "REJECTED"
+    LEGACY_UNAVAILABLE = "LEGACY_UNAVAILABLE"
+
+
+class Reason(enum.StrEnum):
+    """Why: one value per path through the flow. Logged and counted; the caller never sees it."""
+
+    OK = "ok"
+    UNKNOWN_USER = "unknown_user"
+    WRONG_PASSWORD = "wrong_password"
+    NO_CREDENTIAL = "no_credential"
+    MALFORMED_HASH = "malformed_hash"
+    UNSUPPORTED_HASH = "unsupported_hash"
+    HASH_COST_OVER_LIMIT = "hash_cost_over_limit"
+    DISABLED = "disabled"
+    LOCKED_OUT = "locked_out"
+    NO_DELIVERY_CHANNEL = "no_delivery_channel"
+    UNMAPPABLE = "unmappable"
+    POLICY_VIOLATION = "password_policy"
+    MUST_CHANGE_PASSWORD = "must_change_password"
+    WEAK_HASH = "weak_hash"
+    STORE_ERROR = "store_error"
+    DEADLINE = "deadline"
+
+
+@dataclass(frozen=True, slots=True)
+class MigrationOutcome:
+    """The decision, the attributes for Cognito when migrating, and timings for observability."""
+
+    outcome: Outcome
+    reason: Reason
+    attributes: Mapping[str, str] = field(default_factory=dict)
+    scheme: str | None = None
+    timings_ms: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def migrated(self) -> bool:
+        return self.outcome in (Outcome.MIGRATED, Outcome.MIGRATED_RESET_REQUIRED)
