@@ -1,0 +1,155 @@
+"""The SAM template lints clean and keeps its security-relevant promises.
+
+The facts asserted here are the ones whose loss would silently break a migration or widen access:
+the invoke permission pinned to the pool and account, a timeout under Cognito's 5 s, an app client that
+allows the flow that fires the trigger with enumeration protection on, and a role that can read exactly
+one secret.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+TEMPLATE = Path(__file__).resolve().parents[2] / "deploy" / "sam" / "template.yaml"
+
+cfnlint_api = pytest.importorskip("cfnlint.api", reason="cfn-lint is not installed (pip install cfn-lint)")
+cfnlint_decode = pytest.importorskip(
+    "cfnlint.decode", reason="cfn-lint is not installed (pip install cfn-lint)"
+)
+
+
+@pytest.fixture(scope="module")
+def template() -> dict[str, Any]:
+    tpl, matches = cfnlint_decode.decode(str(TEMPLATE))
+    assert not matches, [str(m) for m in matches]
+    assert isinstance(tpl, dict)
+    return tpl
+
+
+@pytest.fixture(scope="module")
+def resources(template: dict[str, Any]) -> dict[str, Any]:
+    res = template["Resources"]
+    assert isinstance(res, dict)
+    return res
+
+
+def _of_type(resources: dict[str, Any], type_: str) -> list[dict[str, Any]]:
+    found = [r for r in resources.values() if r["Type"] == type_]
+    assert found, f"no {type_} in the template"
+    return found
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _policy_statements(role: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every statement of the role's inline policies, looking through ``Fn::If`` branches."""
+    statements: list[dict[str, Any]] = []
+    for policy in role["Properties"].get("Policies", []):
+        candidates = policy["Fn::If"][1:] if "Fn::If" in policy else [policy]
+        for candidate in candidates:
+            if candidate == {"Ref": "AWS::NoValue"}:
+                continue
+            statements.extend(candidate["PolicyDocument"]["Statement"])
+    return statements
+
+
+def test_cfn_lint_passes() -> None:
+    matches = cfnlint_api.lint_file(TEMPLATE)
+    assert [str(m) for m in matches] == []
+
+
+def test_lint_catches_a_broken_template(tmp_path: Path) -> None:
+    """Guards the guard: the lint test must be able to fail."""
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(TEMPLATE.read_text().replace("Timeout: 4", 'Timeout: "four"'))
+    assert cfnlint_api.lint_file(broken)
+
+
+def test_runtime_and_handler(resources: dict[str, Any]) -> None:
+    (fn,) = _of_type(resources, "AWS::Serverless::Function")
+    props = fn["Properties"]
+    assert props["Runtime"] == "python3.13"
+    assert props["Handler"] == "cognito_migrate.handler.lambda_handler"
+    assert props["Environment"]["Variables"]["COGNITO_MIGRATE_CONFIG"] == {
+        "Fn::Sub": "/var/task/${ConfigFile}"
+    }
+
+
+def test_timeout_is_below_cognitos_five_seconds(resources: dict[str, Any]) -> None:
+    (fn,) = _of_type(resources, "AWS::Serverless::Function")
+    assert 1 <= fn["Properties"]["Timeout"] < 5
+
+
+def test_permission_is_pinned_to_the_pool_and_account(resources: dict[str, Any]) -> None:
+    (perm,) = _of_type(resources, "AWS::Lambda::Permission")
+    props = perm["Properties"]
+    assert props["Principal"] == "cognito-idp.amazonaws.com"
+    assert props["Action"] == "lambda:InvokeFunction"
+    assert props["SourceAccount"] == {"Ref": "AWS::AccountId"}
+    source_arn = props["SourceArn"]["Fn::If"]
+    assert source_arn[0] == "CreatePool"
+    assert source_arn[1] == {"Fn::GetAtt": ["UserPool", "Arn"]}
+    assert "userpool/${UserPoolId}" in source_arn[2]["Fn::Sub"]
+
+
+def test_new_pool_is_wired_and_its_client_fires_the_trigger(resources: dict[str, Any]) -> None:
+    (pool,) = _of_type(resources, "AWS::Cognito::UserPool")
+    assert pool["Properties"]["LambdaConfig"]["UserMigration"] == {
+        "Fn::GetAtt": ["MigrateUserFunction", "Arn"]
+    }
+    assert pool["DeletionPolicy"] == "Retain"
+    (client,) = _of_type(resources, "AWS::Cognito::UserPoolClient")
+    props = client["Properties"]
+    assert props["PreventUserExistenceErrors"] == "ENABLED"
+    assert "ALLOW_USER_PASSWORD_AUTH" in props["ExplicitAuthFlows"]
+    assert "ALLOW_REFRESH_TOKEN_AUTH" in props["ExplicitAuthFlows"]
+
+
+def test_role_reads_only_the_given_secret(resources: dict[str, Any]) -> None:
+    (role,) = _of_type(resources, "AWS::IAM::Role")
+    assert "ManagedPolicyArns" not in role["Properties"], "managed policies are broader than needed"
+    statements = _policy_statements(role)
+    secret_statements = [
+        s
+        for s in statements
+        if any(a.startswith("secretsmanager:") or a == "*" for a in _as_list(s["Action"]))
+    ]
+    assert secret_statements, "the role cannot read the legacy database secret"
+    for statement in secret_statements:
+        assert _as_list(statement["Action"]) == ["secretsmanager:GetSecretValue"]
+        assert statement["Resource"] == {"Ref": "LegacyDbSecretArn"}
+    for statement in statements:
+        assert statement["Effect"] == "Allow"
+        # Only ENI management (EC2 has no resource scoping for Describe*) may use a wildcard resource.
+        if statement["Resource"] == "*":
+            assert all(a.startswith("ec2:") for a in _as_list(statement["Action"]))
+
+
+def test_vpc_access_only_with_a_vpc(resources: dict[str, Any]) -> None:
+    (role,) = _of_type(resources, "AWS::IAM::Role")
+    vpc_policies = [p for p in role["Properties"]["Policies"] if "Fn::If" in p and p["Fn::If"][0] == "HasVpc"]
+    assert len(vpc_policies) == 1
+    assert vpc_policies[0]["Fn::If"][2] == {"Ref": "AWS::NoValue"}
+
+
+def test_alarms_cover_errors_legacy_unavailable_and_p99(resources: dict[str, Any]) -> None:
+    alarms = {
+        (a["Properties"]["Namespace"], a["Properties"]["MetricName"]): a["Properties"]
+        for a in _of_type(resources, "AWS::CloudWatch::Alarm")
+    }
+    assert ("AWS/Lambda", "Errors") in alarms
+    legacy = alarms[("CognitoMigrate", "LegacyUnavailable")]
+    assert legacy["Dimensions"][0]["Name"] == "Service"
+    duration = alarms[("AWS/Lambda", "Duration")]
+    assert duration["ExtendedStatistic"] == "p99"
+    assert duration["Threshold"] == 3000
+
+
+def test_logs_have_retention(resources: dict[str, Any]) -> None:
+    (group,) = _of_type(resources, "AWS::Logs::LogGroup")
+    assert group["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
