@@ -38,6 +38,10 @@ class Reason(enum.StrEnum):
     WEAK_HASH = "weak_hash"
     STORE_ERROR = "store_error"
     DEADLINE = "deadline"
+    MALFORMED_RECORD = "malformed_record"
+    CASE_MISMATCH = "case_mismatch"
+    THROTTLED = "throttled"
+    INTERNAL_ERROR = "internal_error"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +52,7 @@ class MigrationOutcome:
     reason: Reason
     attributes: Mapping[str, str] = field(default_factory=dict)
     scheme: str | None = None
+    detail: str | None = None  # safe text for the log: names a column or attribute, never a value
     timings_ms: Mapping[str, float] = field(default_factory=dict)
 
     @property

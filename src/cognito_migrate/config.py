@@ -1,0 +1,576 @@
+"""Configuration: a TOML file (``COGNITO_MIGRATE_CONFIG``) with ``COGNITO_MIGRATE_*`` env overrides.
+
+Every value is checked when it is loaded, before any user is touched; an error names the key
+(``store.url``) and what is expected. Secrets are kept as references (``env:NAME``, ``ssm:/name``,
+``secretsmanager:ARN``) and resolved later, once, by :mod:`cognito_migrate.secrets`.
+
+Only the composition roots (``handler.py``, ``cli/``, ``local/``) read configuration; everything below
+them receives objects built by :mod:`cognito_migrate.wiring`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final, Literal
+
+from cognito_migrate.errors import ConfigError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
+CONFIG_ENV: Final = "COGNITO_MIGRATE_CONFIG"
+ENV_PREFIX: Final = "COGNITO_MIGRATE_"
+
+STORE_TYPES: Final = ("sql",)
+SQL_PRESETS: Final = ("aspnet_identity", "django")
+NORMALIZATIONS: Final = ("none", "lower", "upper")
+LOGIN_ATTRIBUTES: Final = ("email", "phone_number")
+RESET_REASONS: Final = ("password_policy", "must_change_password", "weak_hash")
+STORE_COLUMNS: Final = (
+    "username",
+    "password_hash",
+    "salt",
+    "scheme",
+    "hash_params",
+    "email",
+    "email_verified",
+    "phone_number",
+    "phone_number_verified",
+    "disabled",
+    "enabled",
+    "lockout_end",
+    "lockout_enabled",
+    "locked",
+    "must_change_password",
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoreSettings:
+    """Where the legacy users live and how to read one (see docs/configuration.md, ``[store]``)."""
+
+    type: str = "sql"
+    url: str = ""
+    password: str | None = None
+    preset: str | None = None
+    query: str | None = None
+    email_query: str | None = None
+    phone_query: str | None = None
+    columns: Mapping[str, str] = field(default_factory=dict)
+    normalize: str = "none"
+    connect_timeout: float = 2.0
+    query_timeout: float = 2.0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HashingSettings:
+    """How stored hashes are read: a default scheme for rows that do not say, parameters and cost caps."""
+
+    scheme: str | None = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+    limits: Mapping[str, Any] = field(default_factory=dict)
+    dummy_scheme: str | None = None
+    dummy_cost: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PasswordPolicySettings:
+    """The pool's password policy; Cognito does not apply it to migrated passwords, so we do."""
+
+    minimum_length: int = 8
+    require_uppercase: bool = True
+    require_lowercase: bool = True
+    require_numbers: bool = True
+    require_symbols: bool = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PoolSettings:
+    """The pool's username model; the response depends on it."""
+
+    username_attributes: tuple[str, ...] = ()
+    alias_attributes: tuple[str, ...] = ()
+    case_sensitive: bool = False
+    password_policy: PasswordPolicySettings = field(default_factory=PasswordPolicySettings)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PolicySettings:
+    """Which findings turn a correct password into RESET_REQUIRED instead of CONFIRMED."""
+
+    reset_required_on: frozenset[str] = frozenset({"password_policy", "must_change_password"})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TriggerSettings:
+    """What the trigger answers Cognito, beyond the attributes."""
+
+    on_reject: Literal["empty", "raise"] = "empty"
+    message_action: Literal["SUPPRESS", "SEND"] = "SUPPRESS"
+    desired_delivery_mediums: tuple[str, ...] = ()
+    force_alias_creation: bool = False
+    safety_margin_ms: int = 300
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MappingSettings:
+    """Legacy columns to Cognito attributes: ``attributes`` maps an attribute name to a column."""
+
+    attributes: Mapping[str, str] = field(default_factory=dict)
+    default_phone_region: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LoggingSettings:
+    """The per-invocation log line and metrics."""
+
+    level: str = "INFO"
+    username_hash_key: str | None = None
+    debug_usernames: bool = False
+    metrics: bool = True
+    namespace: str = "CognitoMigrate"
+    service: str = "cognito-migrate"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Settings:
+    """The whole configuration, validated."""
+
+    store: StoreSettings
+    hashing: HashingSettings = field(default_factory=HashingSettings)
+    pool: PoolSettings = field(default_factory=PoolSettings)
+    policy: PolicySettings = field(default_factory=PolicySettings)
+    trigger: TriggerSettings = field(default_factory=TriggerSettings)
+    mapping: MappingSettings = field(default_factory=MappingSettings)
+    logging: LoggingSettings = field(default_factory=LoggingSettings)
+    source: str = "<mapping>"
+
+
+# --------------------------------------------------------------------------------------------- loading
+
+
+def load_settings(path: str | os.PathLike[str] | None = None, *, environ: Mapping[str, str] | None = None) -> Settings:
+    """Load the TOML file at ``path`` (default: ``$COGNITO_MIGRATE_CONFIG``) and apply env overrides."""
+    env = os.environ if environ is None else environ
+    if path is None:
+        path = env.get(CONFIG_ENV)
+        if not path:
+            raise ConfigError(CONFIG_ENV, "not set: name the TOML configuration file")
+    file = Path(path)
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        raise ConfigError(CONFIG_ENV, f"cannot read {file}: {exc.strerror}") from None
+    data = _parse_document(raw, file)
+    return settings_from_mapping(data, environ=env, base_dir=file.resolve().parent, source=str(file))
+
+
+def _parse_document(raw: bytes, file: Path) -> dict[str, Any]:
+    # JSON is accepted too: the Lambda runtime has already imported json, so a packaged JSON copy of the
+    # configuration costs nothing to parse (tomllib costs a few milliseconds on a cold start).
+    if file.suffix == ".json":
+        try:
+            data = json.loads(raw)
+        except ValueError as exc:
+            raise ConfigError(str(file), f"not valid JSON: {exc}") from None
+    else:
+        import tomllib
+
+        try:
+            data = tomllib.loads(raw.decode("utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(str(file), f"not valid TOML: {exc}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(str(file), "expected a table at the top level")
+    return data
+
+
+def settings_from_mapping(
+    data: Mapping[str, Any],
+    *,
+    environ: Mapping[str, str] | None = None,
+    base_dir: Path | None = None,
+    source: str = "<mapping>",
+) -> Settings:
+    """Validate an already parsed document (plus env overrides) into :class:`Settings`."""
+    merged = _apply_env_overrides(_deep_copy(data), os.environ if environ is None else environ)
+    reader = _Reader(merged)
+    reader.only(("store", "hashing", "pool", "policy", "trigger", "mapping", "logging"))
+    settings = Settings(
+        store=_store(reader.section("store", required=True), base_dir),
+        hashing=_hashing(reader.section("hashing")),
+        pool=_pool(reader.section("pool")),
+        policy=_policy(reader.section("policy")),
+        trigger=_trigger(reader.section("trigger")),
+        mapping=_mapping(reader.section("mapping")),
+        logging=_logging(reader.section("logging")),
+        source=source,
+    )
+    _check_consistency(settings)
+    return settings
+
+
+# ------------------------------------------------------------------------------------------- sections
+
+
+def _store(r: _Reader, base_dir: Path | None) -> StoreSettings:
+    r.only(
+        (
+            "type", "url", "password", "preset", "query", "email_query", "phone_query", "columns",
+            "normalize", "connect_timeout", "query_timeout",
+        )
+    )  # fmt: skip
+    kind = r.choice("type", STORE_TYPES, default="sql")
+    url = r.string("url", required=True)
+    preset = r.optional_choice("preset", SQL_PRESETS)
+    query = r.optional_string("query")
+    if preset is None and query is None:
+        raise ConfigError(r.key("query"), f"required when no preset is set (presets: {', '.join(SQL_PRESETS)})")
+    if preset is not None and query is not None:
+        raise ConfigError(r.key("query"), "set either a preset or a query, not both")
+    for name in ("query", "email_query", "phone_query"):
+        text = r.optional_string(name)
+        if text is not None and ":username" not in text:
+            raise ConfigError(r.key(name), "the query must use the named parameter :username")
+    columns = r.string_table("columns")
+    for column in columns:
+        if column not in STORE_COLUMNS:
+            raise ConfigError(
+                r.key(f"columns.{column}"), f"unknown column role; expected one of {', '.join(STORE_COLUMNS)}"
+            )
+    if query is not None and "username" not in columns:
+        raise ConfigError(r.key("columns.username"), "required with a custom query: the column holding the user name")
+    if query is not None and "password_hash" not in columns:
+        raise ConfigError(r.key("columns.password_hash"), "required with a custom query: the column holding the hash")
+    return StoreSettings(
+        type=kind,
+        url=_resolve_sqlite_path(url, base_dir),
+        password=r.optional_string("password"),
+        preset=preset,
+        query=query,
+        email_query=r.optional_string("email_query"),
+        phone_query=r.optional_string("phone_query"),
+        columns=columns,
+        normalize=r.choice("normalize", NORMALIZATIONS, default="none"),
+        connect_timeout=r.number("connect_timeout", default=2.0, minimum=0.05, maximum=30),
+        query_timeout=r.number("query_timeout", default=2.0, minimum=0.05, maximum=30),
+    )
+
+
+def _resolve_sqlite_path(url: str, base_dir: Path | None) -> str:
+    """``sqlite:///legacy.db`` is relative to the configuration file, so a config and its database travel together."""
+    prefix = "sqlite:///"
+    if base_dir is None or not url.startswith(prefix):
+        return url
+    rest = url[len(prefix) :]
+    if rest.startswith("/") or rest == ":memory:" or rest.startswith("file:"):
+        return url
+    return prefix + str(base_dir / rest)
+
+
+def _hashing(r: _Reader) -> HashingSettings:
+    r.only(("scheme", "params", "limits", "dummy_scheme", "dummy_cost"))
+    return HashingSettings(
+        scheme=r.optional_string("scheme"),
+        params=r.table("params"),
+        limits=r.table("limits"),
+        dummy_scheme=r.optional_string("dummy_scheme"),
+        dummy_cost=r.table("dummy_cost"),
+    )
+
+
+def _pool(r: _Reader) -> PoolSettings:
+    r.only(("username_attributes", "alias_attributes", "case_sensitive", "password_policy"))
+    username_attributes = r.string_list("username_attributes", allowed=LOGIN_ATTRIBUTES)
+    alias_attributes = r.string_list("alias_attributes", allowed=(*LOGIN_ATTRIBUTES, "preferred_username"))
+    if username_attributes and alias_attributes:
+        raise ConfigError(
+            r.key("alias_attributes"),
+            "a pool has either username_attributes or alias_attributes, not both (Cognito's rule)",
+        )
+    p = r.section("password_policy")
+    p.only(("minimum_length", "require_uppercase", "require_lowercase", "require_numbers", "require_symbols"))
+    policy = PasswordPolicySettings(
+        minimum_length=p.integer("minimum_length", default=8, minimum=6, maximum=99),
+        require_uppercase=p.boolean("require_uppercase", default=True),
+        require_lowercase=p.boolean("require_lowercase", default=True),
+        require_numbers=p.boolean("require_numbers", default=True),
+        require_symbols=p.boolean("require_symbols", default=True),
+    )
+    return PoolSettings(
+        username_attributes=username_attributes,
+        alias_attributes=alias_attributes,
+        case_sensitive=r.boolean("case_sensitive", default=False),
+        password_policy=policy,
+    )
+
+
+def _policy(r: _Reader) -> PolicySettings:
+    r.only(("reset_required_on",))
+    default = PolicySettings().reset_required_on
+    if "reset_required_on" not in r.data:
+        return PolicySettings(reset_required_on=default)
+    return PolicySettings(reset_required_on=frozenset(r.string_list("reset_required_on", allowed=RESET_REASONS)))
+
+
+def _trigger(r: _Reader) -> TriggerSettings:
+    r.only(("on_reject", "message_action", "desired_delivery_mediums", "force_alias_creation", "safety_margin_ms"))
+    on_reject: Literal["empty", "raise"] = (
+        "raise" if r.choice("on_reject", ("empty", "raise"), default="empty") == "raise" else "empty"
+    )
+    action: Literal["SUPPRESS", "SEND"] = (
+        "SEND" if r.choice("message_action", ("SUPPRESS", "SEND"), default="SUPPRESS") == "SEND" else "SUPPRESS"
+    )
+    return TriggerSettings(
+        on_reject=on_reject,
+        message_action=action,
+        desired_delivery_mediums=r.string_list("desired_delivery_mediums", allowed=("EMAIL", "SMS")),
+        force_alias_creation=r.boolean("force_alias_creation", default=False),
+        safety_margin_ms=r.integer("safety_margin_ms", default=300, minimum=50, maximum=3000),
+    )
+
+
+def _mapping(r: _Reader) -> MappingSettings:
+    r.only(("attributes", "default_phone_region"))
+    region = r.optional_string("default_phone_region")
+    if region is not None and not (len(region) == 2 and region.isalpha() and region.isupper()):
+        raise ConfigError(r.key("default_phone_region"), 'expected a two-letter ISO 3166 region code such as "US"')
+    # attribute names are validated by the mapping package, which owns Cognito's attribute rules
+    return MappingSettings(attributes=r.string_table("attributes"), default_phone_region=region)
+
+
+def _logging(r: _Reader) -> LoggingSettings:
+    r.only(("level", "username_hash_key", "debug_usernames", "metrics", "namespace", "service"))
+    return LoggingSettings(
+        level=r.choice("level", ("DEBUG", "INFO", "WARNING", "ERROR"), default="INFO"),
+        username_hash_key=r.optional_string("username_hash_key"),
+        debug_usernames=r.boolean("debug_usernames", default=False),
+        metrics=r.boolean("metrics", default=True),
+        namespace=r.string("namespace", default="CognitoMigrate"),
+        service=r.string("service", default="cognito-migrate"),
+    )
+
+
+def _check_consistency(settings: Settings) -> None:
+    lookups = {*settings.pool.username_attributes, *settings.pool.alias_attributes}
+    store = settings.store
+    if store.preset is None:
+        if "email" in lookups and store.email_query is None:
+            raise ConfigError("store.email_query", "required: the pool signs users in by email")
+        if "phone_number" in lookups and store.phone_query is None:
+            raise ConfigError("store.phone_query", "required: the pool signs users in by phone number")
+
+
+# ---------------------------------------------------------------------------------- env var overrides
+
+_SCALAR_KEYS: Final[dict[str, tuple[str, ...]]] = {
+    "STORE_TYPE": ("store", "type"),
+    "STORE_URL": ("store", "url"),
+    "STORE_PASSWORD": ("store", "password"),
+    "STORE_PRESET": ("store", "preset"),
+    "STORE_QUERY": ("store", "query"),
+    "STORE_EMAIL_QUERY": ("store", "email_query"),
+    "STORE_PHONE_QUERY": ("store", "phone_query"),
+    "STORE_NORMALIZE": ("store", "normalize"),
+    "STORE_CONNECT_TIMEOUT": ("store", "connect_timeout"),
+    "STORE_QUERY_TIMEOUT": ("store", "query_timeout"),
+    "HASHING_SCHEME": ("hashing", "scheme"),
+    "HASHING_DUMMY_SCHEME": ("hashing", "dummy_scheme"),
+    "POOL_USERNAME_ATTRIBUTES": ("pool", "username_attributes"),
+    "POOL_ALIAS_ATTRIBUTES": ("pool", "alias_attributes"),
+    "POOL_CASE_SENSITIVE": ("pool", "case_sensitive"),
+    "POOL_PASSWORD_POLICY_MINIMUM_LENGTH": ("pool", "password_policy", "minimum_length"),
+    "POOL_PASSWORD_POLICY_REQUIRE_UPPERCASE": ("pool", "password_policy", "require_uppercase"),
+    "POOL_PASSWORD_POLICY_REQUIRE_LOWERCASE": ("pool", "password_policy", "require_lowercase"),
+    "POOL_PASSWORD_POLICY_REQUIRE_NUMBERS": ("pool", "password_policy", "require_numbers"),
+    "POOL_PASSWORD_POLICY_REQUIRE_SYMBOLS": ("pool", "password_policy", "require_symbols"),
+    "POLICY_RESET_REQUIRED_ON": ("policy", "reset_required_on"),
+    "TRIGGER_ON_REJECT": ("trigger", "on_reject"),
+    "TRIGGER_MESSAGE_ACTION": ("trigger", "message_action"),
+    "TRIGGER_DESIRED_DELIVERY_MEDIUMS": ("trigger", "desired_delivery_mediums"),
+    "TRIGGER_FORCE_ALIAS_CREATION": ("trigger", "force_alias_creation"),
+    "TRIGGER_SAFETY_MARGIN_MS": ("trigger", "safety_margin_ms"),
+    "MAPPING_DEFAULT_PHONE_REGION": ("mapping", "default_phone_region"),
+    "LOGGING_LEVEL": ("logging", "level"),
+    "LOGGING_USERNAME_HASH_KEY": ("logging", "username_hash_key"),
+    "LOGGING_DEBUG_USERNAMES": ("logging", "debug_usernames"),
+    "LOGGING_METRICS": ("logging", "metrics"),
+    "LOGGING_NAMESPACE": ("logging", "namespace"),
+    "LOGGING_SERVICE": ("logging", "service"),
+}
+_LIST_KEYS: Final = frozenset(
+    {
+        "POOL_USERNAME_ATTRIBUTES",
+        "POOL_ALIAS_ATTRIBUTES",
+        "POLICY_RESET_REQUIRED_ON",
+        "TRIGGER_DESIRED_DELIVERY_MEDIUMS",
+    }
+)
+
+
+def env_override_names() -> tuple[str, ...]:
+    """Every environment variable that overrides one key (for docs and ``config validate``)."""
+    return tuple(ENV_PREFIX + name for name in _SCALAR_KEYS)
+
+
+def _apply_env_overrides(data: dict[str, Any], environ: Mapping[str, str]) -> dict[str, Any]:
+    unknown = [
+        name
+        for name in environ
+        if name.startswith(ENV_PREFIX) and name != CONFIG_ENV and name[len(ENV_PREFIX) :] not in _SCALAR_KEYS
+    ]
+    if unknown:
+        raise ConfigError(unknown[0], "unknown override; see docs/configuration.md for the variables")
+    for suffix, path in _SCALAR_KEYS.items():
+        raw = environ.get(ENV_PREFIX + suffix)
+        if raw is None:
+            continue
+        value: Any = _env_list(raw) if suffix in _LIST_KEYS else _env_scalar(raw)
+        target = data
+        for part in path[:-1]:
+            nxt = target.setdefault(part, {})
+            if not isinstance(nxt, dict):
+                raise ConfigError(".".join(path), "cannot override: the file does not hold a table there")
+            target = nxt
+        target[path[-1]] = value
+    return data
+
+
+def _env_scalar(raw: str) -> Any:
+    """Env values are text; numbers and booleans are recognised so the same validation applies."""
+    lowered = raw.strip().lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    for convert in (int, float):
+        try:
+            return convert(raw)
+        except ValueError:
+            continue
+    return raw
+
+
+def _env_list(raw: str) -> list[str]:
+    text = raw.strip()
+    if text.startswith("["):
+        try:
+            value = json.loads(text)
+        except ValueError:
+            value = None
+        if isinstance(value, list):
+            return [str(v) for v in value]
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _deep_copy(data: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: _deep_copy(v) if isinstance(v, dict) else v for k, v in data.items()}
+
+
+# ---------------------------------------------------------------------------------------- the reader
+
+
+class _Reader:
+    """Typed access to one table of the document; every failure names the full key."""
+
+    def __init__(self, data: Mapping[str, Any], prefix: str = "") -> None:
+        self.data = data
+        self.prefix = prefix
+
+    def key(self, name: str) -> str:
+        return f"{self.prefix}{name}"
+
+    def only(self, allowed: tuple[str, ...]) -> None:
+        for name in self.data:
+            if name not in allowed:
+                raise ConfigError(self.key(name), f"unknown key; expected one of {', '.join(allowed)}")
+
+    def section(self, name: str, *, required: bool = False) -> _Reader:
+        value = self.data.get(name)
+        if value is None:
+            if required:
+                raise ConfigError(self.key(name), "required table is missing")
+            value = {}
+        if not isinstance(value, dict):
+            raise ConfigError(self.key(name), "expected a table")
+        return _Reader(value, f"{self.key(name)}.")
+
+    def _get(self, name: str, kind: type | tuple[type, ...], what: str, default: Any, *, required: bool = False) -> Any:
+        if name not in self.data or self.data[name] is None:
+            if required:
+                raise ConfigError(self.key(name), f"required; expected {what}")
+            return default
+        value = self.data[name]
+        if isinstance(value, bool) and kind is not bool:
+            raise ConfigError(self.key(name), f"expected {what}, got a boolean")
+        if not isinstance(value, kind):
+            raise ConfigError(self.key(name), f"expected {what}, got {type(value).__name__}")
+        return value
+
+    def string(self, name: str, *, default: str = "", required: bool = False) -> str:
+        value: str = self._get(name, str, "a string", default, required=required)
+        if required and not value.strip():
+            raise ConfigError(self.key(name), "must not be empty")
+        return value
+
+    def optional_string(self, name: str) -> str | None:
+        value: str | None = self._get(name, str, "a string", None)
+        return value
+
+    def boolean(self, name: str, *, default: bool) -> bool:
+        value: bool = self._get(name, bool, "true or false", default)
+        return value
+
+    def integer(self, name: str, *, default: int, minimum: int, maximum: int) -> int:
+        value: int = self._get(name, int, "an integer", default)
+        if not minimum <= value <= maximum:
+            raise ConfigError(self.key(name), f"expected an integer from {minimum} to {maximum}, got {value}")
+        return value
+
+    def number(self, name: str, *, default: float, minimum: float, maximum: float) -> float:
+        value = float(self._get(name, (int, float), "a number", default))
+        if not minimum <= value <= maximum:
+            raise ConfigError(self.key(name), f"expected a number from {minimum} to {maximum}, got {value}")
+        return value
+
+    def choice(self, name: str, allowed: tuple[str, ...], *, default: str) -> str:
+        value = self.string(name, default=default)
+        return self._check_choice(name, value, allowed)
+
+    def optional_choice(self, name: str, allowed: tuple[str, ...]) -> str | None:
+        value = self.optional_string(name)
+        return None if value is None else self._check_choice(name, value, allowed)
+
+    def _check_choice(self, name: str, value: str, allowed: tuple[str, ...]) -> str:
+        if value not in allowed:
+            raise ConfigError(self.key(name), f"expected one of {', '.join(allowed)}, got {value!r}")
+        return value
+
+    def string_list(self, name: str, *, allowed: tuple[str, ...]) -> tuple[str, ...]:
+        value = self._get(name, list, "a list of strings", [])
+        out: list[str] = []
+        for item in value:
+            if not isinstance(item, str):
+                raise ConfigError(self.key(name), "expected a list of strings")
+            self._check_choice(name, item, allowed)
+            if item not in out:
+                out.append(item)
+        return tuple(out)
+
+    def table(self, name: str) -> dict[str, Any]:
+        value: dict[str, Any] = self._get(name, dict, "a table", {})
+        return dict(value)
+
+    def string_table(self, name: str) -> dict[str, str]:
+        value = self.table(name)
+        for key, item in value.items():
+            if not isinstance(item, str) or not item:
+                raise ConfigError(self.key(f"{name}.{key}"), "expected a non-empty string")
+        return value
+
+
+def describe_keys(on: Callable[[str], None]) -> None:  # pragma: no cover - documentation helper
+    """Call ``on`` with each env override name (used to render docs)."""
+    for name in env_override_names():
+        on(name)

@@ -1,0 +1,132 @@
+"""The Lambda entry point: ``cognito_migrate.handler.lambda_handler``.
+
+The first invocation of a container loads the configuration named by ``COGNITO_MIGRATE_CONFIG`` and
+builds the trigger; later invocations reuse it (and its database connection). The handler body is the
+flow of DESIGN.md: parse, decide, log, answer.
+
+What reaches Cognito when something is wrong is always one of three constant messages
+(:data:`UNAVAILABLE`, :data:`INVALID_REQUEST`, :data:`REJECTED`): no detail, no value, no traceback text.
+The detail goes to the log line, which never holds a password.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any, Final
+
+from cognito_migrate.config import load_settings
+from cognito_migrate.errors import CognitoMigrateError, EventError
+from cognito_migrate.event import ResponseOptions, build_response, parse
+from cognito_migrate.models import Deadline
+from cognito_migrate.outcomes import MigrationOutcome, Outcome, Reason
+from cognito_migrate.wiring import build_log, build_service
+
+if TYPE_CHECKING:
+    from cognito_migrate.config import Settings
+    from cognito_migrate.observability import InvocationLog
+    from cognito_migrate.service import MigrationService
+
+UNAVAILABLE: Final = "Sign-in is temporarily unavailable. Please try again later."
+INVALID_REQUEST: Final = "Invalid sign-in request."
+REJECTED: Final = "Incorrect username or password."
+DEFAULT_BUDGET_MS: Final = 5000  # Cognito's own wait, when no Lambda context says otherwise
+
+
+class TriggerFailure(Exception):
+    """Raised to make Cognito fail the sign-in; the message is one of the module's constants."""
+
+
+class Trigger:
+    """The migrate-user trigger for one configuration: call it with ``(event, context)``."""
+
+    def __init__(
+        self, settings: Settings, *, service: MigrationService | None = None, log: InvocationLog | None = None
+    ) -> None:
+        self._service = service or build_service(settings)
+        self._log = log or build_log(settings)
+        trigger = settings.trigger
+        self._options = ResponseOptions(
+            message_action="SUPPRESS" if trigger.message_action == "SUPPRESS" else None,
+            desired_delivery_mediums=trigger.desired_delivery_mediums,
+            force_alias_creation=trigger.force_alias_creation,
+        )
+        self._raise_on_reject = trigger.on_reject == "raise"
+        self._margin_s = trigger.safety_margin_ms / 1000
+        self._cold = True
+
+    def __call__(self, event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+        started = time.perf_counter()
+        cold, self._cold = self._cold, False
+        request_id = getattr(context, "aws_request_id", None)
+        try:
+            request = parse(event)
+        except EventError as exc:
+            self._log.emit(
+                "ERROR",
+                "malformed trigger event",
+                {"field": exc.field, "problem": exc.problem, "request_id": request_id},
+            )
+            raise TriggerFailure(INVALID_REQUEST) from None
+        deadline = Deadline(_budget_seconds(context) - self._margin_s)
+        try:
+            outcome = self._service.migrate(request, deadline)
+        except Exception as exc:  # noqa: BLE001 - fail closed on anything unforeseen, and say so in the log
+            outcome = MigrationOutcome(Outcome.LEGACY_UNAVAILABLE, Reason.INTERNAL_ERROR, detail=type(exc).__name__)
+        total = round((time.perf_counter() - started) * 1000, 3)
+        fields: dict[str, Any] = {
+            "outcome": outcome.outcome.value,
+            "reason": outcome.reason.value,
+            "trigger": request.trigger.value,
+            "scheme": outcome.scheme,
+            "latency_ms": {**outcome.timings_ms, "total": total},
+            "cold_start": cold,
+            "user": self._log.user_ref(request.username),
+            "client_id": request.client_id or None,
+            "request_id": request_id,
+        }
+        if outcome.detail:
+            fields["detail"] = outcome.detail
+        self._log.emit(_level(outcome), "migration", fields, outcome=outcome.outcome)
+        if outcome.outcome is Outcome.LEGACY_UNAVAILABLE:
+            raise TriggerFailure(UNAVAILABLE)
+        if outcome.outcome is Outcome.REJECTED and self._raise_on_reject:
+            raise TriggerFailure(REJECTED)
+        return build_response(event, outcome, self._options)
+
+
+def _budget_seconds(context: Any) -> float:
+    remaining = getattr(context, "get_remaining_time_in_millis", None)
+    millis = remaining() if callable(remaining) else DEFAULT_BUDGET_MS
+    return float(min(millis, DEFAULT_BUDGET_MS)) / 1000
+
+
+def _level(outcome: MigrationOutcome) -> str:
+    if outcome.outcome is Outcome.LEGACY_UNAVAILABLE or outcome.reason in (
+        Reason.MALFORMED_HASH, Reason.MALFORMED_RECORD, Reason.UNSUPPORTED_HASH,
+        Reason.HASH_COST_OVER_LIMIT, Reason.UNMAPPABLE,
+    ):  # fmt: skip
+        return "ERROR"
+    return "INFO"
+
+
+def make_handler(settings: Settings) -> Trigger:
+    """A trigger for ``settings`` (tests, the local Cognito, and custom entry points use this)."""
+    return Trigger(settings)
+
+
+_trigger: Trigger | None = None
+
+
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """The Migrate-user trigger entry point for AWS Lambda."""
+    global _trigger  # noqa: PLW0603 - built once per container and reused by warm invocations
+    if _trigger is None:
+        try:
+            _trigger = make_handler(load_settings())
+        except CognitoMigrateError as exc:
+            # A configuration problem: every invocation fails closed until it is fixed; the log says what.
+            from cognito_migrate.observability import InvocationLog
+
+            InvocationLog().emit("ERROR", "configuration error", {"error": str(exc)})
+            raise TriggerFailure(UNAVAILABLE) from None
+    return _trigger(event, context)

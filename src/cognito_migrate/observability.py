@@ -1,0 +1,87 @@
+"""One JSON line per invocation: the log record and its CloudWatch Embedded Metric Format metrics at once.
+
+The line carries the outcome, the reason, the trigger source, the hash scheme, per-step latency, whether
+the container was cold, and a keyed hash of the user name (the name itself only with
+``logging.debug_usernames``). It never carries a password: nothing here ever receives one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import sys
+import time
+from typing import TYPE_CHECKING, Any, Final, TextIO
+
+from cognito_migrate.outcomes import Outcome
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+OUTCOME_METRICS: Final = {
+    Outcome.MIGRATED: "Migrated",
+    Outcome.MIGRATED_RESET_REQUIRED: "MigratedResetRequired",
+    Outcome.REJECTED: "Rejected",
+    Outcome.LEGACY_UNAVAILABLE: "LegacyUnavailable",
+}
+LATENCY_METRIC: Final = "Latency"
+_LEVELS: Final = {"DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40}
+
+
+class InvocationLog:
+    """Writes the per-invocation line to a stream (stdout in Lambda, where CloudWatch picks EMF up)."""
+
+    def __init__(
+        self,
+        *,
+        namespace: str = "CognitoMigrate",
+        service: str = "cognito-migrate",
+        username_key: bytes | None = None,
+        debug_usernames: bool = False,
+        metrics: bool = True,
+        level: str = "INFO",
+        stream: TextIO | None = None,
+    ) -> None:
+        self._namespace = namespace
+        self._service = service
+        # Without a configured key the hashes are only comparable within one container.
+        self._key = username_key or os.urandom(32)
+        self.key_is_ephemeral = username_key is None
+        self._debug = debug_usernames
+        self._metrics = metrics
+        self._threshold = _LEVELS[level]
+        self._stream = stream
+
+    def user_ref(self, username: str) -> str:
+        """A keyed hash of the sign-in name (lower-cased, so one person has one reference)."""
+        if self._debug:
+            return username
+        return hmac.new(self._key, username.lower().encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()[:24]
+
+    def emit(self, level: str, message: str, fields: Mapping[str, Any], *, outcome: Outcome | None = None) -> None:
+        """Write one line; metrics are attached when ``outcome`` is given."""
+        if _LEVELS[level] < self._threshold:
+            return
+        record: dict[str, Any] = {"level": level, "message": message, "service": self._service, **fields}
+        if outcome is not None and self._metrics:
+            names = list(OUTCOME_METRICS.values())
+            record["_aws"] = {
+                "Timestamp": int(time.time() * 1000),
+                "CloudWatchMetrics": [
+                    {
+                        "Namespace": self._namespace,
+                        "Dimensions": [["Service"]],
+                        "Metrics": [{"Name": n, "Unit": "Count"} for n in names]
+                        + [{"Name": LATENCY_METRIC, "Unit": "Milliseconds"}],
+                    }
+                ],
+            }
+            record["Service"] = self._service
+            for key, name in OUTCOME_METRICS.items():
+                record[name] = 1 if key is outcome else 0
+            record[LATENCY_METRIC] = fields.get("latency_ms", {}).get("total", 0.0)
+        stream = self._stream or sys.stdout
+        stream.write(json.dumps(record, separators=(",", ":"), default=str) + "\n")
+        stream.flush()

@@ -1,0 +1,130 @@
+"""Secret references, resolved once per container and only when used.
+
+A configuration value may be a reference instead of the secret itself:
+
+* ``env:NAME``: an environment variable;
+* ``ssm:/path/name``: an SSM Parameter Store parameter (decrypted);
+* ``secretsmanager:ARN-or-name``: a Secrets Manager secret; ``#key`` picks one field of a JSON secret
+  (``secretsmanager:arn:...:secret:legacy-db#password``).
+
+Inside Lambda the AWS Parameters and Secrets extension is used when it is present (a local HTTP call,
+no SDK import); elsewhere boto3 (extra ``aws``), imported only here and only then: boto3 costs about
+270 ms of imports, which a cold trigger should not pay when the extension can answer.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.error
+import urllib.parse
+import urllib.request
+from typing import Any, Final
+
+from cognito_migrate.errors import BackendNotAvailableError, SecretResolutionError
+
+PREFIXES: Final = ("env:", "ssm:", "secretsmanager:")
+_EXTENSION_PORT_ENV: Final = "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT"
+_cache: dict[str, str] = {}
+
+
+def is_reference(value: str) -> bool:
+    """True when ``value`` names a secret rather than being one."""
+    return value.startswith(PREFIXES)
+
+
+def resolve(value: str, *, environ: Any = None) -> str:
+    """The secret ``value`` refers to (``value`` itself when it is not a reference); cached per process."""
+    if not is_reference(value):
+        return value
+    if value in _cache:
+        return _cache[value]
+    env = os.environ if environ is None else environ
+    kind, _, name = value.partition(":")
+    if not name:
+        raise SecretResolutionError(f"{kind}: reference without a name")
+    if kind == "env":
+        if name not in env:
+            raise SecretResolutionError(f"environment variable {name} is not set")
+        result: str = env[name]
+    elif kind == "ssm":
+        result = _ssm(name, env)
+    else:
+        secret_id, _, key = name.partition("#")
+        result = _pick(_secrets_manager(secret_id, env), key, secret_id)
+    _cache[value] = result
+    return result
+
+
+def clear_cache() -> None:
+    """Forget resolved secrets (after a rotation, or between tests)."""
+    _cache.clear()
+
+
+def _pick(secret: str, key: str, secret_id: str) -> str:
+    if not key:
+        return secret
+    try:
+        data = json.loads(secret)
+    except ValueError:
+        raise SecretResolutionError(f"secret {secret_id} is not JSON, so #{key} cannot be selected") from None
+    if not isinstance(data, dict) or key not in data:
+        raise SecretResolutionError(f"secret {secret_id} has no field {key!r}")
+    return str(data[key])
+
+
+def _extension(path: str, env: Any) -> dict[str, Any] | None:
+    """Ask the Parameters and Secrets extension; None when it is not running here."""
+    token = env.get("AWS_SESSION_TOKEN")
+    port = env.get(_EXTENSION_PORT_ENV) or ("2773" if env.get("AWS_LAMBDA_FUNCTION_NAME") else None)
+    if not token or not port:
+        return None
+    request = urllib.request.Request(
+        f"http://localhost:{port}{path}", headers={"X-Aws-Parameters-Secrets-Token": token}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=2.0) as response:  # noqa: S310
+            data = json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        raise SecretResolutionError(f"the secrets extension answered HTTP {exc.code}") from None
+    except (urllib.error.URLError, OSError, ValueError):
+        return None  # not running: fall back to the SDK
+    return data if isinstance(data, dict) else None
+
+
+def _ssm(name: str, env: Any) -> str:
+    query = urllib.parse.urlencode({"name": name, "withDecryption": "true"})
+    data = _extension(f"/systemsmanager/parameters/get?{query}", env)
+    if data is None:
+        client = _client("ssm")
+        try:
+            data = client.get_parameter(Name=name, WithDecryption=True)
+        except Exception as exc:  # noqa: BLE001 - botocore raises many types; all mean "cannot resolve"
+            raise SecretResolutionError(f"SSM parameter {name}: {type(exc).__name__}") from None
+    try:
+        return str(data["Parameter"]["Value"])
+    except (KeyError, TypeError):
+        raise SecretResolutionError(f"SSM parameter {name}: unexpected answer") from None
+
+
+def _secrets_manager(secret_id: str, env: Any) -> str:
+    query = urllib.parse.urlencode({"secretId": secret_id})
+    data = _extension(f"/secretsmanager/get?{query}", env)
+    if data is None:
+        client = _client("secretsmanager")
+        try:
+            data = client.get_secret_value(SecretId=secret_id)
+        except Exception as exc:  # noqa: BLE001 - botocore raises many types; all mean "cannot resolve"
+            raise SecretResolutionError(f"secret {secret_id}: {type(exc).__name__}") from None
+    value = data.get("SecretString")
+    if not isinstance(value, str):
+        raise SecretResolutionError(f"secret {secret_id} has no SecretString")
+    return value
+
+
+def _client(service: str) -> Any:
+    try:
+        import boto3
+    except ModuleNotFoundError:
+        raise BackendNotAvailableError(f"resolving a {service} secret outside Lambda", "aws") from None
+    return boto3.client(service)

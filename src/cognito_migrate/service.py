@@ -1,0 +1,180 @@
+"""The migration flow: one request in, one decision out. It receives objects, never configuration.
+
+::
+
+    throttle (optional hook) -> store.find -> verify | dummy verify -> account state -> mapping -> policy
+
+Every rejection (unknown user, wrong password, disabled, locked out, unusable row) leaves through the same
+``_reject``, after the same amount of hashing work, so that the caller can tell none of them apart.
+Only an outage of the legacy store is answered differently (LEGACY_UNAVAILABLE): it must not look like a
+wrong password, or users would be told their password is wrong while the store is down.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Protocol
+
+from cognito_migrate.errors import BackendNotAvailableError, LegacyUnavailableError, MalformedRecordError, MappingError
+from cognito_migrate.hashing import Verdict
+from cognito_migrate.mapping.identity import CaseMismatchError
+from cognito_migrate.models import TriggerSource
+from cognito_migrate.outcomes import MigrationOutcome, Outcome, Reason
+
+if TYPE_CHECKING:
+    from cognito_migrate.mapping import AttributeMapper
+    from cognito_migrate.models import Deadline, MigrationRequest
+    from cognito_migrate.policy import ResetPolicy
+    from cognito_migrate.stores.base import LookupResult, UserStore
+    from cognito_migrate.verifier import PasswordVerifier
+
+_VERDICT_REASONS = {
+    Verdict.MISMATCH: Reason.WRONG_PASSWORD,
+    Verdict.MALFORMED: Reason.MALFORMED_HASH,
+    Verdict.UNSUPPORTED: Reason.UNSUPPORTED_HASH,
+    Verdict.OVER_LIMIT: Reason.HASH_COST_OVER_LIMIT,
+}
+
+
+class Throttle(Protocol):
+    """Hook for brute-force protection (a later issue): asked before the store, told after each rejection."""
+
+    def is_blocked(self, request: MigrationRequest) -> bool: ...
+
+    def record(self, request: MigrationRequest, outcome: MigrationOutcome) -> None: ...
+
+
+class MigrationService:
+    """Decides the outcome of one migrate-user request."""
+
+    def __init__(
+        self,
+        *,
+        store: UserStore,
+        verifier: PasswordVerifier,
+        mapper: AttributeMapper,
+        reset_policy: ResetPolicy,
+        throttle: Throttle | None = None,
+    ) -> None:
+        self._store = store
+        self._verifier = verifier
+        self._mapper = mapper
+        self._reset = reset_policy
+        self._throttle = throttle
+
+    def migrate(self, request: MigrationRequest, deadline: Deadline) -> MigrationOutcome:
+        """Run the flow; never raises for anything a request or a legacy row can cause."""
+        outcome = self._decide(request, deadline, _Timer())
+        if self._throttle is not None:
+            self._throttle.record(request, outcome)
+        return outcome
+
+    def _decide(self, request: MigrationRequest, deadline: Deadline, timer: _Timer) -> MigrationOutcome:
+        password = request.password.reveal() if request.password is not None else None
+        if self._throttle is not None and self._throttle.is_blocked(request):
+            return self._reject(Reason.THROTTLED, password, timer)
+
+        try:
+            found = self._store.find(
+                request.username, fields=self._mapper.username_model.lookup_fields(), deadline=deadline
+            )
+        except LegacyUnavailableError as exc:
+            timer.lap("lookup")
+            reason = Reason.DEADLINE if deadline.expired else Reason.STORE_ERROR
+            return timer.outcome(Outcome.LEGACY_UNAVAILABLE, reason, detail=str(exc))
+        except MalformedRecordError as exc:
+            timer.lap("lookup")
+            return self._reject(Reason.MALFORMED_RECORD, password, timer, detail=str(exc))
+        timer.lap("lookup")
+
+        scheme: str | None = None
+        if request.trigger is TriggerSource.AUTHENTICATION:
+            if password is None:  # pragma: no cover - event.parse guarantees a password here
+                return self._reject(Reason.NO_CREDENTIAL, None, timer)
+            credential = found.user.credential if found is not None else None
+            if found is None or credential is None:
+                return self._reject(Reason.UNKNOWN_USER if found is None else Reason.NO_CREDENTIAL, password, timer)
+            verdict, scheme = self._verifier.check(password, credential)
+            if verdict not in (Verdict.MATCH, Verdict.MISMATCH):
+                # A malformed, unsupported or over-cost hash was refused without hashing: spend the time a
+                # real check takes, or the quick answer would tell that this account exists.
+                self._verifier.dummy(password)
+            timer.lap("verify")
+            if verdict is not Verdict.MATCH:
+                return timer.outcome(Outcome.REJECTED, _VERDICT_REASONS[verdict], scheme=scheme)
+        elif found is None:
+            return self._reject(Reason.UNKNOWN_USER, None, timer)
+
+        return self._after_password(request, found, password, scheme, timer)
+
+    def _after_password(
+        self, request: MigrationRequest, found: LookupResult, password: str | None, scheme: str | None, timer: _Timer
+    ) -> MigrationOutcome:
+        user = found.user
+        # Account state is looked at only now, after a correct password: before, it would tell an attacker
+        # without the password that the account exists.
+        if user.disabled:
+            return timer.outcome(Outcome.REJECTED, Reason.DISABLED, scheme=scheme)
+        if user.locked_out:
+            return timer.outcome(Outcome.REJECTED, Reason.LOCKED_OUT, scheme=scheme)
+        try:
+            attributes = self._mapper.map(user, login=request.username, matched_by=found.matched_by)
+        except CaseMismatchError as exc:
+            return timer.outcome(Outcome.REJECTED, Reason.CASE_MISMATCH, scheme=scheme, detail=str(exc))
+        except (MappingError, BackendNotAvailableError) as exc:
+            return timer.outcome(Outcome.REJECTED, Reason.UNMAPPABLE, scheme=scheme, detail=str(exc))
+        timer.lap("map")
+
+        if request.trigger is TriggerSource.FORGOT_PASSWORD:
+            # Cognito sends the reset code to a verified e-mail or phone; without one the user would be
+            # created and then stuck, silently, behind a simulated "code sent".
+            if "true" not in (attributes.get("email_verified"), attributes.get("phone_number_verified")):
+                return timer.outcome(Outcome.REJECTED, Reason.NO_DELIVERY_CHANNEL, scheme=scheme)
+            return timer.outcome(Outcome.MIGRATED, Reason.OK, attributes=attributes, scheme=scheme)
+
+        reset = self._reset.reset_reason(
+            password=password, must_change=user.must_change_password, weak_hash=self._verifier.is_weak(scheme)
+        )
+        if reset is not None:
+            return timer.outcome(Outcome.MIGRATED_RESET_REQUIRED, reset, attributes=attributes, scheme=scheme)
+        return timer.outcome(Outcome.MIGRATED, Reason.OK, attributes=attributes, scheme=scheme)
+
+    def _reject(
+        self, reason: Reason, password: str | None, timer: _Timer, *, detail: str | None = None
+    ) -> MigrationOutcome:
+        """Reject before a real verification: spend a dummy one so the timing matches a wrong password."""
+        if password is not None:
+            self._verifier.dummy(password)
+            timer.lap("verify")
+        return timer.outcome(Outcome.REJECTED, reason, detail=detail)
+
+
+class _Timer:
+    """Per-step latency in milliseconds, for the log line."""
+
+    def __init__(self) -> None:
+        self._start = self._last = time.perf_counter()
+        self.laps: dict[str, float] = {}
+
+    def lap(self, step: str) -> None:
+        now = time.perf_counter()
+        self.laps[step] = round((now - self._last) * 1000, 3)
+        self._last = now
+
+    def outcome(
+        self,
+        outcome: Outcome,
+        reason: Reason,
+        *,
+        attributes: dict[str, str] | None = None,
+        scheme: str | None = None,
+        detail: str | None = None,
+    ) -> MigrationOutcome:
+        return MigrationOutcome(
+            outcome=outcome,
+            reason=reason,
+            attributes=attributes or {},
+            scheme=scheme,
+            detail=detail,
+            timings_ms=dict(self.laps),
+        )

@@ -1,0 +1,181 @@
+"""Connections to the legacy database through plain DB-API drivers, one per URL scheme.
+
+No SQL toolkit: SQLAlchemy alone costs 360-500 ms of imports on a cold start and psycopg 3 280 ms, against
+10-40 ms for ``sqlite3``, ``psycopg2`` and ``pymysql`` measured the same way (BENCHMARKS.md). The driver
+is imported only when a URL of its scheme is configured; a missing one names the extra to install.
+
+Every connection is read-only where the server allows it, autocommit (no idle transaction held across
+warm invocations) and bounded by timeouts taken from the invocation's deadline.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from cognito_migrate.errors import BackendNotAvailableError, ConfigError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+SCHEMES: Final = {
+    "sqlite": "sqlite",
+    "postgresql": "postgres",
+    "postgres": "postgres",
+    "mysql": "mysql",
+    "mariadb": "mysql",
+    "mssql": "mssql",
+    "sqlserver": "mssql",
+}
+EXTRAS: Final = {"sqlite": None, "postgres": "postgres", "mysql": "mysql", "mssql": "mssql"}
+_NAMED_PARAM: Final = re.compile(r"(?<![:\w]):username\b")
+
+
+def dialect_of(url: str) -> str:
+    """``sqlite``, ``postgres``, ``mysql`` or ``mssql`` for a store URL; :class:`ConfigError` otherwise."""
+    scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+    scheme = scheme.split("+", 1)[0]
+    if scheme not in SCHEMES:
+        raise ConfigError(
+            "store.url", f"unsupported database URL scheme {scheme!r}; expected one of {', '.join(SCHEMES)}"
+        )
+    return SCHEMES[scheme]
+
+
+@dataclass(frozen=True, slots=True)
+class Driver:
+    """A DB-API module, how it wants its parameters, and how to quote identifiers."""
+
+    module: Any
+    connect: Callable[[float], Any]
+    paramstyle_named: bool
+    quote: str
+
+    @property
+    def error(self) -> type[BaseException]:
+        return self.module.Error  # type: ignore[no-any-return]
+
+    def prepare(self, query: str) -> str:
+        """Rewrite ``:username`` for the driver (sqlite3 takes it as is; the others use ``%(username)s``)."""
+        if self.paramstyle_named:
+            return query
+        return _NAMED_PARAM.sub("%(username)s", query.replace("%", "%%"))
+
+
+def driver_for(url: str, *, password: Callable[[], str | None], query_timeout: float) -> Driver:
+    """Build the driver for ``url``; ``password`` is called at connect time (lazy secret resolution)."""
+    dialect = dialect_of(url)
+    if dialect == "sqlite":
+        return _sqlite(url, query_timeout)
+    if dialect == "postgres":
+        return _postgres(url, password, query_timeout)
+    if dialect == "mysql":
+        return _mysql(url, password, query_timeout)
+    return _mssql(url, password, query_timeout)
+
+
+def _import(module: str, dialect: str) -> Any:
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError:
+        raise BackendNotAvailableError(f"a {dialect} legacy store", EXTRAS[dialect] or dialect) from None
+
+
+def _sqlite(url: str, query_timeout: float) -> Driver:
+    import sqlite3
+
+    path = url[len("sqlite:///") :] if url.startswith("sqlite:///") else ""
+    if not path:
+        raise ConfigError(
+            "store.url", "a SQLite URL looks like sqlite:///relative/path.db or sqlite:////absolute/path.db"
+        )
+
+    def connect(timeout: float) -> Any:
+        # Read-only: the trigger never writes to the legacy store, and a wrong path must not create an
+        # empty database that would make every user "unknown".
+        target = path if path.startswith("file:") else f"file:{path}?mode=ro"
+        conn = sqlite3.connect(target, uri=True, timeout=max(timeout, 0.05), check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout = {int(query_timeout * 1000)}")
+        return conn
+
+    return Driver(sqlite3, connect, paramstyle_named=True, quote='"')
+
+
+def _postgres(url: str, password: Callable[[], str | None], query_timeout: float) -> Driver:
+    module = _import("psycopg2", "postgres")
+    dsn = "postgresql://" + url.split("://", 1)[1] if "://" in url else url
+
+    def connect(timeout: float) -> Any:
+        kwargs: dict[str, Any] = {
+            "connect_timeout": max(1, int(timeout + 0.999)),
+            "application_name": "cognito-migrate",
+            "options": f"-c statement_timeout={int(query_timeout * 1000)} -c default_transaction_read_only=on",
+        }
+        secret = password()
+        if secret is not None:
+            kwargs["password"] = secret
+        conn = module.connect(dsn, **kwargs)
+        conn.autocommit = True
+        return conn
+
+    return Driver(module, connect, paramstyle_named=False, quote='"')
+
+
+def _split(url: str, default_port: int) -> dict[str, Any]:
+    parts = urlsplit(url)
+    query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+    return {
+        "host": parts.hostname or "127.0.0.1",
+        "port": parts.port or default_port,
+        "user": unquote(parts.username) if parts.username else None,
+        "password": unquote(parts.password) if parts.password else None,
+        "database": parts.path.lstrip("/") or None,
+        "query": query,
+    }
+
+
+def _mysql(url: str, password: Callable[[], str | None], query_timeout: float) -> Driver:
+    module = _import("pymysql", "mysql")
+    parts = _split(url, 3306)
+
+    def connect(timeout: float) -> Any:
+        secret = password()
+        return module.connect(
+            host=parts["host"],
+            port=parts["port"],
+            user=parts["user"] or "root",
+            password=secret if secret is not None else (parts["password"] or ""),
+            database=parts["database"],
+            charset=parts["query"].get("charset", "utf8mb4"),
+            connect_timeout=max(timeout, 0.05),
+            read_timeout=query_timeout,
+            write_timeout=query_timeout,
+            autocommit=True,
+        )
+
+    return Driver(module, connect, paramstyle_named=False, quote="`")
+
+
+def _mssql(url: str, password: Callable[[], str | None], query_timeout: float) -> Driver:
+    # python-tds is pure Python (no ODBC driver to ship in a Lambda package); not tested against a server here.
+    module = _import("pytds", "mssql")
+    parts = _split(url, 1433)
+
+    def connect(timeout: float) -> Any:
+        secret = password()
+        return module.connect(
+            dsn=parts["host"],
+            port=parts["port"],
+            database=parts["database"],
+            user=parts["user"],
+            password=secret if secret is not None else parts["password"],
+            login_timeout=max(1, int(timeout + 0.999)),
+            timeout=query_timeout,
+            autocommit=True,
+        )
+
+    return Driver(module, connect, paramstyle_named=False, quote='"')

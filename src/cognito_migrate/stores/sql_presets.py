@@ -1,0 +1,66 @@
+"""Ready-made queries for well-known schemas, so a team only has to give a URL.
+
+Identifiers are written with double quotes and re-quoted per dialect (backticks for MySQL), because
+Entity Framework creates mixed-case names (``"AspNetUsers"``) that PostgreSQL only finds quoted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Final
+
+
+@dataclass(frozen=True, slots=True)
+class Preset:
+    """Queries (``:username`` is the typed sign-in name, already normalized) and column roles."""
+
+    query: str
+    email_query: str | None
+    phone_query: str | None
+    columns: dict[str, str] = field(default_factory=dict)
+    normalize: str = "none"
+
+
+_ASPNET_SELECT: Final = (
+    'SELECT "Id", "UserName", "Email", "EmailConfirmed", "PasswordHash", "SecurityStamp", "PhoneNumber", '
+    '"PhoneNumberConfirmed", "TwoFactorEnabled", "LockoutEnd", "LockoutEnabled", "AccessFailedCount" '
+    'FROM "AspNetUsers" WHERE '
+)
+_DJANGO_SELECT: Final = (
+    'SELECT "id", "username", "password", "email", "first_name", "last_name", "is_active", "is_staff", '
+    '"is_superuser", "date_joined", "last_login" FROM "auth_user" WHERE '
+)
+
+PRESETS: Final = {
+    # ASP.NET Core Identity: lookups go through the Normalized* columns, which Identity fills with
+    # ToUpperInvariant(); LockoutEnd applies only when LockoutEnabled.
+    "aspnet_identity": Preset(
+        query=_ASPNET_SELECT + '"NormalizedUserName" = :username',
+        email_query=_ASPNET_SELECT + '"NormalizedEmail" = :username',
+        phone_query=_ASPNET_SELECT + '"PhoneNumber" = :username',
+        columns={
+            "username": "UserName",
+            "password_hash": "PasswordHash",
+            "email": "Email",
+            "email_verified": "EmailConfirmed",
+            "phone_number": "PhoneNumber",
+            "phone_number_verified": "PhoneNumberConfirmed",
+            "lockout_end": "LockoutEnd",
+            "lockout_enabled": "LockoutEnabled",
+        },
+        normalize="upper",
+    ),
+    # Django's auth_user: case-sensitive user names (as Django compares them), e-mail matched without
+    # case; Django keeps no e-mail verification flag, so e-mails migrate unverified unless mapped.
+    "django": Preset(
+        query=_DJANGO_SELECT + '"username" = :username',
+        email_query=_DJANGO_SELECT + 'LOWER("email") = LOWER(:username)',
+        phone_query=None,
+        columns={"username": "username", "password_hash": "password", "email": "email", "enabled": "is_active"},
+    ),
+}
+
+
+def requote(query: str, quote: str) -> str:
+    """Swap the double-quoted identifiers of a preset for the dialect's quote character."""
+    return query if quote == '"' else query.replace('"', quote)

@@ -1,0 +1,157 @@
+"""Configuration -> objects, once per process. The only place that knows both.
+
+``handler.py``, the CLI and the local Cognito call :func:`build_service`; the service and everything
+under it receive ready objects and never see :class:`~cognito_migrate.config.Settings`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+from cognito_migrate import hashing, secrets
+from cognito_migrate.errors import ConfigError, MappingError
+from cognito_migrate.mapping import AttributeMapper, UsernameModel
+from cognito_migrate.observability import InvocationLog
+from cognito_migrate.policy import PasswordPolicy, ResetPolicy
+from cognito_migrate.service import MigrationService
+from cognito_migrate.stores.sql import SqlUserStore
+from cognito_migrate.stores.sql_drivers import EXTRAS, dialect_of, driver_for
+from cognito_migrate.stores.sql_presets import PRESETS, requote
+from cognito_migrate.verifier import PasswordVerifier
+
+if TYPE_CHECKING:
+    from cognito_migrate.config import Settings
+    from cognito_migrate.mapping.identity import LoginField
+
+# The scheme a preset's rows use, for the dummy verification before the first real row is seen.
+PRESET_DUMMY_SCHEMES: Final = {"aspnet_identity": "aspnet_identity_v3", "django": "django_pbkdf2_sha256"}
+DEFAULT_DUMMY_SCHEME: Final = "bcrypt"
+
+
+def build_service(settings: Settings) -> MigrationService:
+    """The whole migration flow for a configuration."""
+    return MigrationService(
+        store=build_store(settings),
+        verifier=build_verifier(settings),
+        mapper=build_mapper(settings),
+        reset_policy=build_reset_policy(settings),
+    )
+
+
+def build_store(settings: Settings) -> SqlUserStore:
+    """The legacy store; the database password is resolved at the first connection, not before."""
+    store = settings.store
+    url = secrets.resolve(store.url)
+
+    def password() -> str | None:
+        return secrets.resolve(store.password) if store.password else None
+
+    driver = driver_for(url, password=password, query_timeout=store.query_timeout)
+    if store.preset is not None:
+        preset = PRESETS[store.preset]
+        queries: dict[LoginField, str | None] = {
+            "username": preset.query,
+            "email": preset.email_query,
+            "phone_number": preset.phone_query,
+        }
+        columns = {**preset.columns, **store.columns}
+        normalize = store.normalize if store.normalize != "none" else preset.normalize
+        resolved = {field: requote(sql, driver.quote) for field, sql in queries.items() if sql is not None}
+    else:
+        columns = dict(store.columns)
+        normalize = store.normalize
+        custom: dict[LoginField, str | None] = {
+            "username": store.query,
+            "email": store.email_query,
+            "phone_number": store.phone_query,
+        }
+        resolved = {field: sql for field, sql in custom.items() if sql is not None}
+    return SqlUserStore(
+        driver, queries=resolved, columns=columns, normalize=normalize, connect_timeout=store.connect_timeout
+    )
+
+
+def build_verifier(settings: Settings) -> PasswordVerifier:
+    h = settings.hashing
+    for key, scheme in (("hashing.scheme", h.scheme), ("hashing.dummy_scheme", h.dummy_scheme)):
+        if scheme is not None and scheme not in hashing.SCHEMES:
+            raise ConfigError(key, f"unknown scheme {scheme!r}; see docs/hashes.md for the list")
+    limits = hashing.CostLimits.from_mapping(h.limits)
+    dummy_scheme = (
+        h.dummy_scheme or h.scheme or PRESET_DUMMY_SCHEMES.get(settings.store.preset or "", DEFAULT_DUMMY_SCHEME)
+    )
+    try:
+        dummy = hashing.dummy_credential(dummy_scheme, cost=h.dummy_cost or None)
+    except (ValueError, KeyError) as exc:
+        raise ConfigError(
+            "hashing.dummy_scheme",
+            f"cannot make a dummy credential for {dummy_scheme!r} ({exc}); "
+            "set hashing.dummy_scheme to a scheme with the same cost",
+        ) from None
+    return PasswordVerifier(default_scheme=h.scheme, default_params=h.params, limits=limits, dummy=dummy)
+
+
+def build_mapper(settings: Settings) -> AttributeMapper:
+    pool = settings.pool
+    model = UsernameModel(
+        username_attributes=pool.username_attributes,
+        alias_attributes=pool.alias_attributes,
+        case_sensitive=pool.case_sensitive,
+    )
+    try:
+        return AttributeMapper(
+            columns=settings.mapping.attributes,
+            username_model=model,
+            default_phone_region=settings.mapping.default_phone_region,
+        )
+    except MappingError as exc:
+        raise ConfigError(f"mapping.attributes.{exc.attribute}", exc.problem) from None
+
+
+def build_reset_policy(settings: Settings) -> ResetPolicy:
+    p = settings.pool.password_policy
+    return ResetPolicy(
+        password_policy=PasswordPolicy(
+            minimum_length=p.minimum_length,
+            require_uppercase=p.require_uppercase,
+            require_lowercase=p.require_lowercase,
+            require_numbers=p.require_numbers,
+            require_symbols=p.require_symbols,
+        ),
+        apply_to=settings.policy.reset_required_on,
+    )
+
+
+def build_log(settings: Settings) -> InvocationLog:
+    logging = settings.logging
+    key = secrets.resolve(logging.username_hash_key).encode("utf-8") if logging.username_hash_key else None
+    return InvocationLog(
+        namespace=logging.namespace,
+        service=logging.service,
+        username_key=key,
+        debug_usernames=logging.debug_usernames,
+        metrics=logging.metrics,
+        level=logging.level,
+    )
+
+
+def required_extras(settings: Settings) -> set[str]:
+    """The ``cognito-migrate[...]`` extras a deployment of this configuration needs (for ``package``)."""
+    extras: set[str] = set()
+    url = settings.store.url
+    if not secrets.is_reference(url):
+        extra = EXTRAS[dialect_of(url)]
+        if extra:
+            extras.add(extra)
+    for scheme in (settings.hashing.scheme, settings.hashing.dummy_scheme):
+        info = hashing.SCHEMES.get(scheme) if scheme else None
+        if info is not None and info.extra:
+            extras.add(info.extra)
+    if settings.mapping.default_phone_region:
+        extras.add("phone")
+    return extras
+
+
+def returned_attribute_names(settings: Settings) -> frozenset[str]:
+    """Every attribute name the trigger may return for this configuration (for ``doctor``)."""
+    return build_mapper(settings).attribute_names
