@@ -13,3 +13,7 @@ app = typer.Typer(
 )
 
 # Registrations: one line per command module (keep sorted by command name).
+
+from cognito_migrate.cli import doctor as _doctor  # noqa: E402
+
+app.command("doctor")(_doctor.doctor)

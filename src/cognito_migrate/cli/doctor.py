@@ -1,0 +1,117 @@
+"""``cognito-migrate doctor``: check that a user pool is wired to the trigger the way Cognito needs.
+
+The checks live in :mod:`cognito_migrate.deploy.doctor`; this module reads the options, builds the boto3
+clients and renders the checklist. boto3 is imported only when the command runs.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path  # noqa: TC003 - typer reads the annotations at run time
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+if TYPE_CHECKING:
+    from cognito_migrate.deploy.doctor import Report
+
+_ICONS = {"pass": "[green]✓[/]", "warn": "[yellow]![/]", "fail": "[red]✗[/]", "info": "[blue]i[/]"}
+
+
+def render(report: Report, console: Console) -> None:
+    """The checklist as a table, then the fixes (numbered, unwrapped so they can be copied)."""
+    table = Table(title=f"cognito-migrate doctor: {report.user_pool_id}", show_lines=False)
+    table.add_column("", no_wrap=True)
+    table.add_column("check")
+    table.add_column("for")
+    table.add_column("finding")
+    table.add_column("fix", justify="right")
+    fixes: list[tuple[int, str]] = []
+    for result in report.results:
+        ref = ""
+        if result.fix and result.status.value != "pass" and result.check != "password policy":
+            fixes.append((len(fixes) + 1, result.fix))
+            ref = f"[{len(fixes)}]"
+        table.add_row(_ICONS[result.status.value], result.check, result.subject, result.detail, ref)
+    console.print(table)
+    for number, fix in fixes:
+        console.print(f"[bold][{number}][/] ", end="")
+        console.print(fix, markup=False, highlight=False, soft_wrap=True)
+    policy = next((r for r in report.results if r.check == "password policy"), None)
+    if policy is not None and policy.fix:
+        console.print("\nThe pool's password policy, for the configuration:", style="bold")
+        console.print(policy.fix, markup=False, highlight=False)
+    failed = sum(r.failed for r in report.results)
+    if failed:
+        console.print(f"\n[red]{failed} check(s) failed.[/] See docs/deploy.md.")
+    else:
+        console.print("\n[green]No check failed.[/]")
+
+
+def _region_of(user_pool_id: str) -> str:
+    """Pool ids start with their region (``eu-west-1_AbC123``)."""
+    return user_pool_id.split("_", maxsplit=1)[0]
+
+
+def doctor(
+    user_pool_id: Annotated[str, typer.Option("--user-pool-id", help="The pool to check.")],
+    client_id: Annotated[
+        str | None, typer.Option("--client-id", help="Check only this app client (default: all).")
+    ] = None,
+    region: Annotated[
+        str | None, typer.Option("--region", help="AWS region (default: the one in the pool id).")
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            exists=True,
+            dir_okay=False,
+            help="The trigger's configuration, to compare with the pool.",
+        ),
+    ] = None,
+) -> None:
+    """Check the pool's wiring to the Migrate-user trigger; exit 1 when a check fails."""
+    console = Console()
+    from cognito_migrate.deploy.doctor import PoolExpectations, expectations_from_settings, run_checks
+
+    expected = PoolExpectations()
+    if config is not None:
+        from cognito_migrate.config import load_settings
+        from cognito_migrate.errors import CognitoMigrateError
+
+        try:
+            expected = expectations_from_settings(load_settings(config))
+        except CognitoMigrateError as exc:
+            console.print(f"[red]configuration:[/] {exc}")
+            raise typer.Exit(2) from None
+    try:
+        # import_module keeps mypy --strict clean with or without boto3-stubs installed
+        boto3 = importlib.import_module("boto3")
+        botocore_exceptions = importlib.import_module("botocore.exceptions")
+    except ModuleNotFoundError:
+        console.print("doctor needs boto3: pip install 'cognito-migrate[aws]'")
+        raise typer.Exit(2) from None
+    aws_errors = (botocore_exceptions.ClientError, botocore_exceptions.BotoCoreError)
+
+    session = boto3.session.Session(region_name=region or _region_of(user_pool_id))
+
+    def lambda_for_region(name: str) -> Any:
+        return session.client("lambda", region_name=name)
+
+    try:
+        report = run_checks(
+            cognito=session.client("cognito-idp"),
+            lambda_for_region=lambda_for_region,
+            user_pool_id=user_pool_id,
+            client_id=client_id,
+            expected=expected,
+        )
+    except aws_errors as exc:
+        console.print(f"[red]cannot read the pool:[/] {exc}")
+        raise typer.Exit(2) from None
+    render(report, console)
+    if not report.ok:
+        raise typer.Exit(1)

@@ -1,0 +1,329 @@
+"""``doctor`` against moto: a correctly wired pool passes; each wiring mistake is reported with its fix.
+
+moto 5 creates and describes Lambda functions from a zip without docker, and stores resource policies
+(``add_permission`` / ``get_policy``), so every check runs against real boto3 responses. Known moto gap:
+when a pool is created with a custom ``Schema``, moto's ``SchemaAttributes`` lists only the custom
+attributes, while real Cognito lists the standard ones too; the doctor treats standard attributes as
+always present, which is true of every real pool.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import zipfile
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+boto3 = pytest.importorskip("boto3")
+moto = pytest.importorskip("moto")
+
+from cognito_migrate.deploy.doctor import (  # noqa: E402
+    PoolExpectations,
+    Report,
+    Status,
+    check_invoke_permission,
+    password_policy_toml,
+    run_checks,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+REGION = "eu-west-1"
+ACCOUNT = "123456789012"
+EXPECTED = PoolExpectations(
+    case_sensitive=False,
+    username_attributes=(),
+    alias_attributes=(),
+    attributes=("email", "email_verified", "custom:tenant"),
+    password_policy={"minimum_length": 8},
+)
+
+
+@dataclass
+class Aws:
+    cognito: Any
+    lam: Any
+    pool_id: str
+    pool_arn: str
+    client_id: str
+    function_arn: str
+
+    def run(self, expected: PoolExpectations = EXPECTED, client_id: str | None = None) -> Report:
+        return run_checks(
+            cognito=self.cognito,
+            lambda_for_region=lambda region: boto3.client("lambda", region_name=region),
+            user_pool_id=self.pool_id,
+            client_id=client_id,
+            expected=expected,
+        )
+
+
+def _zip() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("cognito_migrate/handler.py", "def lambda_handler(event, context):\n    return event\n")
+    return buf.getvalue()
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Aws]:
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    with moto.mock_aws():
+        iam = boto3.client("iam", region_name=REGION)
+        role = iam.create_role(RoleName="trigger", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+        lam = boto3.client("lambda", region_name=REGION)
+        fn = lam.create_function(
+            FunctionName="migrate-user",
+            Runtime="python3.13",
+            Role=role,
+            Handler="cognito_migrate.handler.lambda_handler",
+            Code={"ZipFile": _zip()},
+            Timeout=4,
+        )["FunctionArn"]
+        cognito = boto3.client("cognito-idp", region_name=REGION)
+        pool = cognito.create_user_pool(
+            PoolName="users",
+            LambdaConfig={"UserMigration": fn},
+            UsernameConfiguration={"CaseSensitive": False},
+            Schema=[{"Name": "tenant", "AttributeDataType": "String", "Mutable": True}],
+            Policies={"PasswordPolicy": {"MinimumLength": 8}},
+        )["UserPool"]
+        lam.add_permission(
+            FunctionName="migrate-user",
+            StatementId="cognito",
+            Action="lambda:InvokeFunction",
+            Principal="cognito-idp.amazonaws.com",
+            SourceArn=pool["Arn"],
+            SourceAccount=ACCOUNT,
+        )
+        client = cognito.create_user_pool_client(
+            UserPoolId=pool["Id"],
+            ClientName="app",
+            ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+            PreventUserExistenceErrors="ENABLED",
+        )["UserPoolClient"]
+        yield Aws(cognito, lam, pool["Id"], pool["Arn"], client["ClientId"], fn)
+
+
+def _only(report: Report, check: str, status: Status) -> Any:
+    found = [r for r in report.results if r.check == check and r.status is status]
+    assert found, f"no {status.value} result for {check!r}: {report.results}"
+    return found[0]
+
+
+def _new_client(aws: Aws, **kwargs: Any) -> str:
+    client_id: str = aws.cognito.create_user_pool_client(UserPoolId=aws.pool_id, ClientName="other", **kwargs)[
+        "UserPoolClient"
+    ]["ClientId"]
+    return client_id
+
+
+def test_a_correctly_wired_pool_passes(aws: Aws) -> None:
+    report = aws.run()
+    assert report.ok, [r for r in report.results if r.failed]
+    statuses = {r.check: r.status for r in report.results}
+    for check in (
+        "trigger wired",
+        "function exists",
+        "Cognito may invoke",
+        "password sign-in allowed",
+        "PreventUserExistenceErrors",
+        "case sensitivity",
+        "username attributes",
+        "alias attributes",
+        "attributes in schema",
+        "password policy",
+    ):
+        assert statuses[check] is Status.PASS, (check, report.results)
+    assert not [r for r in report.results if r.status is Status.WARN]
+
+
+def test_no_trigger(aws: Aws) -> None:
+    aws.cognito.update_user_pool(UserPoolId=aws.pool_id, LambdaConfig={})
+    report = aws.run()
+    assert not report.ok
+    result = _only(report, "trigger wired", Status.FAIL)
+    assert "update-user-pool" in result.fix and aws.pool_id in result.fix
+    assert "docs/deploy.md" in result.fix
+
+
+def test_trigger_points_at_a_missing_function(aws: Aws) -> None:
+    missing = aws.function_arn.replace("migrate-user", "gone")
+    aws.cognito.update_user_pool(UserPoolId=aws.pool_id, LambdaConfig={"UserMigration": missing})
+    result = _only(aws.run(), "function exists", Status.FAIL)
+    assert "gone" in result.detail
+
+
+def test_no_invoke_permission(aws: Aws) -> None:
+    aws.lam.remove_permission(FunctionName="migrate-user", StatementId="cognito")
+    report = aws.run()
+    assert not report.ok
+    result = _only(report, "Cognito may invoke", Status.FAIL)
+    assert "aws lambda add-permission" in result.fix
+    assert f"--source-arn {aws.pool_arn}" in result.fix
+    assert f"--source-account {ACCOUNT}" in result.fix
+
+
+def test_permission_for_another_pool_does_not_count(aws: Aws) -> None:
+    aws.lam.remove_permission(FunctionName="migrate-user", StatementId="cognito")
+    other = aws.pool_arn.rsplit("/", 1)[0] + "/eu-west-1_other"
+    aws.lam.add_permission(
+        FunctionName="migrate-user",
+        StatementId="other",
+        Action="lambda:InvokeFunction",
+        Principal="cognito-idp.amazonaws.com",
+        SourceArn=other,
+    )
+    result = _only(aws.run(), "Cognito may invoke", Status.FAIL)
+    assert other in result.detail
+
+
+def test_unpinned_permission_is_a_warning(aws: Aws) -> None:
+    aws.lam.remove_permission(FunctionName="migrate-user", StatementId="cognito")
+    aws.lam.add_permission(
+        FunctionName="migrate-user",
+        StatementId="any",
+        Action="lambda:InvokeFunction",
+        Principal="cognito-idp.amazonaws.com",
+    )
+    report = aws.run()
+    assert report.ok
+    assert "SourceArn" in _only(report, "Cognito may invoke", Status.WARN).fix
+
+
+def test_client_without_user_password_auth(aws: Aws) -> None:
+    srp_only = _new_client(
+        aws,
+        ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        PreventUserExistenceErrors="ENABLED",
+    )
+    report = aws.run()
+    assert not report.ok
+    result = _only(report, "password sign-in allowed", Status.FAIL)
+    assert result.subject == srp_only
+    assert "ALLOW_USER_PASSWORD_AUTH" in result.fix and srp_only in result.fix
+    # the correctly configured client is still reported as fine
+    passing = [r for r in report.results if r.check == "password sign-in allowed" and r.status is Status.PASS]
+    assert [r.subject for r in passing] == [aws.client_id]
+
+
+def test_client_option_checks_only_that_client(aws: Aws) -> None:
+    _new_client(aws, ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH"])
+    assert aws.run(client_id=aws.client_id).ok
+
+
+def test_client_with_no_flows_gets_cognitos_srp_default(aws: Aws) -> None:
+    _new_client(aws, PreventUserExistenceErrors="ENABLED")
+    assert "ALLOW_USER_SRP_AUTH" in _only(aws.run(), "password sign-in allowed", Status.FAIL).detail
+
+
+def test_admin_flow_only_passes(aws: Aws) -> None:
+    _new_client(aws, ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH"], PreventUserExistenceErrors="ENABLED")
+    assert aws.run().ok
+
+
+def test_prevent_user_existence_errors_legacy(aws: Aws) -> None:
+    legacy = _new_client(aws, ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"], PreventUserExistenceErrors="LEGACY")
+    report = aws.run()
+    assert not report.ok
+    result = _only(report, "PreventUserExistenceErrors", Status.FAIL)
+    assert result.subject == legacy
+    assert "--prevent-user-existence-errors ENABLED" in result.fix
+    # with on_reject = "raise" the trigger does not rely on it: a warning
+    raised = aws.run(dataclasses.replace(EXPECTED, on_reject="raise"))
+    assert _only(raised, "PreventUserExistenceErrors", Status.WARN).subject == legacy
+
+
+def test_case_sensitive_pool_but_configuration_says_insensitive(aws: Aws) -> None:
+    aws.cognito.delete_user_pool(UserPoolId=aws.pool_id)
+    pool = aws.cognito.create_user_pool(
+        PoolName="sensitive",
+        LambdaConfig={"UserMigration": aws.function_arn},
+        Schema=[{"Name": "tenant", "AttributeDataType": "String", "Mutable": True}],
+    )["UserPool"]
+    aws.pool_id = pool["Id"]
+    report = aws.run()
+    assert not report.ok
+    result = _only(report, "case sensitivity", Status.FAIL)
+    assert "case-sensitive" in result.detail
+    assert "case_sensitive = true" in result.fix
+
+
+def test_alias_attributes_disagree(aws: Aws) -> None:
+    expected = dataclasses.replace(EXPECTED, alias_attributes=("email",))
+    result = _only(aws.run(expected), "alias attributes", Status.FAIL)
+    assert "alias_attributes = []" in result.fix
+
+
+def test_attribute_missing_from_the_schema(aws: Aws) -> None:
+    expected = dataclasses.replace(EXPECTED, attributes=("email", "custom:plan", "department"))
+    report = aws.run(expected)
+    assert not report.ok
+    failed = {r.subject: r for r in report.results if r.check == "attributes in schema" and r.failed}
+    assert set(failed) == {"custom:plan", "department"}
+    assert "add-custom-attributes" in failed["custom:plan"].fix
+    assert "custom:department" in failed["department"].fix
+
+
+def test_attribute_not_writable_by_the_client(aws: Aws) -> None:
+    limited = _new_client(
+        aws,
+        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"],
+        PreventUserExistenceErrors="ENABLED",
+        WriteAttributes=["email"],
+    )
+    result = _only(aws.run(), "attributes writable", Status.FAIL)
+    assert result.subject == limited
+    assert "custom:tenant" in result.detail and "email_verified" in result.detail
+
+
+def test_password_policy_is_reported_as_toml(aws: Aws) -> None:
+    pool = aws.cognito.describe_user_pool(UserPoolId=aws.pool_id)["UserPool"]
+    block = password_policy_toml(pool)
+    assert block.splitlines()[0] == "[pool.password_policy]"
+    assert "minimum_length = 8" in block
+    unknown = aws.run(PoolExpectations())
+    assert _only(unknown, "password policy", Status.INFO).fix == block
+    differs = aws.run(dataclasses.replace(EXPECTED, password_policy={"minimum_length": 12}))
+    assert "minimum_length" in _only(differs, "password policy", Status.WARN).detail
+
+
+def test_invoke_permission_with_an_alias_qualifier() -> None:
+    pool_arn = f"arn:aws:cognito-idp:{REGION}:{ACCOUNT}:userpool/{REGION}_abc"
+    result = check_invoke_permission(
+        None, pool_arn=pool_arn, account=ACCOUNT, function_arn=f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:f:live"
+    )
+    assert result.status is Status.FAIL
+    assert "--qualifier live" in result.fix
+    assert f"--function-name arn:aws:lambda:{REGION}:{ACCOUNT}:function:f " in result.fix
+
+
+def test_invoke_permission_in_another_account_does_not_count() -> None:
+    pool_arn = f"arn:aws:cognito-idp:{REGION}:{ACCOUNT}:userpool/{REGION}_abc"
+    policy = {
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "cognito-idp.amazonaws.com"},
+                "Action": "lambda:InvokeFunction",
+                "Condition": {
+                    "ArnLike": {"AWS:SourceArn": f"arn:aws:cognito-idp:{REGION}:*:userpool/*"},
+                    "StringEquals": {"AWS:SourceAccount": "999999999999"},
+                },
+            }
+        ]
+    }
+    fn = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:f"
+    assert check_invoke_permission(policy, pool_arn=pool_arn, account=ACCOUNT, function_arn=fn).failed
+    policy["Statement"][0]["Condition"]["StringEquals"]["AWS:SourceAccount"] = ACCOUNT
+    assert not check_invoke_permission(policy, pool_arn=pool_arn, account=ACCOUNT, function_arn=fn).failed
