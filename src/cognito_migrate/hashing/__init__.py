@@ -1,0 +1,177 @@
+"""Verify legacy password hashes exactly as the framework that wrote them did.
+
+::
+
+    from cognito_migrate.hashing import verify, check, identify, Verdict
+    verify(password, "$2y$10$...")                                   # True / False
+    check(password, row_hash, scheme="aspnet_membership", params={"salt": row_salt})  # a Verdict
+
+``scheme=None`` identifies self-describing values (:func:`identify`); ambiguous ones (bare hex) need an
+explicit scheme. Parameters the stored string does not carry come in ``params``, documented per scheme in
+:data:`SCHEMES` and docs/hashes.md. Cost parameters read from a stored value are checked against
+:class:`CostLimits` before any hashing. Nothing here raises for any input; comparisons are constant-time.
+
+Importing this package costs only the standard library: each scheme's module (and bcrypt, argon2-cffi,
+cryptography) is imported the first time that scheme is verified.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from cognito_migrate.hashing._core import DEFAULT_LIMITS, CostLimits, Refusal, Verdict
+from cognito_migrate.hashing._identify import identify
+from cognito_migrate.hashing._registry import SCHEMES, SchemeInfo, creator, verifier
+from cognito_migrate.models import Credential
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+__all__ = [
+    "SCHEMES",
+    "CheckResult",
+    "CostLimits",
+    "SchemeInfo",
+    "Verdict",
+    "check",
+    "check_detailed",
+    "create",
+    "dummy_credential",
+    "identify",
+    "verify",
+]
+
+_log = logging.getLogger(__name__)
+
+MAX_STORED_CHARS = 16 * 1024
+"""Longer stored values are malformed without further parsing."""
+
+MAX_PASSWORD_CHARS = 4096
+"""Longer passwords never match (the trigger refuses them earlier; WordPress refuses over 4096 too)."""
+
+_EMPTY: Mapping[str, Any] = {}
+
+
+def _is_str(value: object) -> bool:
+    """Callers are typed, but rows come from databases: a bytes or None hash must not raise."""
+    return isinstance(value, str)
+
+
+class CheckResult(NamedTuple):
+    """A verdict with the scheme that was tried and, when not a match, why (a field name, never a value)."""
+
+    verdict: Verdict
+    scheme: str | None
+    reason: str
+
+
+def check_detailed(
+    password: str,
+    stored: str,
+    *,
+    scheme: str | None = None,
+    params: Mapping[str, Any] | None = None,
+    limits: CostLimits | None = None,
+) -> CheckResult:
+    """Like :func:`check`, with the scheme and a loggable reason."""
+    if not (_is_str(stored) and _is_str(password)):
+        return CheckResult(Verdict.MALFORMED, scheme, "password and stored value must be str")
+    if len(stored) > MAX_STORED_CHARS:
+        return CheckResult(Verdict.MALFORMED, scheme, "stored value too long")
+    if scheme is None:
+        scheme = identify(stored)
+        if scheme is None:
+            return CheckResult(Verdict.UNSUPPORTED, None, "stored value not identifiable; configure the scheme")
+    info = SCHEMES.get(scheme)
+    if info is None:
+        return CheckResult(Verdict.UNSUPPORTED, scheme, "unknown scheme id")
+    if params:
+        unknown = params.keys() - info.params.keys()
+        if unknown:
+            return CheckResult(Verdict.MALFORMED, scheme, f"unknown params: {', '.join(sorted(map(str, unknown)))}")
+    else:
+        params = _EMPTY
+    if len(password) > MAX_PASSWORD_CHARS:
+        return CheckResult(Verdict.MISMATCH, scheme, "password too long")
+    try:
+        ok = verifier(scheme)(password, stored, params, limits or DEFAULT_LIMITS)
+    except Refusal as refusal:
+        return CheckResult(refusal.verdict, scheme, refusal.reason)
+    except Exception as exc:  # noqa: BLE001 - never raise for any input; the type is enough to debug
+        _log.debug("hash verification failed inside %s: %s", scheme, type(exc).__name__)
+        return CheckResult(Verdict.MALFORMED, scheme, f"unparsable ({type(exc).__name__})")
+    if ok:
+        return CheckResult(Verdict.MATCH, scheme, "")
+    return CheckResult(Verdict.MISMATCH, scheme, "wrong password")
+
+
+def check(
+    password: str,
+    stored: str,
+    *,
+    scheme: str | None = None,
+    params: Mapping[str, Any] | None = None,
+    limits: CostLimits | None = None,
+) -> Verdict:
+    """Verify ``password`` against ``stored``; the :class:`Verdict` tells a wrong password from a bad row."""
+    return check_detailed(password, stored, scheme=scheme, params=params, limits=limits).verdict
+
+
+def verify(
+    password: str,
+    stored: str,
+    *,
+    scheme: str | None = None,
+    params: Mapping[str, Any] | None = None,
+    limits: CostLimits | None = None,
+) -> bool:
+    """True only when ``password`` matches ``stored``; every other verdict is False."""
+    return check_detailed(password, stored, scheme=scheme, params=params, limits=limits).verdict is Verdict.MATCH
+
+
+def create(
+    scheme: str,
+    password: str,
+    *,
+    cost: Mapping[str, Any] | None = None,
+    params: Mapping[str, Any] | None = None,
+) -> str:
+    """A stored value for ``password`` as the scheme's framework writes it (for dummies, demos and tests).
+
+    ``cost`` overrides the scheme's usual cost (its keys are in ``SCHEMES[scheme].cost``); ``params`` are the
+    same as for :func:`verify` (a pepper, a salt column). ValueError for unknown or non-creatable schemes.
+    """
+    info = SCHEMES.get(scheme)
+    if info is None or not info.creatable:
+        raise ValueError(f"scheme {scheme!r} cannot create hashes")
+    unknown = (cost or _EMPTY).keys() - info.cost.keys()
+    if unknown:
+        raise ValueError(f"scheme {scheme!r}: unknown cost keys {sorted(unknown)}")
+    try:
+        return creator(scheme)(password, cost or _EMPTY, params or _EMPTY)
+    except Refusal as refusal:
+        raise ValueError(f"scheme {scheme!r}: {refusal.reason}") from None
+
+
+_dummies: dict[tuple[str, str, str], Credential] = {}
+
+
+def dummy_credential(
+    scheme: str,
+    *,
+    cost: Mapping[str, Any] | None = None,
+    params: Mapping[str, Any] | None = None,
+) -> Credential:
+    """A valid credential for a random, unknown password, costing what the scheme's real rows cost.
+
+    The unknown-user path verifies against it so that "no such user" and "wrong password" take the same
+    time. Cached per (scheme, cost, params): building a bcrypt cost-12 dummy costs one hash.
+    """
+    key = (scheme, repr(sorted((cost or _EMPTY).items())), repr(sorted((params or _EMPTY).items())))
+    cached = _dummies.get(key)
+    if cached is None:
+        stored = create(scheme, secrets.token_urlsafe(24), cost=cost, params=params)
+        cached = _dummies[key] = Credential(stored=stored, scheme=scheme, params=dict(params or _EMPTY))
+    return cached

@@ -1,0 +1,123 @@
+"""The vocabulary every scheme module shares: verdicts, cost limits, and the three refusals.
+
+Standard library only: this module is imported on the trigger's cold path.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, Any
+
+from cognito_migrate.errors import ConfigError
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+
+class Verdict(enum.StrEnum):
+    """What a verification ended in. Only ``MATCH`` lets a user in.
+
+    ``MALFORMED`` (the stored value or its params cannot be parsed), ``UNSUPPORTED`` (unknown scheme id, a value
+    :func:`identify` cannot place, a backend that is missing here) and ``OVER_LIMIT`` (a cost parameter above
+    :class:`CostLimits`, refused before any computation) let the caller log *why* without ever seeing a value.
+    """
+
+    MATCH = "MATCH"
+    MISMATCH = "MISMATCH"
+    MALFORMED = "MALFORMED"
+    UNSUPPORTED = "UNSUPPORTED"
+    OVER_LIMIT = "OVER_LIMIT"
+
+
+class Refusal(Exception):
+    """Raised by a scheme module to stop a verification early; ``reason`` names a field, never a value."""
+
+    verdict: Verdict = Verdict.MALFORMED
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
+class Malformed(Refusal):
+    """The stored value (or a param) does not have the scheme's shape."""
+
+    verdict = Verdict.MALFORMED
+
+
+class OverLimit(Refusal):
+    """A cost parameter read from the stored value is above the configured cap."""
+
+    verdict = Verdict.OVER_LIMIT
+
+
+class Unsupported(Refusal):
+    """The scheme cannot be verified in this process (backend or optional extra missing)."""
+
+    verdict = Verdict.UNSUPPORTED
+
+
+@dataclass(frozen=True, slots=True)
+class CostLimits:
+    """Caps on cost parameters read from stored values, checked before any hashing starts.
+
+    A hostile or corrupt row (``pbkdf2_sha256$2000000000$...``) must not spend the trigger's 5-second budget.
+    The defaults admit every framework default we know of (Django/Werkzeug 1,000,000 PBKDF2 iterations,
+    Django argon2 m=100 MiB, bcrypt cost 12-14) and refuse anything much costlier. On a small Lambda (CPU
+    scales with memory) lower them. Configured under ``[hashing.limits]`` with these field names.
+    """
+
+    bcrypt_max_cost: int = 15
+    pbkdf2_max_iterations: int = 1_000_000
+    digest_max_iterations: int = 1_000_000
+    sha_crypt_max_rounds: int = 1_000_000
+    phpass_max_log2: int = 20
+    scrypt_max_n: int = 2**20
+    scrypt_max_r: int = 32
+    scrypt_max_p: int = 16
+    scrypt_max_memory: int = 256 * 1024 * 1024
+    scrypt_max_work: int = 2**22
+    argon2_max_memory_kib: int = 256 * 1024
+    argon2_max_time_cost: int = 16
+    argon2_max_parallelism: int = 16
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any], *, key_prefix: str = "hashing.limits") -> CostLimits:
+        """Build from a configuration table; unknown keys and non-positive or non-integer values are errors."""
+        known = {f.name for f in fields(cls)}
+        values: dict[str, int] = {}
+        for key, value in data.items():
+            full = f"{key_prefix}.{key}"
+            if key not in known:
+                raise ConfigError(full, f"unknown key; expected one of: {', '.join(sorted(known))}")
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ConfigError(full, f"expected a positive integer, got {type(value).__name__}")
+            if value <= 0:
+                raise ConfigError(full, "expected a positive integer")
+            values[key] = value
+        return cls(**values)
+
+    def check(self, name: str, value: int) -> None:
+        """Raise :class:`OverLimit` when ``value`` exceeds the cap ``name`` (a field of this class)."""
+        if value > getattr(self, name):
+            raise OverLimit(f"{name} exceeded")
+
+    def scrypt_maxmem(self, n: int, r: int, p: int) -> int:
+        """Check scrypt's N, r, p (and N*r*p, memory) against the caps; the ``maxmem`` to pass to hashlib.
+
+        OpenSSL needs ``128*r*(N+2) + 128*r*p`` bytes; hashlib's default cap (32 MiB) is too small for
+        Werkzeug's defaults, so the exact need is passed, once it is known to be under the cap.
+        """
+        if n < 2 or n & (n - 1) or r < 1 or p < 1:
+            raise Malformed("scrypt: N must be a power of two > 1, r and p positive")
+        self.check("scrypt_max_n", n)
+        self.check("scrypt_max_r", r)
+        self.check("scrypt_max_p", p)
+        self.check("scrypt_max_work", n * r * p)
+        memory = 128 * r * (n + 2 + p)
+        self.check("scrypt_max_memory", memory)
+        return memory + 65536
+
+
+DEFAULT_LIMITS = CostLimits()

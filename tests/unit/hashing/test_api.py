@@ -1,0 +1,175 @@
+"""The public API: verdicts, unknown schemes and params, limits configuration, dummies, lean import."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import pytest
+
+from cognito_migrate.errors import ConfigError
+from cognito_migrate.hashing import (
+    SCHEMES,
+    CostLimits,
+    Verdict,
+    check,
+    check_detailed,
+    create,
+    dummy_credential,
+    verify,
+)
+from tests.unit.hashing.hashing_vectors import UNICODE
+
+BCRYPT_A = "$2a$06$m0CrhHm10qJ3lXRY.5zDGO3rS2KdeeWLuGmsfGlMfOxih58VYVfxe"  # "a", jBCrypt TestBCrypt.java
+
+
+def test_verify_is_check_is_match() -> None:
+    assert verify("a", BCRYPT_A) is True
+    assert check("a", BCRYPT_A) is Verdict.MATCH
+    assert verify("b", BCRYPT_A) is False
+    assert check("b", BCRYPT_A) is Verdict.MISMATCH
+
+
+def test_verdict_values_are_their_names() -> None:
+    assert [v.value for v in Verdict] == ["MATCH", "MISMATCH", "MALFORMED", "UNSUPPORTED", "OVER_LIMIT"]
+
+
+def test_unknown_scheme_and_unidentifiable_are_unsupported() -> None:
+    assert check("a", BCRYPT_A, scheme="rot13") is Verdict.UNSUPPORTED
+    assert check("a", "5f4dcc3b5aa765d61d8327deb882cf99") is Verdict.UNSUPPORTED
+    result = check_detailed("a", "zzz")
+    assert result.verdict is Verdict.UNSUPPORTED
+    assert "configure the scheme" in result.reason
+
+
+def test_non_str_inputs_do_not_raise() -> None:
+    assert check(None, BCRYPT_A) is Verdict.MALFORMED  # type: ignore[arg-type]
+    assert check("a", b"$2a$") is Verdict.MALFORMED  # type: ignore[arg-type]
+    assert check("a", None) is Verdict.MALFORMED  # type: ignore[arg-type]
+
+
+def test_huge_inputs() -> None:
+    assert check("a", "$2a$" + "x" * 1_000_000) is Verdict.MALFORMED
+    assert check("a" * 100_000, BCRYPT_A) is Verdict.MISMATCH
+
+
+def test_reason_never_contains_the_password_or_the_stored_value() -> None:
+    secret = "canary-Zq81"
+    for stored in [BCRYPT_A, "pbkdf2_sha256$1000$salt$!!!", "$2b$31$" + "a" * 53, "junk"]:
+        result = check_detailed(secret, stored, params={"pepper": secret} if stored == BCRYPT_A else None)
+        assert secret not in result.reason
+        assert stored not in result.reason or not stored
+
+
+def test_every_scheme_has_docs() -> None:
+    for scheme_id, info in SCHEMES.items():
+        assert info.id == scheme_id
+        assert info.summary
+        assert info.module
+        assert all(isinstance(doc, str) and doc for doc in info.params.values())
+
+
+def test_create_refuses_non_creatable_and_unknown() -> None:
+    with pytest.raises(ValueError, match="cannot create"):
+        create("no_such_scheme", "x")
+    with pytest.raises(ValueError, match="unknown cost"):
+        create("bcrypt", "x", cost={"rouds": 4})
+
+
+# ---- CostLimits ----------------------------------------------------------------------------------------------
+
+
+def test_limits_from_mapping() -> None:
+    limits = CostLimits.from_mapping({"bcrypt_max_cost": 12, "pbkdf2_max_iterations": 5000})
+    assert limits.bcrypt_max_cost == 12
+    assert limits.pbkdf2_max_iterations == 5000
+    assert limits.scrypt_max_n == CostLimits().scrypt_max_n
+
+
+@pytest.mark.parametrize(
+    ("data", "key"),
+    [
+        ({"bcrypt_max_costs": 12}, "hashing.limits.bcrypt_max_costs"),
+        ({"bcrypt_max_cost": "12"}, "hashing.limits.bcrypt_max_cost"),
+        ({"bcrypt_max_cost": True}, "hashing.limits.bcrypt_max_cost"),
+        ({"bcrypt_max_cost": 0}, "hashing.limits.bcrypt_max_cost"),
+    ],
+    ids=["unknown", "string", "bool", "zero"],
+)
+def test_limits_config_errors_name_the_key(data: dict[str, object], key: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        CostLimits.from_mapping(data)
+    assert info.value.key == key
+
+
+def test_limits_key_prefix() -> None:
+    with pytest.raises(ConfigError) as info:
+        CostLimits.from_mapping({"x": 1}, key_prefix="trigger.hashing")
+    assert info.value.key == "trigger.hashing.x"
+
+
+def test_limits_are_applied() -> None:
+    stored = create("bcrypt", "x", cost={"rounds": 5})
+    assert check("x", stored, limits=CostLimits(bcrypt_max_cost=4)) is Verdict.OVER_LIMIT
+    assert check("x", stored, limits=CostLimits(bcrypt_max_cost=5)) is Verdict.MATCH
+
+
+# ---- dummy_credential ----------------------------------------------------------------------------------------
+
+
+def test_dummy_credential_is_cached_and_never_matches_obvious_passwords() -> None:
+    first = dummy_credential("bcrypt", cost={"rounds": 4})
+    assert dummy_credential("bcrypt", cost={"rounds": 4}) is first
+    assert first.scheme == "bcrypt"
+    assert first.stored.startswith("$2b$04$")
+    assert check("", first.stored, scheme=first.scheme) is Verdict.MISMATCH
+
+
+def _best_of(n: int, fn: object) -> float:
+    best = float("inf")
+    for _ in range(n):
+        start = time.perf_counter()
+        fn()  # type: ignore[operator]
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def test_dummy_costs_what_a_real_row_costs() -> None:
+    real = create("bcrypt", UNICODE, cost={"rounds": 8})
+    dummy = dummy_credential("bcrypt", cost={"rounds": 8})
+    t_real = _best_of(3, lambda: verify("wrong", real))
+    t_dummy = _best_of(3, lambda: verify("wrong", dummy.stored, scheme=dummy.scheme))
+    assert 0.7 < t_dummy / t_real < 1.4
+
+
+def test_dummy_for_aspnet_v3_takes_the_iterations() -> None:
+    dummy = dummy_credential("aspnet_identity_v3", cost={"iterations": 20_000, "prf": "HMACSHA256"})
+    real = create("aspnet_identity_v3", "x", cost={"iterations": 20_000, "prf": "HMACSHA256"})
+    t_real = _best_of(3, lambda: verify("wrong", real))
+    t_dummy = _best_of(3, lambda: verify("wrong", dummy.stored, scheme=dummy.scheme))
+    assert 0.6 < t_dummy / t_real < 1.6
+
+
+# ---- cold start ----------------------------------------------------------------------------------------------
+
+
+def test_import_is_stdlib_only() -> None:
+    code = (
+        "import sys, cognito_migrate.hashing as h; h.identify('$2b$10$x'); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "{'bcrypt','argon2','cryptography','_cffi_backend','passlib','django','werkzeug'} "
+        "or m.startswith('cognito_migrate.hashing.schemes.')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_scheme_module_loaded_on_first_use_only() -> None:
+    code = (
+        "import sys, cognito_migrate.hashing as h; "
+        "h.verify('x', 'pbkdf2_sha256$1$s$' + 'A'*43 + '='); "
+        "print(sorted(m for m in sys.modules if m.startswith('cognito_migrate.hashing.schemes.') or m == 'bcrypt'))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "['cognito_migrate.hashing.schemes.django']"
