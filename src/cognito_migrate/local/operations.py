@@ -1,0 +1,277 @@
+"""The Cognito operations the layer answers itself instead of moto.
+
+``InitiateAuth`` / ``AdminInitiateAuth`` (password flows: the trigger, auth-flow enforcement, aliases,
+case-insensitivity, RESET_REQUIRED, PreventUserExistenceErrors), ``ForgotPassword`` (the forgot-password
+trigger, real delivery details, printed codes) and ``ConfirmForgotPassword`` (strict code, password policy,
+status to CONFIRMED). Each method returns the JSON answer, or ``None`` to let moto answer the request as sent.
+Tokens and challenges still come from moto, called with the user's stored name.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from cognito_migrate.local.backend import MOTO_LOCK, call_moto, find_client, find_pool, status
+from cognito_migrate.local.directory import find_user
+from cognito_migrate.local.errors import (
+    CognitoError,
+    invalid_parameter,
+    not_authorized,
+    user_not_found,
+)
+from cognito_migrate.local.passwords import check_password
+from cognito_migrate.local.settings import ClientSettings, PoolSettings
+from cognito_migrate.local.trigger_event import AUTHENTICATION, FORGOT_PASSWORD
+from cognito_migrate.local.validation import is_email
+
+if TYPE_CHECKING:
+    from cognito_migrate.local.codes import CodeBook
+    from cognito_migrate.local.migration import Console, Migrator
+
+Json = dict[str, Any]
+ADMIN_PASSWORD_FLOWS = ("ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH")
+_UNKNOWN_PAIR = "Username/client id combination not found."
+
+
+class _Target:
+    """The moto objects and settings one request works on."""
+
+    def __init__(self, backend: Any, pool: Any, client: Any) -> None:
+        self.backend = backend
+        self.pool = pool
+        self.settings = PoolSettings.from_moto(pool)
+        self.client = ClientSettings.from_moto(client)
+
+    def unknown_user(self) -> CognitoError:
+        """PreventUserExistenceErrors: the generic answer, or the revealing one for LEGACY clients."""
+        return not_authorized() if self.client.prevent_user_existence_errors else user_not_found()
+
+
+class Operations:
+    """The layer's answers for the intercepted operations."""
+
+    def __init__(self, migrator: Migrator, codes: CodeBook, console: Console) -> None:
+        self.migrator = migrator
+        self.codes = codes
+        self.console = console
+
+    # -- lookup -------------------------------------------------------------------------------------------
+    @staticmethod
+    def _by_client(client_id: str) -> _Target:
+        with MOTO_LOCK:
+            found = find_client(client_id or "")
+            if found is None:
+                raise CognitoError("ResourceNotFoundException", f"User pool client {client_id} does not exist.")
+            return _Target(*found)
+
+    @staticmethod
+    def _by_pool(pool_id: str, client_id: str) -> _Target:
+        with MOTO_LOCK:
+            found = find_pool(pool_id or "")
+            if found is None:
+                raise CognitoError("ResourceNotFoundException", f"User pool {pool_id} does not exist.")
+            backend, pool = found
+            client = pool.clients.get(client_id or "")
+            if client is None:
+                raise CognitoError("ResourceNotFoundException", f"User pool client {client_id} does not exist.")
+            return _Target(backend, pool, client)
+
+    # -- sign-in ------------------------------------------------------------------------------------------
+    def initiate_auth(self, params: Json) -> Json | None:
+        flow = params.get("AuthFlow")
+        target = self._by_client(params.get("ClientId", ""))
+        auth = params.get("AuthParameters") or {}
+        if flow == "USER_PASSWORD_AUTH":
+            if not target.client.allows("USER_PASSWORD_AUTH"):
+                raise invalid_parameter("USER_PASSWORD_AUTH flow not enabled for this client")
+            user = self._password_sign_in(target, auth, params.get("ClientMetadata"))
+            with MOTO_LOCK:
+                return _answer(
+                    target.backend.initiate_auth,
+                    target.client.id,
+                    flow,
+                    {**auth, "USERNAME": user.username},
+                )
+        if flow == "USER_SRP_AUTH":
+            # SRP hides the password from Cognito, so it never fires the trigger.
+            if not target.client.allows("USER_SRP_AUTH"):
+                raise invalid_parameter("USER_SRP_AUTH is not enabled for the client.")
+            with MOTO_LOCK:
+                user = find_user(target.pool, target.settings, auth.get("USERNAME", ""))
+                if user is None:
+                    raise target.unknown_user()
+                return _answer(
+                    target.backend.initiate_auth, target.client.id, flow, {**auth, "USERNAME": user.username}
+                )
+        if flow in ("REFRESH_TOKEN_AUTH", "REFRESH_TOKEN") and not target.client.allows("REFRESH_TOKEN_AUTH"):
+            raise invalid_parameter("Refresh Token auth flow not enabled for this client")
+        return None
+
+    def admin_initiate_auth(self, params: Json) -> Json | None:
+        flow = params.get("AuthFlow")
+        if flow not in ADMIN_PASSWORD_FLOWS:
+            return None
+        target = self._by_pool(params.get("UserPoolId", ""), params.get("ClientId", ""))
+        if not target.client.allows("ADMIN_USER_PASSWORD_AUTH"):
+            raise invalid_parameter("Auth flow not enabled for this client")
+        auth = params.get("AuthParameters") or {}
+        user = self._password_sign_in(target, auth, params.get("ClientMetadata"))
+        with MOTO_LOCK:
+            return _answer(
+                target.backend.admin_initiate_auth,
+                target.pool.id,
+                target.client.id,
+                flow,
+                {**auth, "USERNAME": user.username},
+            )
+
+    def _password_sign_in(self, target: _Target, auth: Json, metadata: dict[str, str] | None) -> Any:
+        """Find or migrate the user and check the password and status; returns the moto user."""
+        name = auth.get("USERNAME")
+        password = auth.get("PASSWORD")
+        if not name:
+            raise invalid_parameter("Missing required parameter USERNAME")
+        if password is None:
+            raise invalid_parameter("Missing required parameter PASSWORD")
+        with MOTO_LOCK:
+            user = find_user(target.pool, target.settings, name)
+        if user is None:
+            user = self.migrator.migrate(
+                backend=target.backend,
+                pool=target.pool,
+                settings=target.settings,
+                client_id=target.client.id,
+                trigger_source=AUTHENTICATION,
+                user_name=name,
+                password=password,
+                client_metadata=metadata,
+            )
+            if user is None:
+                raise target.unknown_user()
+        with MOTO_LOCK:
+            if not user.enabled:
+                raise not_authorized("User is disabled.")
+            if user.status is status("RESET_REQUIRED") and user.password in (None, password):
+                if target.client.prevent_user_existence_errors:
+                    raise not_authorized()
+                raise CognitoError("PasswordResetRequiredException", "Password reset required for the user")
+            if user.password != password:
+                raise not_authorized()
+            if user.status is status("UNCONFIRMED"):
+                raise CognitoError("UserNotConfirmedException", "User is not confirmed.")
+        return user
+
+    # -- forgot password ----------------------------------------------------------------------------------
+    def forgot_password(self, params: Json) -> Json:
+        target = self._by_client(params.get("ClientId", ""))
+        name = params.get("Username") or ""
+        with MOTO_LOCK:
+            user = find_user(target.pool, target.settings, name)
+        if user is None and name:
+            user = self.migrator.migrate(
+                backend=target.backend,
+                pool=target.pool,
+                settings=target.settings,
+                client_id=target.client.id,
+                trigger_source=FORGOT_PASSWORD,
+                user_name=name,
+                password=None,
+                client_metadata=params.get("ClientMetadata"),
+            )
+        if user is None:
+            if target.client.prevent_user_existence_errors:
+                return _simulated_delivery(name)
+            raise user_not_found(_UNKNOWN_PAIR)
+        with MOTO_LOCK:
+            attributes = dict(user.attribute_lookup)
+            username = user.username
+            if user.status is status("FORCE_CHANGE_PASSWORD"):
+                raise not_authorized("User password cannot be reset in the current state.")
+        delivery = _delivery(target.settings.recovery, attributes)
+        if delivery is None:
+            if target.client.prevent_user_existence_errors:
+                return _simulated_delivery(name)
+            raise invalid_parameter(
+                "Cannot reset password for the user as there is no registered/verified email or phone_number"
+            )
+        medium, attribute, destination = delivery
+        code = self.codes.issue(target.settings.id, username)
+        self.console(f"forgot-password code for {username!r} in {target.settings.id}: {code} ({medium} {destination})")
+        return {
+            "CodeDeliveryDetails": {
+                "Destination": _mask(destination),
+                "DeliveryMedium": medium,
+                "AttributeName": attribute,
+            }
+        }
+
+    def confirm_forgot_password(self, params: Json) -> Json:
+        target = self._by_client(params.get("ClientId", ""))
+        password = params.get("Password")
+        if password is None:
+            raise invalid_parameter("Missing required parameter Password")
+        with MOTO_LOCK:
+            user = find_user(target.pool, target.settings, params.get("Username") or "")
+        if user is None:
+            if target.client.prevent_user_existence_errors:
+                raise CognitoError("CodeMismatchException", "Invalid verification code provided, please try again.")
+            raise user_not_found(_UNKNOWN_PAIR)
+        check_password(password, target.settings.password_policy)
+        self.codes.redeem(target.settings.id, user.username, params.get("ConfirmationCode") or "")
+        with MOTO_LOCK:
+            user.password = password
+            user.status = status("CONFIRMED")
+        return {}
+
+
+def _answer(operation: Any, *args: Any) -> Json:
+    """moto's answer for a sign-in call (tokens or a challenge)."""
+    result: Json = call_moto(operation, *args)
+    return result
+
+
+_CONTACTS = {
+    "verified_email": ("EMAIL", "email", "email_verified"),
+    "verified_phone_number": ("SMS", "phone_number", "phone_number_verified"),
+}
+
+
+def _delivery(recovery: tuple[str, ...], attributes: dict[str, str]) -> tuple[str, str, str] | None:
+    """(medium, attribute, destination) by the pool's recovery order; only verified contacts count."""
+    for mechanism in recovery:
+        if mechanism == "admin_only":
+            raise not_authorized("Contact administrator to reset password.")
+        contact = _CONTACTS.get(mechanism)
+        if contact is None:
+            continue
+        medium, attribute, flag = contact
+        if attributes.get(attribute) and attributes.get(flag, "").lower() == "true":
+            return medium, attribute, attributes[attribute]
+    return None
+
+
+def _mask(destination: str) -> str:
+    """Cognito's masking: ``a***@e***`` for an email, ``+*******1234`` for a phone number."""
+    if "@" in destination:
+        local, _, domain = destination.partition("@")
+        return f"{local[:1]}***@{domain[:1]}***"
+    return "+*******" + destination[-4:]
+
+
+def _simulated_delivery(name: str) -> Json:
+    """What PreventUserExistenceErrors=ENABLED answers when no code is sent (unknown user, no contact)."""
+    if is_email(name):
+        return {
+            "CodeDeliveryDetails": {
+                "Destination": _mask(name),
+                "DeliveryMedium": "EMAIL",
+                "AttributeName": "email",
+            }
+        }
+    return {
+        "CodeDeliveryDetails": {
+            "Destination": "+*******" + f"{sum(map(ord, name)) % 10000:04d}",
+            "DeliveryMedium": "SMS",
+            "AttributeName": "phone_number",
+        }
+    }

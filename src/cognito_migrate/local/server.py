@@ -1,0 +1,222 @@
+"""``LocalCognito``: start the layer and moto behind one loopback HTTP endpoint, create pools, read codes."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import threading
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from cognito_migrate.local.codes import CodeBook
+from cognito_migrate.local.invoker import Handler, InProcessTrigger, LambdaInvokeTrigger, Trigger
+from cognito_migrate.local.migration import Console, Migrator, TriggerInvocation
+from cognito_migrate.local.operations import Operations
+from cognito_migrate.local.wsgi import LayerApp, forgot_password_code
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from types import TracebackType
+
+TriggerSpec = Handler | LambdaInvokeTrigger | str | None
+
+# The app-client flows a migration deployment enables (USER_PASSWORD_AUTH is what fires the trigger).
+MIGRATION_AUTH_FLOWS = (
+    "ALLOW_USER_PASSWORD_AUTH",
+    "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+    "ALLOW_USER_SRP_AUTH",
+    "ALLOW_REFRESH_TOKEN_AUTH",
+)
+FAKE_CREDENTIALS = {"aws_access_key_id": "local", "aws_secret_access_key": "local"}
+
+
+class _Inherit:
+    """Marker: a pool created without ``trigger=`` uses the LocalCognito's trigger."""
+
+
+INHERIT = _Inherit()
+
+
+class LocalPool(NamedTuple):
+    """A pool and its app client, as created by ``LocalCognito.create_pool_and_client``."""
+
+    user_pool_id: str
+    client_id: str
+
+
+def stderr_console(line: str) -> None:
+    """Default console: one prefixed line on stderr (codes are printed; passwords never are)."""
+    print(f"[local-cognito] {line}", file=sys.stderr, flush=True)
+
+
+def _quiet_request_handler() -> Any:
+    """werkzeug's request handler without the per-request access log line."""
+    from werkzeug.serving import WSGIRequestHandler
+
+    class QuietRequestHandler(WSGIRequestHandler):
+        def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+            return None
+
+    return QuietRequestHandler
+
+
+def _as_trigger(spec: TriggerSpec, region: str) -> Trigger | None:
+    if spec is None:
+        return None
+    if isinstance(spec, LambdaInvokeTrigger):
+        return spec
+    if isinstance(spec, str):
+        return LambdaInvokeTrigger.from_url(spec)
+    return InProcessTrigger(spec, region=region)
+
+
+class LocalCognito:
+    """A Cognito-compatible endpoint on loopback that fires a migrate-user trigger as Cognito does.
+
+    ``trigger`` is the default trigger of every pool: a Python callable ``(event, context) -> dict`` run in
+    this process, a ``LambdaInvokeTrigger``, or the URL ``http://host:port/2015-03-31/functions/NAME/invocations``;
+    ``None`` for no trigger. ``create_pool_and_client(trigger=...)`` overrides it for one pool.
+    moto's state is process-wide: two ``LocalCognito`` objects in one process see the same pools.
+    """
+
+    def __init__(
+        self,
+        trigger: TriggerSpec = None,
+        *,
+        region: str = "us-east-1",
+        trigger_timeout: float = 5.0,
+        attempts: int = 3,
+        console: Console | None = stderr_console,
+    ) -> None:
+        self.region = region
+        self._default = _as_trigger(trigger, region)
+        self._per_pool: dict[str, Trigger | None] = {}
+        self._console: Console = console or (lambda _line: None)
+        self.migrator = Migrator(
+            trigger_for=lambda pool_id: self._per_pool.get(pool_id, self._default),
+            timeout=trigger_timeout,
+            attempts=attempts,
+            console=self._console,
+        )
+        self.operations = Operations(self.migrator, CodeBook(), self._console)
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+        self.endpoint: str | None = None
+
+    # -- lifecycle ----------------------------------------------------------------------------------------
+    def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
+        """Serve on ``host:port`` (0: a free port) in a background thread; returns the endpoint URL."""
+        from werkzeug.serving import make_server
+
+        from cognito_migrate.local.moto_app import moto_cognito_app
+
+        if self._server is not None:
+            raise RuntimeError("already started")
+        app = LayerApp(moto_cognito_app, self.operations)
+        self._server = make_server(host, port, app, threaded=True, request_handler=_quiet_request_handler())
+        bound_host, bound_port = self._server.server_address[:2]
+        self.endpoint = f"http://{bound_host}:{bound_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, name="local-cognito", daemon=True)
+        self._thread.start()
+        return self.endpoint
+
+    def serve_forever(self, host: str = "127.0.0.1", port: int = 0, *, on_ready: Callable[[str], None]) -> None:
+        """Start, call ``on_ready(endpoint)``, and block until interrupted (Ctrl-C), then stop."""
+        endpoint = self.start(host, port)
+        on_ready(endpoint)
+        thread = self._thread
+        try:
+            while thread is not None and thread.is_alive():
+                thread.join(0.5)
+        finally:
+            self.stop()
+
+    def stop(self) -> None:
+        """Stop serving (idempotent). moto's state stays in the process."""
+        server, self._server = self._server, None
+        if server is None:
+            return
+        server.shutdown()
+        server.server_close()
+        if self._thread is not None:
+            self._thread.join()
+        self._thread = None
+
+    def __enter__(self) -> LocalCognito:
+        if self._server is None:
+            self.start()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    # -- helpers ------------------------------------------------------------------------------------------
+    def client(self) -> Any:
+        """A boto3 ``cognito-idp`` client for this endpoint, with fake credentials."""
+        boto3 = importlib.import_module("boto3")  # the local extra; untyped without boto3-stubs
+        if self.endpoint is None:
+            raise RuntimeError("start() first")
+        return boto3.client("cognito-idp", region_name=self.region, endpoint_url=self.endpoint, **FAKE_CREDENTIALS)
+
+    def create_pool_and_client(
+        self,
+        name: str = "local-pool",
+        *,
+        username_attributes: Sequence[str] = (),
+        alias_attributes: Sequence[str] = (),
+        case_sensitive: bool = False,
+        prevent_user_existence_errors: bool = True,
+        explicit_auth_flows: Sequence[str] = MIGRATION_AUTH_FLOWS,
+        password_policy: dict[str, Any] | None = None,
+        custom_attributes: Sequence[dict[str, Any]] = (),
+        recovery: Sequence[str] = ("verified_email", "verified_phone_number"),
+        trigger: TriggerSpec | _Inherit = INHERIT,
+    ) -> LocalPool:
+        """Create a pool and an app client through the API, configured as a migration deployment would be.
+
+        ``password_policy`` uses Cognito's keys (``MinimumLength``, ``RequireUppercase``...); omitted booleans
+        are false, as in Cognito. ``trigger`` (default: the object's trigger) sets this pool's trigger.
+        """
+        policy = {
+            "MinimumLength": 8,
+            "RequireUppercase": False,
+            "RequireLowercase": False,
+            "RequireNumbers": False,
+            "RequireSymbols": False,
+            **(password_policy or {}),
+        }
+        pool_args: dict[str, Any] = {
+            "PoolName": name,
+            "Policies": {"PasswordPolicy": policy},
+            "UsernameConfiguration": {"CaseSensitive": case_sensitive},
+            "AccountRecoverySetting": {
+                "RecoveryMechanisms": [{"Name": r, "Priority": i} for i, r in enumerate(recovery, start=1)]
+            },
+        }
+        if username_attributes:
+            pool_args["UsernameAttributes"] = list(username_attributes)
+        if alias_attributes:
+            pool_args["AliasAttributes"] = list(alias_attributes)
+        if custom_attributes:
+            pool_args["Schema"] = list(custom_attributes)
+        api = self.client()
+        pool_id: str = api.create_user_pool(**pool_args)["UserPool"]["Id"]
+        client_id: str = api.create_user_pool_client(
+            UserPoolId=pool_id,
+            ClientName=f"{name}-client",
+            ExplicitAuthFlows=list(explicit_auth_flows),
+            PreventUserExistenceErrors="ENABLED" if prevent_user_existence_errors else "LEGACY",
+        )["UserPoolClient"]["ClientId"]
+        if not isinstance(trigger, _Inherit):
+            self._per_pool[pool_id] = _as_trigger(trigger, self.region)
+        return LocalPool(pool_id, client_id)
+
+    def forgot_password_code(self, user_pool_id: str, username: str) -> str | None:
+        """The forgot-password code last sent to ``username`` (user name or alias), if still valid."""
+        return forgot_password_code(self.operations, user_pool_id, username)
+
+    @property
+    def invocations(self) -> list[TriggerInvocation]:
+        """Every trigger call so far (source, name as typed, attempts, outcome, duration; no password)."""
+        return self.migrator.invocations

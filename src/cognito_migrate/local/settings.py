@@ -1,0 +1,166 @@
+"""Snapshots of the pool and app-client settings that change Cognito's behaviour around the trigger.
+
+moto stores these settings but ignores most of them; the layer reads them here, once per request, into plain
+frozen objects so that the rules in ``validation.py`` / ``passwords.py`` are pure functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# Cognito's standard attributes (always in a pool's schema, whatever CreateUserPool listed).
+STANDARD_ATTRIBUTES = frozenset(
+    {
+        "sub",
+        "name",
+        "given_name",
+        "family_name",
+        "middle_name",
+        "nickname",
+        "preferred_username",
+        "profile",
+        "picture",
+        "website",
+        "email",
+        "email_verified",
+        "gender",
+        "birthdate",
+        "zoneinfo",
+        "locale",
+        "phone_number",
+        "phone_number_verified",
+        "address",
+        "updated_at",
+    }
+)
+BOOLEAN_ATTRIBUTES = frozenset({"email_verified", "phone_number_verified"})
+
+# ExplicitAuthFlows Cognito assumes when a client was created without any.
+DEFAULT_AUTH_FLOWS = ("ALLOW_USER_SRP_AUTH", "ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH")
+# The legacy (pre-ALLOW_) flow names and what they mean today.
+_LEGACY_FLOW_NAMES = {
+    "USER_PASSWORD_AUTH": "ALLOW_USER_PASSWORD_AUTH",
+    "ADMIN_NO_SRP_AUTH": "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+    "CUSTOM_AUTH_FLOW_ONLY": "ALLOW_CUSTOM_AUTH",
+}
+# Recovery order when the pool has no AccountRecoverySetting ("legacy": SMS preferred over email).
+LEGACY_RECOVERY = ("verified_phone_number", "verified_email")
+
+
+@dataclass(frozen=True)
+class AttributeSpec:
+    """One schema attribute: its type and the constraints Cognito checks on a value."""
+
+    name: str
+    data_type: str = "String"
+    required: bool = False
+    min_length: int | None = None
+    max_length: int | None = None
+    min_value: float | None = None
+    max_value: float | None = None
+
+
+@dataclass(frozen=True)
+class PasswordPolicy:
+    """Cognito's password policy; booleans omitted from the pool's policy mean "not required"."""
+
+    minimum_length: int = 8
+    require_uppercase: bool = False
+    require_lowercase: bool = False
+    require_numbers: bool = False
+    require_symbols: bool = False
+
+    @classmethod
+    def from_cognito(cls, policy: dict[str, Any] | None) -> PasswordPolicy:
+        policy = policy or {}
+        return cls(
+            minimum_length=int(policy.get("MinimumLength", 8)),
+            require_uppercase=bool(policy.get("RequireUppercase", False)),
+            require_lowercase=bool(policy.get("RequireLowercase", False)),
+            require_numbers=bool(policy.get("RequireNumbers", False)),
+            require_symbols=bool(policy.get("RequireSymbols", False)),
+        )
+
+
+@dataclass(frozen=True)
+class PoolSettings:
+    """What the layer needs to know about a user pool."""
+
+    id: str
+    region: str
+    username_attributes: tuple[str, ...] = ()
+    alias_attributes: tuple[str, ...] = ()
+    case_sensitive: bool = True
+    password_policy: PasswordPolicy = field(default_factory=PasswordPolicy)
+    recovery: tuple[str, ...] = LEGACY_RECOVERY
+    schema: dict[str, AttributeSpec] = field(default_factory=dict)
+
+    def fold(self, value: str) -> str:
+        """A user name or alias as the pool compares it."""
+        return value if self.case_sensitive else value.casefold()
+
+    def attribute(self, name: str) -> AttributeSpec | None:
+        if name in self.schema:
+            return self.schema[name]
+        if name in STANDARD_ATTRIBUTES:
+            return AttributeSpec(name, "Boolean" if name in BOOLEAN_ATTRIBUTES else "String", max_length=2048)
+        return None
+
+    @classmethod
+    def from_moto(cls, pool: Any) -> PoolSettings:
+        """Read a moto ``CognitoIdpUserPool`` (call with the moto lock held)."""
+        config: dict[str, Any] = pool.extended_config
+        recovery = config.get("AccountRecoverySetting") or {}
+        mechanisms = sorted(recovery.get("RecoveryMechanisms") or [], key=lambda m: m.get("Priority", 0))
+        return cls(
+            id=pool.id,
+            region=pool.region,
+            username_attributes=tuple(config.get("UsernameAttributes") or ()),
+            alias_attributes=tuple(config.get("AliasAttributes") or ()),
+            case_sensitive=bool((config.get("UsernameConfiguration") or {}).get("CaseSensitive", True)),
+            password_policy=PasswordPolicy.from_cognito((config.get("Policies") or {}).get("PasswordPolicy")),
+            recovery=tuple(m["Name"] for m in mechanisms) or LEGACY_RECOVERY,
+            schema={name: _spec(attr) for name, attr in pool.schema_attributes.items()},
+        )
+
+
+def _spec(attr: Any) -> AttributeSpec:
+    strings = attr.string_constraints or {}
+    numbers = attr.number_constraints or {}
+
+    def number(value: Any) -> float | None:
+        return None if value in (None, "") else float(value)
+
+    return AttributeSpec(
+        name=attr.name,
+        data_type=attr.data_type,
+        required=bool(attr.required),
+        min_length=int(strings["MinLength"]) if strings.get("MinLength") else None,
+        max_length=int(strings["MaxLength"]) if strings.get("MaxLength") else 2048,
+        min_value=number(numbers.get("MinValue")),
+        max_value=number(numbers.get("MaxValue")),
+    )
+
+
+@dataclass(frozen=True)
+class ClientSettings:
+    """What the layer needs to know about an app client."""
+
+    id: str
+    prevent_user_existence_errors: bool
+    auth_flows: frozenset[str]
+
+    def allows(self, flow: str) -> bool:
+        """Whether ``ALLOW_<flow>`` is enabled (``flow`` without the prefix, e.g. ``USER_PASSWORD_AUTH``)."""
+        return f"ALLOW_{flow}" in self.auth_flows
+
+    @classmethod
+    def from_moto(cls, client: Any) -> ClientSettings:
+        config: dict[str, Any] = client.extended_config
+        flows = config.get("ExplicitAuthFlows") or DEFAULT_AUTH_FLOWS
+        return cls(
+            id=client.id,
+            prevent_user_existence_errors=config.get("PreventUserExistenceErrors") == "ENABLED",
+            auth_flows=frozenset(_LEGACY_FLOW_NAMES.get(f, f) for f in flows),
+        )
