@@ -1,0 +1,123 @@
+"""Configuration: the minimum file works, env vars override single keys, every error names its key."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from cognito_migrate.config import load_settings, settings_from_mapping
+from cognito_migrate.errors import ConfigError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+MINIMUM = """
+[store]
+type = "sql"
+url = "sqlite:///legacy.db"
+preset = "aspnet_identity"
+"""
+
+
+def test_minimum_configuration_loads_with_defaults(tmp_config: Callable[[str], Path]) -> None:
+    path = tmp_config(MINIMUM)
+    settings = load_settings(path, environ={})
+    assert settings.store.url == f"sqlite:///{path.parent / 'legacy.db'}"  # relative to the file
+    assert settings.trigger.on_reject == "empty"
+    assert settings.trigger.message_action == "SUPPRESS"
+    assert settings.trigger.force_alias_creation is False
+    assert settings.pool.password_policy.minimum_length == 8
+    assert settings.policy.reset_required_on == {"password_policy", "must_change_password"}
+
+
+def test_config_file_comes_from_the_environment(tmp_config: Callable[[str], Path]) -> None:
+    path = tmp_config(MINIMUM)
+    assert load_settings(environ={"COGNITO_MIGRATE_CONFIG": str(path)}).store.preset == "aspnet_identity"
+
+
+def test_env_vars_override_single_keys(tmp_config: Callable[[str], Path]) -> None:
+    env = {
+        "COGNITO_MIGRATE_STORE_URL": "postgresql://db.internal/app",
+        "COGNITO_MIGRATE_POOL_CASE_SENSITIVE": "true",
+        "COGNITO_MIGRATE_POOL_ALIAS_ATTRIBUTES": "email,phone_number",
+        "COGNITO_MIGRATE_POOL_PASSWORD_POLICY_MINIMUM_LENGTH": "12",
+        "COGNITO_MIGRATE_TRIGGER_ON_REJECT": "raise",
+    }
+    settings = load_settings(tmp_config(MINIMUM), environ=env)
+    assert settings.store.url == "postgresql://db.internal/app"
+    assert settings.pool.case_sensitive is True
+    assert settings.pool.alias_attributes == ("email", "phone_number")
+    assert settings.pool.password_policy.minimum_length == 12
+    assert settings.trigger.on_reject == "raise"
+
+
+def _error(data: dict[str, Any], environ: dict[str, str] | None = None) -> ConfigError:
+    with pytest.raises(ConfigError) as info:
+        settings_from_mapping(data, environ=environ or {})
+    return info.value
+
+
+STORE = {"type": "sql", "url": "sqlite:///x.db", "preset": "aspnet_identity"}
+
+
+@pytest.mark.parametrize(
+    ("data", "key"),
+    [
+        ({}, "store"),
+        ({"store": {"type": "sql", "preset": "aspnet_identity"}}, "store.url"),
+        ({"store": {**STORE, "type": "nosql"}}, "store.type"),
+        ({"store": {**STORE, "preset": "rails"}}, "store.preset"),
+        ({"store": {"type": "sql", "url": "sqlite:///x.db"}}, "store.query"),
+        ({"store": {"type": "sql", "url": "x", "query": "SELECT 1", "columns": {"username": "u", "password_hash": "p"}}}, "store.query"),
+        ({"store": {"type": "sql", "url": "x", "query": "SELECT * WHERE u = :username"}}, "store.columns.username"),
+        ({"store": {**STORE, "columns": {"colour": "c"}}}, "store.columns.colour"),
+        ({"store": {**STORE, "query_timeout": 0}}, "store.query_timeout"),
+        ({"store": {**STORE, "query_timeout": "fast"}}, "store.query_timeout"),
+        ({"store": {**STORE, "tyoe": "sql"}}, "store.tyoe"),
+        ({"store": STORE, "pool": {"alias_attributes": ["email"], "username_attributes": ["email"]}}, "pool.alias_attributes"),
+        ({"store": STORE, "pool": {"username_attributes": ["nickname"]}}, "pool.username_attributes"),
+        ({"store": STORE, "pool": {"password_policy": {"minimum_length": 3}}}, "pool.password_policy.minimum_length"),
+        ({"store": STORE, "pool": {"case_sensitive": "no"}}, "pool.case_sensitive"),
+        ({"store": STORE, "trigger": {"on_reject": "explode"}}, "trigger.on_reject"),
+        ({"store": STORE, "policy": {"reset_required_on": ["moon_phase"]}}, "policy.reset_required_on"),
+        ({"store": STORE, "mapping": {"default_phone_region": "usa"}}, "mapping.default_phone_region"),
+        ({"store": STORE, "mapping": {"attributes": {"given_name": 3}}}, "mapping.attributes.given_name"),
+        ({"store": STORE, "extra": {}}, "extra"),
+    ],
+)
+def test_every_error_names_its_key(data: dict[str, Any], key: str) -> None:
+    assert _error(data).key == key
+
+
+def test_unknown_env_override_is_an_error() -> None:
+    assert _error({"store": STORE}, {"COGNITO_MIGRATE_STORE_URLL": "x"}).key == "COGNITO_MIGRATE_STORE_URLL"
+
+
+def test_unreadable_and_invalid_files_say_so(tmp_path: Path, tmp_config: Callable[[str], Path]) -> None:
+    with pytest.raises(ConfigError, match="cannot read"):
+        load_settings(tmp_path / "absent.toml", environ={})
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_settings(tmp_config("[store\nurl="), environ={})
+    with pytest.raises(ConfigError, match="COGNITO_MIGRATE_CONFIG"):
+        load_settings(environ={})
+
+
+def test_json_configuration_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "config.json"
+    path.write_text('{"store": {"type": "sql", "url": "sqlite:///legacy.db", "preset": "django"}}')
+    assert load_settings(path, environ={}).store.preset == "django"
+
+
+def test_wiring_rejects_unknown_schemes_and_bad_mapping_names() -> None:
+    from cognito_migrate.wiring import build_mapper, build_verifier
+
+    bad_scheme = settings_from_mapping({"store": STORE, "hashing": {"scheme": "rot13"}}, environ={})
+    with pytest.raises(ConfigError) as info:
+        build_verifier(bad_scheme)
+    assert info.value.key == "hashing.scheme"
+    bad_name = settings_from_mapping({"store": STORE, "mapping": {"attributes": {"sub": "Id"}}}, environ={})
+    with pytest.raises(ConfigError) as info:
+        build_mapper(bad_name)
+    assert info.value.key == "mapping.attributes.sub"

@@ -1,0 +1,140 @@
+"""Legacy profile to Cognito attributes: names, values, contacts and the pool's username model."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from cognito_migrate.errors import MappingError
+from cognito_migrate.mapping import AttributeMapper, UsernameModel
+from cognito_migrate.mapping.contact import normalize_email, normalize_phone
+from cognito_migrate.mapping.identity import CaseMismatchError
+from cognito_migrate.models import LegacyUser
+
+
+def user(**kw: object) -> LegacyUser:
+    base: dict[str, object] = {"username": "alice", "credential": None, "profile": {}}
+    base.update(kw)
+    return LegacyUser(**base)  # type: ignore[arg-type]
+
+
+def mapper(columns: dict[str, str] | None = None, **model: object) -> AttributeMapper:
+    return AttributeMapper(columns=columns or {}, username_model=UsernameModel(**model), default_phone_region="GB")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("name", ["sub", "username", "cognito:user_status", "colour", "custom:" + "x" * 21, "custom:"])
+def test_attribute_names_cognito_refuses_fail_at_build_time(name: str) -> None:
+    with pytest.raises(MappingError) as info:
+        mapper({name: "col"})
+    assert info.value.attribute == name
+
+
+def test_managed_attributes_cannot_be_mapped_freely() -> None:
+    with pytest.raises(MappingError):
+        mapper({"email_verified": "Confirmed"})
+
+
+def test_values_become_strings() -> None:
+    profile = {
+        "First": "  Ada ",
+        "Born": dt.date(1815, 12, 10),
+        "Changed": dt.datetime(2020, 1, 1, tzinfo=dt.UTC),
+        "Admin": True,
+        "Id": 42,
+        "Empty": "",
+        "Missing": None,
+    }
+    columns = {
+        "given_name": "First",
+        "birthdate": "Born",
+        "updated_at": "Changed",
+        "custom:admin": "Admin",
+        "custom:legacy_id": "Id",
+        "nickname": "Empty",
+        "middle_name": "Missing",
+    }
+    attributes = mapper(columns).map(user(profile=profile), login="alice", matched_by="username")
+    assert attributes == {
+        "given_name": "Ada",
+        "birthdate": "1815-12-10",
+        "updated_at": "1577836800",
+        "custom:admin": "true",
+        "custom:legacy_id": "42",
+    }
+
+
+def test_a_value_over_2048_characters_fails_closed() -> None:
+    with pytest.raises(MappingError) as info:
+        mapper({"profile": "Bio"}).map(user(profile={"Bio": "x" * 2049}), login="alice", matched_by="username")
+    assert info.value.attribute == "profile"
+
+
+def test_a_missing_column_is_named() -> None:
+    with pytest.raises(MappingError, match="no column 'Nick'"):
+        mapper({"nickname": "Nick"}).map(user(), login="alice", matched_by="username")
+
+
+def test_verified_flags_come_from_the_legacy_flags_only() -> None:
+    attributes = mapper().map(
+        user(email="a@Example.COM", email_verified=False, phone_number="020 7946 0018", phone_number_verified=True),
+        login="alice",
+        matched_by="username",
+    )
+    assert attributes == {
+        "email": "a@example.com",
+        "email_verified": "false",
+        "phone_number": "+442079460018",
+        "phone_number_verified": "true",
+    }
+
+
+@pytest.mark.parametrize("bad", ["no-at-sign", "two@@example.com", "a@b", "spaces in@example.com", "a@-x.com"])
+def test_bad_emails_are_refused(bad: str) -> None:
+    with pytest.raises(MappingError):
+        normalize_email(bad)
+
+
+def test_phone_numbers_normalize_to_e164() -> None:
+    assert normalize_phone("+1 (432) 555-1212", None) == "+14325551212"
+    assert normalize_phone("0044 20 7946 0018", None) == "+442079460018"
+    assert normalize_phone("020 7946 0018", "GB") == "+442079460018"
+    with pytest.raises(MappingError, match="default_phone_region"):
+        normalize_phone("020 7946 0018", None)
+    with pytest.raises(MappingError):
+        normalize_phone("12", "GB")
+
+
+def test_lookup_fields_follow_the_pool_model() -> None:
+    assert UsernameModel().lookup_fields() == ("username",)
+    assert UsernameModel(alias_attributes=("email",)).lookup_fields() == ("username", "email")
+    assert UsernameModel(username_attributes=("email", "phone_number")).lookup_fields() == ("email", "phone_number")
+
+
+def test_email_alias_pool_refuses_email_shaped_legacy_usernames() -> None:
+    model = UsernameModel(alias_attributes=("email",))
+    with pytest.raises(MappingError, match="e-mail"):
+        model.identity_attributes(login="a@example.com", matched_by="email", legacy_username="a@example.com")
+
+
+def test_alias_sign_in_returns_the_legacy_username() -> None:
+    model = UsernameModel(alias_attributes=("email",))
+    assert model.identity_attributes(login="a@example.com", matched_by="email", legacy_username="ada") == {
+        "username": "ada"
+    }
+
+
+def test_case_sensitive_pool_refuses_case_mismatch() -> None:
+    with pytest.raises(CaseMismatchError):
+        UsernameModel(case_sensitive=True).identity_attributes(login="Ada", matched_by="username", legacy_username="ada")
+
+
+def test_email_username_pool_returns_the_typed_email_normalized_by_case() -> None:
+    model = UsernameModel(username_attributes=("email",))
+    attributes = mapper(username_attributes=("email",)).map(
+        user(email="ada@example.com", email_verified=True), login="Ada@Example.com", matched_by="email"
+    )
+    assert attributes["email"] == "ada@example.com"
+    assert model.identity_attributes(login="Ada@Example.com", matched_by="email", legacy_username="x") == {
+        "email": "ada@example.com"
+    }
