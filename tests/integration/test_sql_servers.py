@@ -1,0 +1,91 @@
+"""The SQL store against the real PostgreSQL and MariaDB servers (URLs from TEST_POSTGRES_URL / TEST_MYSQL_URL)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from cognito_migrate.handler import UNAVAILABLE, TriggerFailure
+from cognito_migrate.testing import LambdaContext, make_event
+from tests.conftest import GOOD, WEAK, aspnet_users, log_records, service_url
+from tests.legacy import create_aspnet_mysql, create_aspnet_postgres
+
+if TYPE_CHECKING:
+    import io
+    from collections.abc import Callable
+
+    from cognito_migrate.handler import Trigger
+
+SERVERS = {
+    "postgres": ("TEST_POSTGRES_URL", create_aspnet_postgres),
+    "mysql": ("TEST_MYSQL_URL", create_aspnet_mysql),
+}
+
+
+@pytest.fixture(params=sorted(SERVERS), scope="module")
+def server_url(request: pytest.FixtureRequest) -> str:
+    env, create = SERVERS[request.param]
+    url = service_url(env)
+    create(url, aspnet_users())
+    return url
+
+
+def sign_in(trigger: Trigger, username: str, password: str = GOOD) -> dict[str, Any]:
+    return trigger(make_event(username, password), LambdaContext())["response"]
+
+
+def test_identity_users_migrate_from_a_real_server(make_trigger: Callable[..., Trigger], server_url: str) -> None:
+    trigger = make_trigger(server_url)
+    assert sign_in(trigger, "alice")["userAttributes"]["email"] == "alice@example.com"
+    assert sign_in(trigger, "Alice")["finalUserStatus"] == "CONFIRMED"  # NormalizedUserName lookup
+    assert sign_in(trigger, "bob")["finalUserStatus"] == "CONFIRMED"
+    assert sign_in(trigger, "carol", WEAK)["finalUserStatus"] == "RESET_REQUIRED"
+    assert sign_in(trigger, "alice", "Wrong-Password-1")["userAttributes"] is None
+    assert sign_in(trigger, "nobody")["userAttributes"] is None
+
+
+def test_lockout_timestamps_from_the_server_are_honoured(
+    make_trigger: Callable[..., Trigger], server_url: str, log_stream: io.StringIO
+) -> None:
+    trigger = make_trigger(server_url)
+    assert sign_in(trigger, "dave")["userAttributes"] is None
+    assert log_records(log_stream)[-1]["reason"] == "locked_out"
+    assert sign_in(trigger, "erin")["finalUserStatus"] == "CONFIRMED"
+
+
+def test_email_alias_lookup_on_a_real_server(make_trigger: Callable[..., Trigger], server_url: str) -> None:
+    trigger = make_trigger(server_url, pool={"alias_attributes": ["email"]})
+    assert sign_in(trigger, "ALICE@example.com")["userAttributes"]["username"] == "alice"
+
+
+def test_sign_in_name_is_a_bound_parameter_not_sql(
+    make_trigger: Callable[..., Trigger], server_url: str, log_stream: io.StringIO
+) -> None:
+    trigger = make_trigger(server_url)
+    for hostile in ("' OR '1'='1", 'alice" --', "alice'; DROP TABLE \"AspNetUsers\"; --"):
+        assert sign_in(trigger, hostile)["userAttributes"] is None
+        assert log_records(log_stream)[-1]["reason"] == "unknown_user"
+    assert sign_in(trigger, "alice")["finalUserStatus"] == "CONFIRMED"
+
+
+def test_warm_connection_is_reused_and_reopened_once_after_a_break(
+    make_trigger: Callable[..., Trigger], server_url: str
+) -> None:
+    trigger = make_trigger(server_url)
+    assert sign_in(trigger, "alice")["finalUserStatus"] == "CONFIRMED"
+    store = trigger._service._store  # type: ignore[attr-defined]  # the test reaches in to break the socket
+    first = store._conn
+    assert sign_in(trigger, "alice")["finalUserStatus"] == "CONFIRMED"
+    assert store._conn is first  # reused while warm
+    first.close()  # the server side went away between invocations
+    assert sign_in(trigger, "alice")["finalUserStatus"] == "CONFIRMED"
+    assert store._conn is not first
+
+
+def test_unreachable_server_fails_closed_within_the_deadline(make_trigger: Callable[..., Trigger], server_url: str) -> None:
+    dead = server_url.replace(":5432", ":1").replace(":3306", ":1")
+    trigger = make_trigger(dead, store={"connect_timeout": 0.5})
+    with pytest.raises(TriggerFailure) as info:
+        sign_in(trigger, "alice")
+    assert str(info.value) == UNAVAILABLE
