@@ -85,7 +85,7 @@ def create_aspnet_mysql(url: str, users: list[AspNetUser]) -> None:
         cur.execute("DROP TABLE IF EXISTS `AspNetUsers`")
         cur.execute(_aspnet_ddl("`", "BOOLEAN", "VARCHAR(256)", "DATETIME(6)"))
         rows = [u.row(i) for i, u in enumerate(users)]
-        rows = [r[:11] + ((r[11].replace("+00:00", "").replace("T", " ") if r[11] else None),) + r[12:] for r in rows]
+        rows = [(*r[:11], r[11].replace("+00:00", "").replace("T", " ") if r[11] else None, *r[12:]) for r in rows]
         cur.executemany(f"INSERT INTO `AspNetUsers` VALUES ({','.join(['%s'] * len(ASPNET_COLUMNS))})", rows)
     conn.close()
 

@@ -173,7 +173,9 @@ def test_malformed_event_is_refused_with_a_constant_message(trigger: Trigger, lo
     assert log_records(log_stream)[-1]["field"] == "userName"
 
 
-def test_unavailable_store_fails_closed(make_trigger: Callable[..., Trigger], tmp_path: Any, log_stream: io.StringIO) -> None:
+def test_unavailable_store_fails_closed(
+    make_trigger: Callable[..., Trigger], tmp_path: Any, log_stream: io.StringIO
+) -> None:
     """A missing database file is an outage, not "unknown user", and never creates an empty database."""
     missing = tmp_path / "gone.db"
     trigger = make_trigger(f"sqlite:///{missing}")

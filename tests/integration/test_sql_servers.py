@@ -63,7 +63,7 @@ def test_sign_in_name_is_a_bound_parameter_not_sql(
     make_trigger: Callable[..., Trigger], server_url: str, log_stream: io.StringIO
 ) -> None:
     trigger = make_trigger(server_url)
-    for hostile in ("' OR '1'='1", 'alice" --', "alice'; DROP TABLE \"AspNetUsers\"; --"):
+    for hostile in ("' OR '1'='1", 'alice" --', 'alice\'; DROP TABLE "AspNetUsers"; --'):
         assert sign_in(trigger, hostile)["userAttributes"] is None
         assert log_records(log_stream)[-1]["reason"] == "unknown_user"
     assert sign_in(trigger, "alice")["finalUserStatus"] == "CONFIRMED"
@@ -83,7 +83,9 @@ def test_warm_connection_is_reused_and_reopened_once_after_a_break(
     assert store._conn is not first
 
 
-def test_unreachable_server_fails_closed_within_the_deadline(make_trigger: Callable[..., Trigger], server_url: str) -> None:
+def test_unreachable_server_fails_closed_within_the_deadline(
+    make_trigger: Callable[..., Trigger], server_url: str
+) -> None:
     dead = server_url.replace(":5432", ":1").replace(":3306", ":1")
     trigger = make_trigger(dead, store={"connect_timeout": 0.5})
     with pytest.raises(TriggerFailure) as info:

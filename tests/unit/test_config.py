@@ -70,13 +70,26 @@ STORE = {"type": "sql", "url": "sqlite:///x.db", "preset": "aspnet_identity"}
         ({"store": {**STORE, "type": "nosql"}}, "store.type"),
         ({"store": {**STORE, "preset": "rails"}}, "store.preset"),
         ({"store": {"type": "sql", "url": "sqlite:///x.db"}}, "store.query"),
-        ({"store": {"type": "sql", "url": "x", "query": "SELECT 1", "columns": {"username": "u", "password_hash": "p"}}}, "store.query"),
+        (
+            {
+                "store": {
+                    "type": "sql",
+                    "url": "x",
+                    "query": "SELECT 1",
+                    "columns": {"username": "u", "password_hash": "p"},
+                }
+            },
+            "store.query",
+        ),
         ({"store": {"type": "sql", "url": "x", "query": "SELECT * WHERE u = :username"}}, "store.columns.username"),
         ({"store": {**STORE, "columns": {"colour": "c"}}}, "store.columns.colour"),
         ({"store": {**STORE, "query_timeout": 0}}, "store.query_timeout"),
         ({"store": {**STORE, "query_timeout": "fast"}}, "store.query_timeout"),
         ({"store": {**STORE, "tyoe": "sql"}}, "store.tyoe"),
-        ({"store": STORE, "pool": {"alias_attributes": ["email"], "username_attributes": ["email"]}}, "pool.alias_attributes"),
+        (
+            {"store": STORE, "pool": {"alias_attributes": ["email"], "username_attributes": ["email"]}},
+            "pool.alias_attributes",
+        ),
         ({"store": STORE, "pool": {"username_attributes": ["nickname"]}}, "pool.username_attributes"),
         ({"store": STORE, "pool": {"password_policy": {"minimum_length": 3}}}, "pool.password_policy.minimum_length"),
         ({"store": STORE, "pool": {"case_sensitive": "no"}}, "pool.case_sensitive"),

@@ -126,7 +126,9 @@ def test_alias_sign_in_returns_the_legacy_username() -> None:
 
 def test_case_sensitive_pool_refuses_case_mismatch() -> None:
     with pytest.raises(CaseMismatchError):
-        UsernameModel(case_sensitive=True).identity_attributes(login="Ada", matched_by="username", legacy_username="ada")
+        UsernameModel(case_sensitive=True).identity_attributes(
+            login="Ada", matched_by="username", legacy_username="ada"
+        )
 
 
 def test_email_username_pool_returns_the_typed_email_normalized_by_case() -> None:

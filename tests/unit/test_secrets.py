@@ -37,7 +37,7 @@ class _Extension(BaseHTTPRequestHandler):
     answers: dict[str, Any] = {}
     tokens: list[str] = []
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def do_GET(self) -> None:
         self.tokens.append(self.headers.get("X-Aws-Parameters-Secrets-Token", ""))
         body = json.dumps(self.answers.get(self.path.split("?")[0], {})).encode()
         self.send_response(200)

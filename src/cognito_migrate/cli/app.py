@@ -14,6 +14,14 @@ app = typer.Typer(
 
 # Registrations: one line per command module (keep sorted by command name).
 
+from cognito_migrate.cli import check as _check  # noqa: E402
+from cognito_migrate.cli.config_cmd import config_app as _config_app  # noqa: E402
+
+app.command("check")(_check.check)
+app.add_typer(_config_app, name="config")
+
 from cognito_migrate.cli import doctor as _doctor  # noqa: E402
+from cognito_migrate.cli import package as _package  # noqa: E402
 
 app.command("doctor")(_doctor.doctor)
+app.command("package")(_package.package)

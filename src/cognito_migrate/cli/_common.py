@@ -1,0 +1,43 @@
+"""What the commands share: reading a password safely and loading a configuration with a clear error."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from typing import TYPE_CHECKING
+
+import typer
+from rich.console import Console
+
+from cognito_migrate.config import load_settings
+from cognito_migrate.errors import CognitoMigrateError
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from cognito_migrate.config import Settings
+
+console = Console()
+errors = Console(stderr=True)
+
+
+def read_password(*, from_stdin: bool, prompt: str = "Password: ") -> str:
+    """The password from a no-echo prompt, or one line of stdin; never from the command line."""
+    if from_stdin or not sys.stdin.isatty():
+        line = sys.stdin.readline()
+        password = line[:-1] if line.endswith("\n") else line
+    else:
+        password = getpass.getpass(prompt)
+    if not password:
+        errors.print("[red]error:[/] empty password")
+        raise typer.Exit(2)
+    return password
+
+
+def load(config: Path) -> Settings:
+    """Load the configuration or exit with the key and the problem."""
+    try:
+        return load_settings(config)
+    except CognitoMigrateError as exc:
+        errors.print(f"[red]configuration error:[/] {exc}")
+        raise typer.Exit(2) from None

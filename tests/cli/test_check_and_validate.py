@@ -1,0 +1,84 @@
+"""``cognito-migrate check`` and ``config validate`` as a user runs them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from typer.testing import CliRunner
+
+from cognito_migrate.cli.app import app
+from tests.conftest import GOOD
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+runner = CliRunner()
+
+
+def config_for(url: str, extra: str = "") -> str:
+    return f"""
+[store]
+type = "sql"
+url = "{url}"
+preset = "aspnet_identity"
+
+[hashing]
+dummy_cost = {{ iterations = 1000, prf = "HMACSHA256" }}
+{extra}
+"""
+
+
+def test_check_shows_the_response_and_never_the_password(aspnet_db: str, tmp_config: Callable[[str], Path]) -> None:
+    path = tmp_config(config_for(aspnet_db))
+    result = runner.invoke(app, ["check", "alice", "--config", str(path), "--password-stdin"], input=GOOD + "\n")
+    assert result.exit_code == 0, result.output
+    assert "MIGRATED" in result.output
+    assert '"finalUserStatus": "CONFIRMED"' in result.output
+    assert "lookup" in result.output
+    assert "verify" in result.output
+    assert GOOD not in result.output
+
+
+def test_check_wrong_password_exits_1(aspnet_db: str, tmp_config: Callable[[str], Path]) -> None:
+    path = tmp_config(config_for(aspnet_db))
+    result = runner.invoke(app, ["check", "alice", "-c", str(path), "--password-stdin"], input="Nope-Nope-1\n")
+    assert result.exit_code == 1
+    assert "REJECTED" in result.output
+    assert "wrong_password" in result.output
+
+
+def test_check_forgot_password_needs_no_password(aspnet_db: str, tmp_config: Callable[[str], Path]) -> None:
+    path = tmp_config(config_for(aspnet_db))
+    result = runner.invoke(app, ["check", "alice", "-c", str(path), "--forgot-password"])
+    assert result.exit_code == 0, result.output
+    assert "finalUserStatus" not in result.output
+
+
+def test_check_reports_an_outage(tmp_path: Path, tmp_config: Callable[[str], Path]) -> None:
+    path = tmp_config(config_for(f"sqlite:///{tmp_path / 'absent.db'}"))
+    result = runner.invoke(app, ["check", "alice", "-c", str(path), "--password-stdin"], input=GOOD + "\n")
+    assert result.exit_code == 3
+    assert "LEGACY_UNAVAILABLE" in result.output
+
+
+def test_check_explains_a_configuration_error(tmp_config: Callable[[str], Path]) -> None:
+    path = tmp_config('[store]\ntype = "sql"\nurl = "sqlite:///x.db"\npreset = "rails"\n')
+    result = runner.invoke(app, ["check", "alice", "-c", str(path), "--password-stdin"], input=GOOD + "\n")
+    assert result.exit_code == 2
+    assert "store.preset" in result.output
+
+
+def test_validate_passes_on_a_good_configuration(aspnet_db: str, tmp_config: Callable[[str], Path]) -> None:
+    result = runner.invoke(app, ["config", "validate", "-c", str(tmp_config(config_for(aspnet_db)))])
+    assert result.exit_code == 0, result.output
+    assert "configuration is valid" in result.output
+
+
+def test_validate_reports_every_problem(tmp_path: Path, tmp_config: Callable[[str], Path]) -> None:
+    text = config_for(f"sqlite:///{tmp_path / 'absent.db'}", '[mapping]\nattributes = { sub = "Id" }\n')
+    result = runner.invoke(app, ["config", "validate", "-c", str(tmp_config(text))])
+    assert result.exit_code == 1
+    assert "legacy store" in result.output
+    assert "mapping" in result.output
+    assert "2 problem(s) found" in result.output
