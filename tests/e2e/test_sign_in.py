@@ -1,0 +1,195 @@
+"""Sign-in through boto3 against the local Cognito with an in-test trigger: migration, errors, flows."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from tests.e2e.conftest import DictTrigger, LegacyUser
+from tests.e2e.helpers import attributes, claims, error_of, sign_in
+
+if TYPE_CHECKING:
+    from cognito_migrate.local import LocalCognito
+
+INCORRECT = ("NotAuthorizedException", "Incorrect username or password.")
+
+
+def _users() -> dict[str, LegacyUser]:
+    return {
+        "alice": LegacyUser("Alice-pw-1", email="alice@example.com", extra={"given_name": "Alice"}),
+        "rita": LegacyUser("short", email="rita@example.com", status="RESET_REQUIRED"),
+    }
+
+
+def test_sign_in_migrates_returns_tokens_and_the_second_sign_in_does_not_fire(
+    local: LocalCognito, cognito: Any
+) -> None:
+    trigger = DictTrigger(_users())
+    pool_id, client_id = local.create_pool_and_client(trigger=trigger)
+
+    result = sign_in(cognito, client_id, "alice", "Alice-pw-1", ClientMetadata={"app": "web"})
+
+    tokens = result["AuthenticationResult"]
+    user = cognito.admin_get_user(UserPoolId=pool_id, Username="alice")
+    assert user["UserStatus"] == "CONFIRMED"
+    attrs = attributes(user)
+    assert attrs["email"] == "alice@example.com"
+    assert attrs["email_verified"] == "true"
+    assert attrs["given_name"] == "Alice"
+    assert claims(tokens["IdToken"])["sub"] == attrs["sub"]
+    assert claims(tokens["AccessToken"])["username"] == "alice"
+    assert trigger.calls() == 1
+
+    again = sign_in(cognito, client_id, "alice", "Alice-pw-1")
+    assert "AccessToken" in again["AuthenticationResult"]
+    assert trigger.calls() == 1
+
+
+def test_the_event_has_every_field_cognito_sends(local: LocalCognito, cognito: Any) -> None:
+    trigger = DictTrigger(_users())
+    pool_id, client_id = local.create_pool_and_client(trigger=trigger)
+
+    sign_in(cognito, client_id, "Alice", "Alice-pw-1", ClientMetadata={"app": "web"})  # case-insensitive pool
+
+    event = trigger.events[0]
+    assert event == {
+        "version": "1",
+        "triggerSource": "UserMigration_Authentication",
+        "region": "us-east-1",
+        "userPoolId": pool_id,
+        "userName": "Alice",
+        "callerContext": {"awsSdkVersion": "aws-sdk-unknown-unknown", "clientId": client_id},
+        "request": {"password": "Alice-pw-1", "validationData": {"app": "web"}, "userAttributes": None},
+        "response": {
+            "userAttributes": None,
+            "forceAliasCreation": None,
+            "enableSMSMFA": None,
+            "finalUserStatus": None,
+            "messageAction": None,
+            "desiredDeliveryMediums": None,
+        },
+    }
+    context = trigger.contexts[0]
+    assert 0 < context.get_remaining_time_in_millis() <= 5000
+    assert context.function_name and context.aws_request_id
+
+
+def test_admin_initiate_auth_migrates_with_client_metadata_as_validation_data(
+    local: LocalCognito, cognito: Any
+) -> None:
+    trigger = DictTrigger(_users())
+    pool_id, client_id = local.create_pool_and_client(trigger=trigger)
+
+    result = cognito.admin_initiate_auth(
+        UserPoolId=pool_id,
+        ClientId=client_id,
+        AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "alice", "PASSWORD": "Alice-pw-1"},
+        ClientMetadata={"source": "admin"},
+    )
+
+    assert "IdToken" in result["AuthenticationResult"]
+    assert trigger.events[0]["request"]["validationData"] == {"source": "admin"}
+    assert cognito.admin_get_user(UserPoolId=pool_id, Username="alice")["UserStatus"] == "CONFIRMED"
+    wrong = error_of(
+        lambda: cognito.admin_initiate_auth(
+            UserPoolId=pool_id,
+            ClientId=client_id,
+            AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": "alice", "PASSWORD": "nope"},
+        )
+    )
+    assert wrong == INCORRECT  # moto alone answers with the user name as the message
+
+
+def test_wrong_password_and_unknown_user_give_the_same_error(local: LocalCognito, cognito: Any) -> None:
+    trigger = DictTrigger(_users())
+    pool_id, client_id = local.create_pool_and_client(trigger=trigger)
+
+    wrong_password = error_of(lambda: sign_in(cognito, client_id, "alice", "not-her-password"))
+    unknown_user = error_of(lambda: sign_in(cognito, client_id, "nobody", "whatever"))
+
+    assert wrong_password == unknown_user == INCORRECT
+    assert trigger.calls() == 2
+    assert cognito.list_users(UserPoolId=pool_id)["Users"] == []
+
+
+def test_a_legacy_client_reveals_unknown_users(local: LocalCognito, cognito: Any) -> None:
+    _pool_id, client_id = local.create_pool_and_client(
+        trigger=DictTrigger(_users()), prevent_user_existence_errors=False
+    )
+
+    # not in the pool and the trigger returned an empty response: for a wrong password too
+    assert error_of(lambda: sign_in(cognito, client_id, "nobody", "x")) == (
+        "UserNotFoundException",
+        "User does not exist.",
+    )
+    assert error_of(lambda: sign_in(cognito, client_id, "alice", "x"))[0] == "UserNotFoundException"
+    sign_in(cognito, client_id, "alice", "Alice-pw-1")
+    assert error_of(lambda: sign_in(cognito, client_id, "alice", "x")) == INCORRECT  # in the pool now
+
+
+def test_srp_never_fires_the_trigger(local: LocalCognito, cognito: Any) -> None:
+    trigger = DictTrigger(_users())
+    _, client_id = local.create_pool_and_client(trigger=trigger)
+
+    code, _ = error_of(
+        lambda: cognito.initiate_auth(
+            ClientId=client_id, AuthFlow="USER_SRP_AUTH", AuthParameters={"USERNAME": "alice", "SRP_A": "ab12"}
+        )
+    )
+
+    assert code == "NotAuthorizedException"
+    assert trigger.calls() == 0
+
+
+def test_a_client_without_user_password_auth_is_refused_before_the_trigger(local: LocalCognito, cognito: Any) -> None:
+    trigger = DictTrigger(_users())
+    _, client_id = local.create_pool_and_client(
+        trigger=trigger, explicit_auth_flows=["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+    )
+
+    assert error_of(lambda: sign_in(cognito, client_id, "alice", "Alice-pw-1")) == (
+        "InvalidParameterException",
+        "USER_PASSWORD_AUTH flow not enabled for this client",
+    )
+    assert trigger.calls() == 0
+
+
+@pytest.mark.parametrize(
+    ("prevent", "expected"),
+    [
+        (False, ("PasswordResetRequiredException", "Password reset required for the user")),
+        (True, INCORRECT),
+    ],
+    ids=["legacy-client", "prevent-user-existence-errors"],
+)
+def test_reset_required_migrates_the_user_and_refuses_the_sign_in(
+    local: LocalCognito, cognito: Any, prevent: bool, expected: tuple[str, str]
+) -> None:
+    trigger = DictTrigger(_users())
+    pool_id, client_id = local.create_pool_and_client(trigger=trigger, prevent_user_existence_errors=prevent)
+
+    assert error_of(lambda: sign_in(cognito, client_id, "rita", "short")) == expected
+    assert cognito.admin_get_user(UserPoolId=pool_id, Username="rita")["UserStatus"] == "RESET_REQUIRED"
+    assert error_of(lambda: sign_in(cognito, client_id, "rita", "short")) == expected
+    assert trigger.calls() == 1
+
+
+def test_a_raising_trigger_creates_no_user_and_reports_the_outage(local: LocalCognito, cognito: Any) -> None:
+    trigger = DictTrigger(_users(), down=True)
+    pool_id, client_id = local.create_pool_and_client(trigger=trigger)
+
+    assert error_of(lambda: sign_in(cognito, client_id, "alice", "Alice-pw-1")) == (
+        "UserLambdaValidationException",
+        "UserMigration failed with error Legacy user store unavailable.",
+    )
+    assert cognito.list_users(UserPoolId=pool_id)["Users"] == []
+    assert local.invocations[-1].outcome == "UserLambdaValidationException"
+
+
+def test_a_pool_without_a_trigger_answers_like_cognito_without_one(local: LocalCognito, cognito: Any) -> None:
+    _, client_id = local.create_pool_and_client(trigger=None)
+
+    assert error_of(lambda: sign_in(cognito, client_id, "alice", "Alice-pw-1")) == INCORRECT
