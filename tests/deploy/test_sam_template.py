@@ -16,9 +16,7 @@ import pytest
 TEMPLATE = Path(__file__).resolve().parents[2] / "deploy" / "sam" / "template.yaml"
 
 cfnlint_api = pytest.importorskip("cfnlint.api", reason="cfn-lint is not installed (pip install cfn-lint)")
-cfnlint_decode = pytest.importorskip(
-    "cfnlint.decode", reason="cfn-lint is not installed (pip install cfn-lint)"
-)
+cfnlint_decode = pytest.importorskip("cfnlint.decode", reason="cfn-lint is not installed (pip install cfn-lint)")
 
 
 @pytest.fixture(scope="module")
@@ -75,9 +73,7 @@ def test_runtime_and_handler(resources: dict[str, Any]) -> None:
     props = fn["Properties"]
     assert props["Runtime"] == "python3.13"
     assert props["Handler"] == "cognito_migrate.handler.lambda_handler"
-    assert props["Environment"]["Variables"]["COGNITO_MIGRATE_CONFIG"] == {
-        "Fn::Sub": "/var/task/${ConfigFile}"
-    }
+    assert props["Environment"]["Variables"]["COGNITO_MIGRATE_CONFIG"] == {"Fn::Sub": "/var/task/${ConfigFile}"}
 
 
 def test_timeout_is_below_cognitos_five_seconds(resources: dict[str, Any]) -> None:
@@ -99,9 +95,7 @@ def test_permission_is_pinned_to_the_pool_and_account(resources: dict[str, Any])
 
 def test_new_pool_is_wired_and_its_client_fires_the_trigger(resources: dict[str, Any]) -> None:
     (pool,) = _of_type(resources, "AWS::Cognito::UserPool")
-    assert pool["Properties"]["LambdaConfig"]["UserMigration"] == {
-        "Fn::GetAtt": ["MigrateUserFunction", "Arn"]
-    }
+    assert pool["Properties"]["LambdaConfig"]["UserMigration"] == {"Fn::GetAtt": ["MigrateUserFunction", "Arn"]}
     assert pool["DeletionPolicy"] == "Retain"
     (client,) = _of_type(resources, "AWS::Cognito::UserPoolClient")
     props = client["Properties"]
@@ -115,9 +109,7 @@ def test_role_reads_only_the_given_secret(resources: dict[str, Any]) -> None:
     assert "ManagedPolicyArns" not in role["Properties"], "managed policies are broader than needed"
     statements = _policy_statements(role)
     secret_statements = [
-        s
-        for s in statements
-        if any(a.startswith("secretsmanager:") or a == "*" for a in _as_list(s["Action"]))
+        s for s in statements if any(a.startswith("secretsmanager:") or a == "*" for a in _as_list(s["Action"]))
     ]
     assert secret_statements, "the role cannot read the legacy database secret"
     for statement in secret_statements:

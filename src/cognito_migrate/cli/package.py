@@ -1,0 +1,97 @@
+"""``cognito-migrate package``: build the Lambda zip for a configuration.
+
+The work is in :mod:`cognito_migrate.deploy.packaging`; this module reads the options and prints the result.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+if TYPE_CHECKING:
+    from cognito_migrate.deploy.packaging import BuildResult
+
+
+class Arch(StrEnum):
+    arm64 = "arm64"
+    x86_64 = "x86_64"
+
+
+class PythonVersion(StrEnum):
+    py311 = "3.11"
+    py312 = "3.12"
+    py313 = "3.13"
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} kB"
+
+
+def render(result: BuildResult, console: Console) -> None:
+    """The zip, its size, the dependency table and what to set in the function."""
+    table = Table(title="dependencies in the package")
+    table.add_column("distribution")
+    table.add_column("version")
+    table.add_column("size", justify="right")
+    for dep in result.dependencies:
+        table.add_row(dep.name, dep.version, _size(dep.size))
+    if not result.dependencies:
+        table.add_row("(none)", "", "")
+    console.print(table)
+    console.print(f"extras: {', '.join(result.extras) or 'none'}")
+    for note in result.notes:
+        console.print(f"[yellow]note:[/] {note}")
+    console.print(
+        f"[bold]{result.zip_path}[/]: {_size(result.zip_size)} zipped, {_size(result.unzipped_size)} unzipped"
+        + (" (bytecode precompiled)" if result.precompiled else "")
+    )
+    console.print("Set in the function's environment (the SAM template does):")
+    console.print(f"  {result.config_env}", markup=False, highlight=False)
+
+
+def package(
+    *,
+    config: Annotated[
+        Path, typer.Option("--config", exists=True, dir_okay=False, help="The trigger's TOML configuration.")
+    ],
+    out: Annotated[Path, typer.Option("--out", file_okay=False, help="Directory for the zip.")] = Path("build"),
+    arch: Annotated[Arch, typer.Option("--arch", help="Lambda architecture.")] = Arch.arm64,
+    python: Annotated[PythonVersion, typer.Option("--python", help="Lambda Python runtime version.")] = (
+        PythonVersion.py313
+    ),
+    extra: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--extra",
+            help="Add an extra (postgres, mysql, mssql, phone, argon2, or sqlite for none); "
+            "needed when store.url is a secret reference. Repeatable.",
+        ),
+    ] = None,
+    cache_dir: Annotated[
+        Path | None, typer.Option("--cache-dir", help="pip's wheel cache (default: pip's own).")
+    ] = None,
+) -> None:
+    """Build the Lambda zip: the trigger, the configuration and only the wheels it needs, for the target."""
+    console = Console()
+    from cognito_migrate.deploy.packaging import PackagingError, build
+    from cognito_migrate.errors import CognitoMigrateError
+
+    try:
+        with console.status("building the package (pip may download wheels)"):
+            result = build(
+                config,
+                out,
+                arch=arch.value,
+                python=python.value,
+                extra_extras=extra or (),
+                cache_dir=cache_dir,
+            )
+    except (PackagingError, CognitoMigrateError) as exc:
+        console.print(f"[red]cannot build the package:[/] {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    render(result, console)

@@ -1,0 +1,432 @@
+"""Build the Lambda deployment zip: the trigger's modules, the configuration, and only the drivers it needs.
+
+What goes in, and why:
+
+* ``cognito_migrate`` without ``cli/``, ``local/``, ``deploy/`` and ``testing.py``: the trigger never
+  imports them (:func:`forbidden_imports` proves it over every import statement, including the lazy ones
+  inside functions), and they would pull typer, rich, moto or boto3 into a package that must stay small.
+* The configuration, written as JSON at the package root (the Lambda runtime has ``json`` loaded already;
+  ``tomllib`` would cost a few milliseconds of every cold start), so ``COGNITO_MIGRATE_CONFIG`` is
+  ``/var/task/cognito-migrate.json``. A SQLite database named by a relative URL is copied beside it, since
+  relative SQLite paths resolve against the configuration's directory (demos and tests only).
+* The core dependencies plus the extras the configuration needs (``wiring.required_extras``), installed
+  by pip as binary wheels for the target: ``--platform manylinux... --implementation cp --python-version
+  X.Y --only-binary=:all:``. Lambda's Python 3.12 and 3.13 run on Amazon Linux 2023 (glibc 2.34), 3.11 on
+  Amazon Linux 2 (glibc 2.26), which decides the manylinux tags accepted.
+
+The zip is reproducible (sorted entries, fixed timestamps and modes), so rebuilding unchanged inputs
+gives the same bytes and CloudFormation sees no code change.
+"""
+
+from __future__ import annotations
+
+import ast
+import compileall
+import json
+import os
+import py_compile
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping, Sequence
+
+PACKAGE: Final = "cognito_migrate"
+#: Subpackages and modules of cognito_migrate the trigger never imports.
+EXCLUDED: Final = ("cli", "local", "deploy", "testing")
+CONFIG_NAME: Final = "cognito-migrate.json"
+ARCHITECTURES: Final = {"arm64": "aarch64", "x86_64": "x86_64"}
+#: Python versions Lambda runs, and the glibc-based manylinux tags its image accepts (newest first).
+MANYLINUX: Final = {
+    "3.11": ("manylinux2014",),
+    "3.12": ("manylinux_2_34", "manylinux_2_28", "manylinux2014"),
+    "3.13": ("manylinux_2_34", "manylinux_2_28", "manylinux2014"),
+}
+#: Lambda's limit on the unzipped size of a function (zip upload, layers included).
+UNZIPPED_LIMIT: Final = 250 * 1024 * 1024
+#: Extras that are not Python packages: a store URL scheme that needs no driver.
+NO_DRIVER: Final = "sqlite"
+_ZIP_TIME: Final = (1980, 1, 1, 0, 0, 0)
+
+
+class PackagingError(Exception):
+    """The package cannot be built; the message says what to change."""
+
+
+@dataclass(frozen=True, slots=True)
+class Dependency:
+    """One installed distribution in the package and the bytes it adds."""
+
+    name: str
+    version: str
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    """What :func:`build` produced, for the command line to print."""
+
+    zip_path: Path
+    zip_size: int
+    unzipped_size: int
+    config_env: str
+    extras: tuple[str, ...]
+    requirements: tuple[str, ...]
+    dependencies: tuple[Dependency, ...]
+    included_files: tuple[str, ...] = ()
+    precompiled: bool = False
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+# --------------------------------------------------------------------------------------------- modules
+
+
+def package_root() -> Path:
+    """The directory of the installed (or source) ``cognito_migrate`` package."""
+    import cognito_migrate
+
+    return Path(cognito_migrate.__file__).resolve().parent
+
+
+def _excluded(relative: Path) -> bool:
+    first = relative.parts[0]
+    return first.removesuffix(".py") in EXCLUDED or "__pycache__" in relative.parts
+
+
+def runtime_files(root: Path | None = None) -> list[Path]:
+    """Every file of the package the trigger may need at run time, relative to the package directory.
+
+    Python sources and data files (presets, schemes) alike; not bytecode caches, not the excluded parts.
+    """
+    root = root or package_root()
+    files = [p.relative_to(root) for p in root.rglob("*") if p.is_file()]
+    return sorted(p for p in files if not _excluded(p) and p.suffix not in {".pyc", ".pyo"})
+
+
+def _module_name(relative: Path) -> str:
+    parts = [PACKAGE, *relative.with_suffix("").parts]
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imported_modules(tree: ast.AST, current: str, is_package: bool) -> set[str]:
+    """Absolute names of every module an AST imports, at any depth (lazy imports included)."""
+    found: set[str] = set()
+    base = current if is_package else current.rpartition(".")[0]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                anchor = base.split(".")
+                anchor = anchor[: len(anchor) - (node.level - 1)]
+                module = ".".join([*anchor, *([node.module] if node.module else [])])
+            else:
+                module = node.module or ""
+            found.add(module)
+            found.update(f"{module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Call) and _is_import_module_call(node):
+            arg = node.args[0] if node.args else None
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                found.add(arg.value)
+    return found
+
+
+def _is_import_module_call(node: ast.Call) -> bool:
+    func = node.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    return name in {"import_module", "__import__"}
+
+
+def forbidden_imports(root: Path | None = None) -> list[tuple[str, str]]:
+    """(module, imported name) pairs where a packaged module imports an excluded part of the package.
+
+    Empty means the package is closed: nothing the trigger can reach was left out of the zip.
+    """
+    root = root or package_root()
+    banned = tuple(f"{PACKAGE}.{name}" for name in EXCLUDED)
+    problems: list[tuple[str, str]] = []
+    for relative in runtime_files(root):
+        if relative.suffix != ".py":
+            continue
+        module = _module_name(relative)
+        tree = ast.parse((root / relative).read_text(encoding="utf-8"), filename=str(relative))
+        for name in sorted(_imported_modules(tree, module, relative.name == "__init__.py")):
+            if any(name == b or name.startswith(b + ".") for b in banned):
+                problems.append((module, name))
+    return problems
+
+
+# ----------------------------------------------------------------------------------------- requirements
+
+
+def _project_requirements() -> tuple[list[str], dict[str, list[str]]]:
+    """Core dependencies and extras of cognito-migrate: from the installed metadata, else pyproject.toml."""
+    from importlib import metadata
+
+    try:
+        requires = metadata.requires("cognito-migrate") or []
+    except metadata.PackageNotFoundError:
+        return _requirements_from_pyproject()
+    core: list[str] = []
+    extras: dict[str, list[str]] = {}
+    for req in requires:
+        spec, _, marker = req.partition(";")
+        match = re.search(r"extra\s*==\s*['\"]([\w.-]+)['\"]", marker)
+        if match:
+            extras.setdefault(match.group(1), []).append(spec.strip())
+        elif not marker.strip():
+            core.append(spec.strip())
+    return core, extras
+
+
+def _requirements_from_pyproject() -> tuple[list[str], dict[str, list[str]]]:
+    import tomllib
+
+    for parent in package_root().parents:
+        pyproject = parent / "pyproject.toml"
+        if pyproject.is_file():
+            project = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project", {})
+            if project.get("name") == "cognito-migrate":
+                return list(project.get("dependencies", [])), dict(project.get("optional-dependencies", {}))
+    raise PackagingError("cannot find cognito-migrate's dependency list (neither installed metadata nor pyproject)")
+
+
+def requirements_for(extras: Iterable[str]) -> list[str]:
+    """The pip requirement strings for the core plus ``extras`` (``sqlite`` needs nothing)."""
+    core, known = _project_requirements()
+    out = list(core)
+    for extra in sorted(set(extras) - {NO_DRIVER}):
+        if extra not in known:
+            raise PackagingError(f"unknown extra {extra!r}; expected one of {', '.join(sorted(known))}")
+        out.extend(r for r in known[extra] if not r.startswith("cognito-migrate"))
+    return list(dict.fromkeys(out))
+
+
+def platforms(arch: str, python: str) -> list[str]:
+    """pip ``--platform`` tags for a Lambda architecture and Python version."""
+    if arch not in ARCHITECTURES:
+        raise PackagingError(f"unknown architecture {arch!r}; expected {' or '.join(ARCHITECTURES)}")
+    if python not in MANYLINUX:
+        raise PackagingError(f"unsupported Python {python!r}; expected one of {', '.join(MANYLINUX)}")
+    return [f"{tag}_{ARCHITECTURES[arch]}" for tag in MANYLINUX[python]]
+
+
+def pip_command(
+    requirements: Sequence[str], target: Path, *, arch: str, python: str, cache_dir: Path | None = None
+) -> list[str]:
+    """The pip invocation that installs binary wheels for the Lambda target into ``target``."""
+    cmd = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-compile"]
+    cmd += ["--target", str(target), "--implementation", "cp", "--python-version", python, "--only-binary=:all:"]
+    for tag in platforms(arch, python):
+        cmd += ["--platform", tag]
+    if cache_dir is not None:
+        cmd += ["--cache-dir", str(cache_dir)]
+    return [*cmd, *requirements]
+
+
+def install(requirements: Sequence[str], target: Path, *, arch: str, python: str, cache_dir: Path | None) -> None:
+    """Run pip; on failure raise :class:`PackagingError` with the end of pip's own explanation."""
+    if not requirements:
+        return
+    cmd = pip_command(requirements, target, arch=arch, python=python, cache_dir=cache_dir)
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)  # noqa: S603 - our own argv
+    if proc.returncode != 0:
+        tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-8:])
+        raise PackagingError(f"pip could not install {' '.join(requirements)} for {arch}/cp{python}:\n{tail}")
+    # console scripts are useless in a function and would be the only non-importable files
+    shutil.rmtree(target / "bin", ignore_errors=True)
+
+
+def installed_dependencies(target: Path) -> list[Dependency]:
+    """The distributions pip put in ``target``, with the bytes each adds (from their RECORD files)."""
+    deps: list[Dependency] = []
+    for info in sorted(target.glob("*.dist-info")):
+        meta = (info / "METADATA").read_text(encoding="utf-8", errors="replace")
+        name = re.search(r"^Name: (.+)$", meta, re.MULTILINE)
+        version = re.search(r"^Version: (.+)$", meta, re.MULTILINE)
+        size = 0
+        record = info / "RECORD"
+        if record.is_file():
+            for line in record.read_text(encoding="utf-8").splitlines():
+                path = target / line.split(",", 1)[0]
+                if path.is_file():
+                    size += path.stat().st_size
+        deps.append(
+            Dependency(name.group(1).strip() if name else info.name, version.group(1).strip() if version else "?", size)
+        )
+    return deps
+
+
+# --------------------------------------------------------------------------------------- configuration
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigPlan:
+    """The configuration as it will be packaged, and what it implies for the package."""
+
+    document: Mapping[str, Any]
+    extras: frozenset[str]
+    sqlite_files: tuple[Path, ...]
+    url_is_reference: bool
+
+
+def plan_config(config: Path) -> ConfigPlan:
+    """Load and validate the configuration (the file alone, no env overrides) and work out its needs."""
+    import tomllib
+
+    from cognito_migrate import secrets
+    from cognito_migrate.config import load_settings
+    from cognito_migrate.wiring import required_extras
+
+    settings = load_settings(config, environ={})
+    raw = config.read_bytes()
+    document = json.loads(raw) if config.suffix == ".json" else tomllib.loads(raw.decode("utf-8"))
+    url = str(document.get("store", {}).get("url", ""))
+    sqlite_files: list[Path] = []
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url[len(prefix) :].startswith(("/", "file:", ":memory:")):
+        relative = Path(url[len(prefix) :])
+        if relative.is_absolute() or ".." in relative.parts:
+            raise PackagingError(f"store.url: {url!r} points outside the configuration's directory")
+        sqlite_files.append(relative)
+    return ConfigPlan(
+        document=document,
+        extras=frozenset(required_extras(settings)),
+        sqlite_files=tuple(sqlite_files),
+        url_is_reference=secrets.is_reference(settings.store.url),
+    )
+
+
+# ----------------------------------------------------------------------------------------------- build
+
+
+def _copy_package(staging: Path, root: Path) -> None:
+    for relative in runtime_files(root):
+        dest = staging / PACKAGE / relative
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(root / relative, dest)
+
+
+def _write_zip(staging: Path, zip_path: Path) -> tuple[int, int]:
+    """A reproducible zip of ``staging``; returns (zip size, unzipped size)."""
+    unzipped = 0
+    files = sorted(p for p in staging.rglob("*") if p.is_file())
+    tmp = zip_path.with_suffix(".tmp")
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        for path in files:
+            info = zipfile.ZipInfo(path.relative_to(staging).as_posix(), date_time=_ZIP_TIME)
+            info.external_attr = (0o644 & 0xFFFF) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            data = path.read_bytes()
+            unzipped += len(data)
+            zf.writestr(info, data)
+    tmp.replace(zip_path)
+    return zip_path.stat().st_size, unzipped
+
+
+def _precompile(staging: Path) -> None:
+    """Bytecode for the running interpreter, checked by hash rather than mtime (zip timestamps are fixed).
+
+    Lambda's /var/task is read-only, so without this every cold start compiles every module it imports.
+    """
+    compileall.compile_dir(
+        str(staging),
+        quiet=2,
+        optimize=0,
+        invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
+    )
+
+
+def build(
+    config: Path,
+    out_dir: Path,
+    *,
+    arch: str = "arm64",
+    python: str = "3.13",
+    extra_extras: Iterable[str] = (),
+    cache_dir: Path | None = None,
+    zip_name: str = "cognito-migrate-lambda.zip",
+    installer: Any = None,
+) -> BuildResult:
+    """Build the zip in ``out_dir`` (its ``staging/`` directory holds the unpacked tree, rebuilt each time).
+
+    ``installer`` replaces pip (tests); it is called like :func:`install`.
+    """
+    platforms(arch, python)  # validate before any work
+    problems = forbidden_imports()
+    if problems:
+        listed = ", ".join(f"{m} imports {n}" for m, n in problems)
+        raise PackagingError(f"the trigger reaches modules left out of the package: {listed}")
+    plan = plan_config(config)
+    extras = set(plan.extras) | set(extra_extras)
+    notes: list[str] = []
+    if plan.url_is_reference and not set(extra_extras):
+        raise PackagingError(
+            "store.url is a secret reference, so the database driver cannot be read from it: pass --extra "
+            "postgres, mysql, mssql or sqlite"
+        )
+    requirements = requirements_for(extras)
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = out_dir / "staging"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    (installer or install)(requirements, staging, arch=arch, python=python, cache_dir=cache_dir)
+    dependencies = installed_dependencies(staging)
+    _copy_package(staging, package_root())
+    (staging / CONFIG_NAME).write_text(json.dumps(plan.document, indent=2, default=str) + "\n", encoding="utf-8")
+    included: list[str] = []
+    for relative in plan.sqlite_files:
+        source = config.parent / relative
+        if not source.is_file():
+            raise PackagingError(f"store.url names {relative}, which does not exist next to {config}")
+        dest = staging / relative
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, dest)
+        included.append(relative.as_posix())
+        notes.append(f"included the SQLite store {relative.as_posix()} (read-only in Lambda; for demos and tests)")
+    same_python = f"{sys.version_info.major}.{sys.version_info.minor}" == python
+    if same_python:
+        _precompile(staging)
+    else:
+        notes.append(f"no bytecode: build with Python {python} to precompile (faster cold starts)")
+    zip_size, unzipped = _write_zip(staging, out_dir / zip_name)
+    if unzipped > UNZIPPED_LIMIT:
+        notes.append(f"unzipped size {unzipped} bytes is over Lambda's 250 MB limit")
+    return BuildResult(
+        zip_path=out_dir / zip_name,
+        zip_size=zip_size,
+        unzipped_size=unzipped,
+        config_env=f"COGNITO_MIGRATE_CONFIG=/var/task/{CONFIG_NAME}",
+        extras=tuple(sorted(extras)),
+        requirements=tuple(requirements),
+        dependencies=tuple(dependencies),
+        included_files=tuple(included),
+        precompiled=same_python,
+        notes=tuple(notes),
+    )
+
+
+def smoke_test_command(unpacked: Path) -> list[str]:
+    """A command that imports the handler from ``unpacked`` with only the standard library on the path.
+
+    ``-I`` ignores PYTHON* variables and the user site; ``-S`` skips site-packages, so a module missing
+    from the package fails here as it would on Lambda.
+    """
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]); "
+        "import cognito_migrate.handler as h; print(h.lambda_handler.__module__)"
+    )
+    return [sys.executable, "-I", "-S", "-c", code, str(unpacked)]
+
+
+def environment_for(unpacked: Path) -> dict[str, str]:
+    """A minimal environment for running the packaged handler locally (no AWS, no COGNITO_MIGRATE_* leaks)."""
+    keep = {k: v for k, v in os.environ.items() if k in {"PATH", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT"}}
+    return {**keep, "COGNITO_MIGRATE_CONFIG": str(unpacked / CONFIG_NAME)}

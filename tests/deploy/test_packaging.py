@@ -1,0 +1,264 @@
+"""``cognito-migrate package``: what goes into the zip, and that the zip runs on its own.
+
+The end-to-end test builds the x86_64 package for this machine's Python with real pip (wheels cached
+under pytest's temporary directory), unpacks it into a clean directory and invokes the handler in a
+``python -I -S`` subprocess: only the standard library and that directory are importable, as on Lambda.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import sqlite3
+import struct
+import subprocess
+import sys
+import zipfile
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from typer.testing import CliRunner
+
+from cognito_migrate.cli.app import app
+from cognito_migrate.deploy import packaging
+from cognito_migrate.deploy.packaging import PackagingError, build, forbidden_imports, pip_command, runtime_files
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+HOST_PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
+PASSWORD = "Correct-Horse-9"  # test fixture, not a secret
+ASPNET_COLUMNS = (
+    "Id", "UserName", "NormalizedUserName", "Email", "NormalizedEmail", "EmailConfirmed", "PasswordHash",
+    "SecurityStamp", "PhoneNumber", "PhoneNumberConfirmed", "TwoFactorEnabled", "LockoutEnd", "LockoutEnabled",
+    "AccessFailedCount",
+)  # fmt: skip
+
+
+def aspnet_v3_hash(password: str, salt: bytes = b"0123456789abcdef", iterations: int = 10_000) -> str:
+    """An ASP.NET Identity V3 hash (PBKDF2-HMAC-SHA256), made here so the test depends on no hasher of ours."""
+    subkey = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, iterations, 32)
+    header = b"\x01" + struct.pack(">III", 1, iterations, len(salt))
+    return base64.b64encode(header + salt + subkey).decode()
+
+
+def write_legacy_config(directory: Path, *, url: str = "sqlite:///legacy.db") -> Path:
+    """A sample ASP.NET Identity SQLite database and the minimum configuration next to it."""
+    conn = sqlite3.connect(directory / "legacy.db")
+    conn.execute('CREATE TABLE "AspNetUsers" (' + ", ".join(f'"{c}" TEXT' for c in ASPNET_COLUMNS) + ")")
+    row = ("1", "alice", "ALICE", "alice@example.com", "ALICE@EXAMPLE.COM", 1, aspnet_v3_hash(PASSWORD))
+    row += ("stamp", None, 0, 0, None, 1, 0)
+    conn.execute(f'INSERT INTO "AspNetUsers" VALUES ({",".join("?" * len(ASPNET_COLUMNS))})', row)
+    conn.commit()
+    conn.close()
+    config = directory / "cognito-migrate.toml"
+    config.write_text(f'[store]\ntype = "sql"\nurl = "{url}"\npreset = "aspnet_identity"\n')
+    return config
+
+
+class RecordingInstaller:
+    """Stands in for pip: records the requirements and installs nothing."""
+
+    def __init__(self) -> None:
+        self.calls: list[dict[str, Any]] = []
+
+    def __call__(self, requirements: list[str], target: Path, **kwargs: Any) -> None:
+        self.calls.append({"requirements": list(requirements), "target": target, **kwargs})
+
+
+# ------------------------------------------------------------------------------------------ contents
+
+
+def test_the_trigger_imports_nothing_left_out_of_the_package() -> None:
+    assert forbidden_imports() == []
+
+
+def test_forbidden_imports_finds_lazy_and_dynamic_imports(tmp_path: Path) -> None:
+    root = tmp_path / "cognito_migrate"
+    (root / "stores").mkdir(parents=True)
+    (root / "__init__.py").write_text("")
+    (root / "stores" / "__init__.py").write_text("")
+    (root / "stores" / "x.py").write_text(
+        "import importlib\n"
+        "def f():\n    from ..cli import app\n"
+        "def g():\n    return importlib.import_module('cognito_migrate.local.server')\n"
+        "from cognito_migrate import deploy\n"
+    )
+    found = set(forbidden_imports(root))
+    assert ("cognito_migrate.stores.x", "cognito_migrate.cli.app") in found
+    assert ("cognito_migrate.stores.x", "cognito_migrate.local.server") in found
+    assert ("cognito_migrate.stores.x", "cognito_migrate.deploy") in found
+
+
+def test_runtime_files_leave_out_the_cli_side() -> None:
+    files = {p.as_posix() for p in runtime_files()}
+    assert "handler.py" in files and "wiring.py" in files
+    assert not [f for f in files if f.split("/")[0] in {"cli", "local", "deploy"} or f == "testing.py"]
+    assert not [f for f in files if "__pycache__" in f]
+
+
+def test_pip_targets_lambda_wheels(tmp_path: Path) -> None:
+    cmd = pip_command(["bcrypt>=4.1"], tmp_path, arch="arm64", python="3.13")
+    assert cmd[-1] == "bcrypt>=4.1"
+    assert "--only-binary=:all:" in cmd
+    joined = " ".join(cmd)
+    assert "--implementation cp --python-version 3.13" in joined
+    assert "--platform manylinux2014_aarch64" in joined and "--platform manylinux_2_34_aarch64" in joined
+    py311 = " ".join(pip_command(["x"], tmp_path, arch="x86_64", python="3.11"))
+    assert "manylinux2014_x86_64" in py311 and "manylinux_2_34" not in py311  # Lambda 3.11 is Amazon Linux 2
+    with pytest.raises(PackagingError, match="architecture"):
+        pip_command(["x"], tmp_path, arch="sparc", python="3.13")
+    with pytest.raises(PackagingError, match="Python"):
+        pip_command(["x"], tmp_path, arch="arm64", python="2.7")
+
+
+def test_only_the_drivers_the_configuration_needs(tmp_path: Path) -> None:
+    installer = RecordingInstaller()
+    sqlite_config = write_legacy_config(tmp_path)
+    result = build(sqlite_config, tmp_path / "out", arch="arm64", python="3.13", installer=installer)
+    assert result.extras == ()
+    assert [r.split(">")[0] for r in installer.calls[0]["requirements"]] == ["bcrypt"]
+    assert installer.calls[0]["arch"] == "arm64" and installer.calls[0]["python"] == "3.13"
+
+    pg = tmp_path / "pg"
+    pg.mkdir()
+    pg_config = pg / "c.toml"
+    pg_config.write_text('[store]\nurl = "postgresql://u@db.internal/app"\npreset = "django"\n')
+    result = build(pg_config, tmp_path / "out-pg", installer=installer)
+    assert result.extras == ("postgres",)
+    assert any(r.startswith("psycopg2-binary") for r in installer.calls[1]["requirements"])
+    assert not any(r.startswith(("pymysql", "argon2")) for r in installer.calls[1]["requirements"])
+
+
+def test_a_secret_reference_url_needs_an_explicit_driver(tmp_path: Path) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text(
+        '[store]\nurl = "secretsmanager:arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf"\n'
+        'preset = "aspnet_identity"\n'
+    )
+    with pytest.raises(PackagingError, match="--extra"):
+        build(config, tmp_path / "out", installer=RecordingInstaller())
+    installer = RecordingInstaller()
+    result = build(config, tmp_path / "out", extra_extras=["mysql"], installer=installer)
+    assert result.extras == ("mysql",)
+    assert any(r.startswith("pymysql") for r in installer.calls[0]["requirements"])
+    with pytest.raises(PackagingError, match="unknown extra"):
+        build(config, tmp_path / "out", extra_extras=["oracle"], installer=RecordingInstaller())
+
+
+def test_the_zip_is_reproducible_and_holds_the_json_config(tmp_path: Path) -> None:
+    config = write_legacy_config(tmp_path)
+    first = build(config, tmp_path / "a", installer=RecordingInstaller())
+    second = build(config, tmp_path / "b", installer=RecordingInstaller())
+    assert first.zip_path.read_bytes() == second.zip_path.read_bytes()
+    with zipfile.ZipFile(first.zip_path) as zf:
+        names = zf.namelist()
+        assert json.loads(zf.read("cognito-migrate.json"))["store"]["preset"] == "aspnet_identity"
+    assert "cognito_migrate/handler.py" in names and "legacy.db" in names
+    assert not [n for n in names if n.startswith(("cognito_migrate/cli/", "cognito_migrate/deploy/"))]
+    assert first.config_env == "COGNITO_MIGRATE_CONFIG=/var/task/cognito-migrate.json"
+
+
+def test_an_invalid_configuration_is_refused_before_building(tmp_path: Path) -> None:
+    from cognito_migrate.errors import ConfigError
+
+    config = tmp_path / "c.toml"
+    config.write_text('[store]\nurl = "sqlite:///x.db"\npreset = "nope"\n')
+    with pytest.raises(ConfigError, match=r"store\.preset"):
+        build(config, tmp_path / "out", installer=RecordingInstaller())
+
+
+def test_cli_prints_size_dependencies_and_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(packaging, "install", RecordingInstaller())
+    config = write_legacy_config(tmp_path)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["package", "--config", str(config), "--out", str(out), "--arch", "x86_64"])
+    assert result.exit_code == 0, result.output
+    assert "COGNITO_MIGRATE_CONFIG=/var/task/cognito-migrate.json" in result.output
+    assert "dependencies in the package" in result.output and "zipped" in result.output
+    assert (out / "cognito-migrate-lambda.zip").is_file()
+    refused = CliRunner().invoke(app, ["package", "--config", str(config), "--extra", "oracle", "--out", str(out)])
+    assert refused.exit_code == 2 and "unknown extra" in refused.output
+
+
+# -------------------------------------------------------------------------------------- end to end
+
+INVOKE = r"""
+import json, sys
+unpacked = sys.argv[1]
+sys.path.insert(0, unpacked)
+import cognito_migrate.handler as handler
+
+class Context:
+    aws_request_id = "req-1"
+    def get_remaining_time_in_millis(self):
+        return 4000
+
+responses = [handler.lambda_handler(event, Context())["response"] for event in json.load(sys.stdin)]
+foreign = sorted(
+    name for name, module in list(sys.modules.items())
+    if getattr(module, "__file__", None)
+    and not module.__file__.startswith((unpacked, sys.base_prefix, sys.base_exec_prefix))
+)
+print(json.dumps({"responses": responses, "foreign": foreign}))
+"""
+
+
+def _event(password: str) -> dict[str, Any]:
+    null_response = dict.fromkeys(
+        ("userAttributes", "finalUserStatus", "messageAction", "desiredDeliveryMediums", "forceAliasCreation")
+    )
+    return {
+        "version": "1",
+        "triggerSource": "UserMigration_Authentication",
+        "region": "eu-west-1",
+        "userPoolId": "eu-west-1_TestPool1",
+        "userName": "alice",
+        "callerContext": {"awsSdkVersion": "aws-sdk-unknown-unknown", "clientId": "client1"},
+        "request": {"password": password, "validationData": None},
+        "response": null_response,
+    }
+
+
+@pytest.mark.skipif(HOST_PYTHON not in packaging.MANYLINUX, reason=f"Lambda has no Python {HOST_PYTHON}")
+def test_the_built_package_migrates_a_user_in_isolation(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    config = write_legacy_config(tmp_path)
+    cache = tmp_path_factory.getbasetemp() / "pip-cache"
+    try:
+        result = build(config, tmp_path / "out", arch="x86_64", python=HOST_PYTHON, cache_dir=cache)
+    except PackagingError as exc:
+        if any(s in str(exc) for s in ("NewConnectionError", "Temporary failure in name resolution", "Network is")):
+            pytest.skip(f"PyPI is not reachable, so the wheels cannot be downloaded: {exc}")
+        raise
+    assert [d.name for d in result.dependencies] == ["bcrypt"]
+    assert result.precompiled
+
+    unpacked = tmp_path / "task"
+    with zipfile.ZipFile(result.zip_path) as zf:
+        zf.extractall(unpacked)
+    env = packaging.environment_for(unpacked)
+    proc = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", INVOKE, str(unpacked)],
+        input=json.dumps([_event(PASSWORD), _event("wrong password")]),
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=unpacked,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    migrated, rejected = report["responses"]
+    assert migrated["finalUserStatus"] == "CONFIRMED"
+    assert migrated["messageAction"] == "SUPPRESS"
+    assert migrated["userAttributes"] == {"email": "alice@example.com", "email_verified": "true"}
+    assert rejected["userAttributes"] is None and rejected["finalUserStatus"] is None
+    assert report["foreign"] == [], "modules were loaded from outside the package and the standard library"
+    assert PASSWORD not in proc.stdout + proc.stderr  # the log lines never carry the password
+
+    smoke = subprocess.run(packaging.smoke_test_command(unpacked), capture_output=True, text=True, env=env, check=False)
+    assert smoke.returncode == 0 and smoke.stdout.strip() == "cognito_migrate.handler", smoke.stderr
