@@ -16,10 +16,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from typer.testing import CliRunner
 
 boto3 = pytest.importorskip("boto3")
 moto = pytest.importorskip("moto")
 
+from cognito_migrate.cli.app import app  # noqa: E402
 from cognito_migrate.deploy.doctor import (  # noqa: E402
     PoolExpectations,
     Report,
@@ -31,6 +33,7 @@ from cognito_migrate.deploy.doctor import (  # noqa: E402
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from pathlib import Path
 
 REGION = "eu-west-1"
 ACCOUNT = "123456789012"
@@ -327,3 +330,39 @@ def test_invoke_permission_in_another_account_does_not_count() -> None:
     assert check_invoke_permission(policy, pool_arn=pool_arn, account=ACCOUNT, function_arn=fn).failed
     policy["Statement"][0]["Condition"]["StringEquals"]["AWS:SourceAccount"] = ACCOUNT
     assert not check_invoke_permission(policy, pool_arn=pool_arn, account=ACCOUNT, function_arn=fn).failed
+
+
+# ------------------------------------------------------------------------------------------ command line
+
+
+def _config(tmp_path: Path, pool_section: str) -> Path:
+    config = tmp_path / "cognito-migrate.toml"
+    config.write_text(
+        '[store]\nurl = "sqlite:///legacy.db"\npreset = "aspnet_identity"\n\n'
+        f'[pool]\n{pool_section}\n\n[mapping]\nattributes = {{ "custom:tenant" = "TenantId" }}\n'
+    )
+    return config
+
+
+def test_cli_passes_on_a_wired_pool_with_a_matching_configuration(aws: Aws, tmp_path: Path) -> None:
+    config = _config(tmp_path, "case_sensitive = false")
+    result = CliRunner().invoke(app, ["doctor", "--user-pool-id", aws.pool_id, "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    assert "No check failed" in result.output
+    assert "[pool.password_policy]" in result.output and "minimum_length = 8" in result.output
+
+
+def test_cli_fails_with_the_fix_when_the_configuration_disagrees(aws: Aws, tmp_path: Path) -> None:
+    config = _config(tmp_path, 'case_sensitive = true\nalias_attributes = ["email"]')
+    aws.lam.remove_permission(FunctionName="migrate-user", StatementId="cognito")
+    result = CliRunner().invoke(app, ["doctor", "--user-pool-id", aws.pool_id, "--config", str(config)])
+    assert result.exit_code == 1, result.output
+    assert "case_sensitive = false" in result.output  # the fix for the configuration
+    assert "aws lambda add-permission" in result.output
+    assert "check(s) failed" in result.output
+
+
+def test_cli_reports_a_missing_pool_without_a_traceback(aws: Aws) -> None:
+    result = CliRunner().invoke(app, ["doctor", "--user-pool-id", "eu-west-1_nope"])
+    assert result.exit_code == 2
+    assert "cannot read the pool" in result.output

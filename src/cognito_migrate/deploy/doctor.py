@@ -81,19 +81,17 @@ class PoolExpectations:
     password_policy: Mapping[str, Any] | None = None
 
 
-#: The contact attributes the mapping adds from the store's columns (``AttributeMapper.attribute_names``).
-CONTACT_ATTRIBUTES = ("email", "email_verified", "phone_number", "phone_number_verified")
-
-
 def expectations_from_settings(settings: Settings) -> PoolExpectations:
     """What a loaded configuration assumes about the pool: its ``[pool]``, mapping and ``on_reject``."""
+    from cognito_migrate.wiring import returned_attribute_names
+
     pool = settings.pool
     policy = pool.password_policy
     return PoolExpectations(
         case_sensitive=pool.case_sensitive,
         username_attributes=tuple(pool.username_attributes),
         alias_attributes=tuple(pool.alias_attributes),
-        attributes=tuple(dict.fromkeys([*settings.mapping.attributes, *CONTACT_ATTRIBUTES])),
+        attributes=tuple(sorted(returned_attribute_names(settings))),
         on_reject=settings.trigger.on_reject,
         password_policy={
             "minimum_length": policy.minimum_length,
@@ -158,9 +156,7 @@ def check_function_exists(function: Mapping[str, Any] | None, arn: str) -> list[
             )
         ]
     conf = function.get("Configuration", function)
-    results = [
-        CheckResult(name, Status.PASS, f"{conf.get('FunctionName', arn)} ({conf.get('Runtime', '?')})")
-    ]
+    results = [CheckResult(name, Status.PASS, f"{conf.get('FunctionName', arn)} ({conf.get('Runtime', '?')})")]
     handler = conf.get("Handler")
     if handler and handler != "cognito_migrate.handler.lambda_handler":
         results.append(
@@ -319,8 +315,7 @@ def check_client_prevents_user_existence_errors(client: Mapping[str, Any], *, on
     return CheckResult(
         name,
         Status.WARN if on_reject == "raise" else Status.FAIL,
-        f"{value}: unknown users get UserNotFoundException, wrong passwords NotAuthorizedException "
-        "(user enumeration)",
+        f"{value}: unknown users get UserNotFoundException, wrong passwords NotAuthorizedException (user enumeration)",
         fix=(
             f"aws cognito-idp update-user-pool-client --user-pool-id {client.get('UserPoolId', '<pool>')} "
             f"--client-id {client_id} --prevent-user-existence-errors ENABLED <the client's other settings>"
@@ -348,15 +343,12 @@ def check_username_model(pool: Mapping[str, Any], expected: PoolExpectations) ->
             CheckResult(
                 "case sensitivity",
                 Status.INFO,
-                f"pool is case-{'sensitive' if actual_case else 'insensitive'}; "
-                "the configuration does not say",
+                f"pool is case-{'sensitive' if actual_case else 'insensitive'}; the configuration does not say",
                 fix=f"set [pool] case_sensitive = {str(actual_case).lower()}",
             )
         )
     elif expected.case_sensitive == actual_case:
-        results.append(
-            CheckResult("case sensitivity", Status.PASS, f"case_sensitive = {str(actual_case).lower()}")
-        )
+        results.append(CheckResult("case sensitivity", Status.PASS, f"case_sensitive = {str(actual_case).lower()}"))
     else:
         results.append(
             CheckResult(
@@ -384,9 +376,7 @@ def check_username_model(pool: Mapping[str, Any], expected: PoolExpectations) ->
         toml_value = json.dumps(actual)
         if wanted is None:
             results.append(
-                CheckResult(
-                    label, Status.INFO, f"pool has {key} = {actual}", fix=f"[pool] {toml_key} = {toml_value}"
-                )
+                CheckResult(label, Status.INFO, f"pool has {key} = {actual}", fix=f"[pool] {toml_key} = {toml_value}")
             )
         elif sorted(wanted) == actual:
             results.append(CheckResult(label, Status.PASS, f"{key} = {actual}"))
@@ -440,7 +430,8 @@ def check_attributes(
             results.append(CheckResult("attributes in schema", Status.PASS, "exists", subject=attr))
         else:
             hint = (
-                f"custom attributes are named custom:{attr}"
+                f"not a standard attribute: if it is a custom one, name it custom:{attr} in [mapping] attributes "
+                "and add it to the pool (add-custom-attributes)"
                 if not attr.startswith("custom:")
                 else f"add it to the pool (aws cognito-idp add-custom-attributes --custom-attributes "
                 f"Name={attr.removeprefix('custom:')},AttributeDataType=String) or remove it from the mapping"
@@ -467,8 +458,7 @@ def check_attributes(
                     "attributes writable",
                     Status.FAIL,
                     f"WriteAttributes does not include {', '.join(missing)}",
-                    fix="add them to the client's WriteAttributes (update-user-pool-client "
-                    "--write-attributes ...)",
+                    fix="add them to the client's WriteAttributes (update-user-pool-client --write-attributes ...)",
                     subject=client_id,
                 )
             )
@@ -550,10 +540,7 @@ def _list_clients(cognito: Any, user_pool_id: str) -> list[dict[str, Any]]:
         token = page.get("NextToken")
         if not token:
             break
-    return [
-        cognito.describe_user_pool_client(UserPoolId=user_pool_id, ClientId=cid)["UserPoolClient"]
-        for cid in ids
-    ]
+    return [cognito.describe_user_pool_client(UserPoolId=user_pool_id, ClientId=cid)["UserPoolClient"] for cid in ids]
 
 
 def _function_checks(lambda_client: Any, pool: Mapping[str, Any], arn: str) -> list[CheckResult]:
@@ -564,9 +551,7 @@ def _function_checks(lambda_client: Any, pool: Mapping[str, Any], arn: str) -> l
         function: dict[str, Any] | None = lambda_client.get_function(**qualified)
     except Exception as exc:  # noqa: BLE001 - botocore's ClientError; any other failure is reported too
         if _error_code(exc) != "ResourceNotFoundException":
-            return [
-                CheckResult("function exists", Status.FAIL, f"cannot read {arn}: {_error_code(exc) or exc}")
-            ]
+            return [CheckResult("function exists", Status.FAIL, f"cannot read {arn}: {_error_code(exc) or exc}")]
         function = None
     results = check_function_exists(function, arn)
     if function is None:
@@ -578,9 +563,7 @@ def _function_checks(lambda_client: Any, pool: Mapping[str, Any], arn: str) -> l
     except Exception as exc:  # noqa: BLE001
         if _error_code(exc) != "ResourceNotFoundException":
             results.append(
-                CheckResult(
-                    "Cognito may invoke", Status.FAIL, f"cannot read the policy: {_error_code(exc) or exc}"
-                )
+                CheckResult("Cognito may invoke", Status.FAIL, f"cannot read the policy: {_error_code(exc) or exc}")
             )
             return results
         policy = None
@@ -610,15 +593,11 @@ def run_checks(
         results.extend(_function_checks(lambda_for_region(arn.split(":")[3]), pool, arn))
 
     if client_id:
-        clients = [
-            cognito.describe_user_pool_client(UserPoolId=user_pool_id, ClientId=client_id)["UserPoolClient"]
-        ]
+        clients = [cognito.describe_user_pool_client(UserPoolId=user_pool_id, ClientId=client_id)["UserPoolClient"]]
     else:
         clients = _list_clients(cognito, user_pool_id)
     if not clients:
-        results.append(
-            CheckResult("app clients", Status.WARN, "the pool has no app client: nobody can sign in yet")
-        )
+        results.append(CheckResult("app clients", Status.WARN, "the pool has no app client: nobody can sign in yet"))
     for client in clients:
         results.append(check_client_auth_flows(client))
         results.append(check_client_prevents_user_existence_errors(client, on_reject=expected.on_reject))
