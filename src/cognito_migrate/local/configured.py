@@ -1,0 +1,58 @@
+"""A local Cognito wired to *our* trigger: the handler built from a configuration, and a pool and app client
+set up as the deployment recommends (USER_PASSWORD_AUTH allowed, PreventUserExistenceErrors ENABLED, the
+username model and password policy of the configuration). Used by ``serve``, ``demo`` and the e2e tests.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from cognito_migrate.local.server import INHERIT, LocalCognito, LocalPool
+
+if TYPE_CHECKING:
+    from cognito_migrate.config import Settings
+    from cognito_migrate.local.migration import Console
+    from cognito_migrate.local.server import TriggerSpec, _Inherit
+
+
+def configured_cognito(
+    settings: Settings, *, region: str = "us-east-1", console: Console | None = None
+) -> LocalCognito:
+    """A (not yet started) local Cognito whose default trigger is ``make_handler(settings)``."""
+    from cognito_migrate.handler import make_handler
+
+    options: dict[str, Any] = {"region": region}
+    if console is not None:
+        options["console"] = console
+    return LocalCognito(make_handler(settings), **options)
+
+
+def create_recommended_pool(
+    local: LocalCognito,
+    settings: Settings,
+    *,
+    name: str = "cognito-migrate",
+    trigger: TriggerSpec | _Inherit = INHERIT,
+) -> LocalPool:
+    """Create the pool and app client a migration deployment would have for ``settings``.
+
+    The pool uses ``local``'s trigger unless ``trigger`` is given (e.g. ``make_handler(settings)`` when
+    ``local`` serves pools with different username models: the trigger's configuration must match its pool).
+    """
+    pool = settings.pool
+    policy = pool.password_policy
+    return local.create_pool_and_client(
+        name,
+        username_attributes=pool.username_attributes,
+        alias_attributes=pool.alias_attributes,
+        case_sensitive=pool.case_sensitive,
+        prevent_user_existence_errors=True,
+        password_policy={
+            "MinimumLength": policy.minimum_length,
+            "RequireUppercase": policy.require_uppercase,
+            "RequireLowercase": policy.require_lowercase,
+            "RequireNumbers": policy.require_numbers,
+            "RequireSymbols": policy.require_symbols,
+        },
+        trigger=trigger,
+    )
