@@ -145,3 +145,27 @@ def test_alarms_cover_errors_legacy_unavailable_and_p99(resources: dict[str, Any
 def test_logs_have_retention(resources: dict[str, Any]) -> None:
     (group,) = _of_type(resources, "AWS::Logs::LogGroup")
     assert group["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
+
+
+def test_environment_overrides_are_ones_the_configuration_accepts(resources: dict[str, Any]) -> None:
+    """The configuration refuses unknown COGNITO_MIGRATE_* variables, so a typo here breaks every sign-in."""
+    from cognito_migrate.config import CONFIG_ENV, env_override_names
+
+    (fn,) = _of_type(resources, "AWS::Serverless::Function")
+    names = [n for n in fn["Properties"]["Environment"]["Variables"] if n.startswith("COGNITO_MIGRATE_")]
+    assert CONFIG_ENV in names
+    assert set(names) - {CONFIG_ENV} <= set(env_override_names())
+
+
+def test_alarm_watches_the_metric_the_trigger_emits(resources: dict[str, Any]) -> None:
+    from cognito_migrate.observability import OUTCOME_METRICS
+    from cognito_migrate.outcomes import Outcome
+
+    (fn,) = _of_type(resources, "AWS::Serverless::Function")
+    env = fn["Properties"]["Environment"]["Variables"]
+    alarms = [a["Properties"] for a in _of_type(resources, "AWS::CloudWatch::Alarm")]
+    (legacy,) = [a for a in alarms if a["Namespace"] != "AWS/Lambda"]
+    assert legacy["MetricName"] == OUTCOME_METRICS[Outcome.LEGACY_UNAVAILABLE]
+    assert legacy["Namespace"] == env["COGNITO_MIGRATE_LOGGING_NAMESPACE"]
+    assert legacy["Dimensions"] == [{"Name": "Service", "Value": {"Ref": "MetricsService"}}]
+    assert env["COGNITO_MIGRATE_LOGGING_SERVICE"] == {"Ref": "MetricsService"}
