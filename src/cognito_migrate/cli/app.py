@@ -25,3 +25,7 @@ from cognito_migrate.cli import package as _package  # noqa: E402
 
 app.command("doctor")(_doctor.doctor)
 app.command("package")(_package.package)
+
+from cognito_migrate.cli.serve import serve as _serve  # noqa: E402
+
+app.command("serve")(_serve)

@@ -5,7 +5,7 @@ username model and password policy of the configuration). Used by ``serve``, ``d
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from cognito_migrate.local.server import INHERIT, LocalCognito, LocalPool
 
@@ -16,15 +16,36 @@ if TYPE_CHECKING:
 
 
 def configured_cognito(
-    settings: Settings, *, region: str = "us-east-1", console: Console | None = None
+    settings: Settings,
+    *,
+    region: str = "us-east-1",
+    console: Console | None = None,
+    log_stream: TextIO | None = None,
 ) -> LocalCognito:
-    """A (not yet started) local Cognito whose default trigger is ``make_handler(settings)``."""
-    from cognito_migrate.handler import make_handler
+    """A (not yet started) local Cognito whose default trigger is our handler for ``settings``.
 
+    ``log_stream`` receives the trigger's per-invocation log lines (default: stdout, as on Lambda); ``serve``
+    sends them to stderr so that its stdout carries only the endpoint line.
+    """
+    from cognito_migrate.handler import Trigger, make_handler
+    from cognito_migrate.observability import InvocationLog
+
+    if log_stream is None:
+        trigger = make_handler(settings)
+    else:
+        log = InvocationLog(
+            namespace=settings.logging.namespace,
+            service=settings.logging.service,
+            debug_usernames=settings.logging.debug_usernames,
+            metrics=False,
+            level=settings.logging.level,
+            stream=log_stream,
+        )
+        trigger = Trigger(settings, log=log)
     options: dict[str, Any] = {"region": region}
     if console is not None:
         options["console"] = console
-    return LocalCognito(make_handler(settings), **options)
+    return LocalCognito(trigger, **options)
 
 
 def create_recommended_pool(
