@@ -11,8 +11,7 @@ as JSON ``null``, ``request.validationData`` / ``clientMetadata`` as ``null`` or
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from cognito_migrate.errors import EventError
 from cognito_migrate.models import MigrationRequest, Secret, TriggerSource
@@ -29,8 +28,7 @@ MAX_METADATA_ENTRIES: Final = 64
 _SOURCES: Final = {source.value: source for source in TriggerSource}
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ResponseOptions:
+class ResponseOptions(NamedTuple):
     """How a successful migration is answered (from ``[trigger]``)."""
 
     message_action: str | None = "SUPPRESS"

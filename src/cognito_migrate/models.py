@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import enum
 import time
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Final
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+
+
+_EMPTY: Mapping[str, Any] = MappingProxyType({})  # the shared, immutable empty default
 
 
 class Secret:
@@ -54,20 +57,18 @@ class TriggerSource(enum.StrEnum):
     FORGOT_PASSWORD = "UserMigration_ForgotPassword"
 
 
-@dataclass(frozen=True, slots=True)
-class MigrationRequest:
+class MigrationRequest(NamedTuple):
     """What the trigger was asked: who, by which flow, with which password (absent for forgot-password)."""
 
     trigger: TriggerSource
     username: str
     password: Secret | None
-    client_metadata: Mapping[str, str] = field(default_factory=dict)
+    client_metadata: Mapping[str, str] = _EMPTY
     user_pool_id: str = ""
     client_id: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Credential:
+class Credential(NamedTuple):
     """A stored password verifier as the legacy store holds it.
 
     ``scheme`` is None when the stored value describes itself (``$2b$...``); ``params`` carries what is not
@@ -76,11 +77,10 @@ class Credential:
 
     stored: str
     scheme: str | None = None
-    params: Mapping[str, Any] = field(default_factory=dict)
+    params: Mapping[str, Any] = _EMPTY
 
 
-@dataclass(frozen=True, slots=True)
-class LegacyUser:
+class LegacyUser(NamedTuple):
     """One user as the legacy store knows them, in the store's vocabulary, before mapping.
 
     ``username`` is the legacy user name (the one Cognito will create). ``profile`` holds the columns the
@@ -90,7 +90,7 @@ class LegacyUser:
 
     username: str
     credential: Credential | None
-    profile: Mapping[str, Any] = field(default_factory=dict)
+    profile: Mapping[str, Any] = _EMPTY
     email: str | None = None
     email_verified: bool = False
     phone_number: str | None = None

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+
+
+_EMPTY: Mapping[str, Any] = MappingProxyType({})  # the shared, immutable empty default
 
 
 class Outcome(enum.StrEnum):
@@ -44,16 +47,15 @@ class Reason(enum.StrEnum):
     INTERNAL_ERROR = "internal_error"
 
 
-@dataclass(frozen=True, slots=True)
-class MigrationOutcome:
+class MigrationOutcome(NamedTuple):
     """The decision, the attributes for Cognito when migrating, and timings for observability."""
 
     outcome: Outcome
     reason: Reason
-    attributes: Mapping[str, str] = field(default_factory=dict)
+    attributes: Mapping[str, str] = _EMPTY
     scheme: str | None = None
     detail: str | None = None  # safe text for the log: names a column or attribute, never a value
-    timings_ms: Mapping[str, float] = field(default_factory=dict)
+    timings_ms: Mapping[str, float] = _EMPTY
 
     @property
     def migrated(self) -> bool:

@@ -8,8 +8,7 @@ hash count as exposed. Which of the three apply is configured; the rules follow 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Final
+from typing import Final, NamedTuple
 
 from cognito_migrate.outcomes import Reason
 
@@ -18,8 +17,7 @@ from cognito_migrate.outcomes import Reason
 COGNITO_SYMBOLS: Final = frozenset("^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+-")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PasswordPolicy:
+class PasswordPolicy(NamedTuple):
     """A pool password policy, with Cognito's defaults."""
 
     minimum_length: int = 8
@@ -50,11 +48,10 @@ def _has_symbol(password: str) -> bool:
     return " " in password.strip(" ")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ResetPolicy:
+class ResetPolicy(NamedTuple):
     """Which findings force RESET_REQUIRED; ``apply_to`` holds names from ``policy.reset_required_on``."""
 
-    password_policy: PasswordPolicy = field(default_factory=PasswordPolicy)
+    password_policy: PasswordPolicy = PasswordPolicy()
     apply_to: frozenset[str] = frozenset({"password_policy", "must_change_password"})
 
     def reset_reason(self, *, password: str | None, must_change: bool, weak_hash: bool) -> Reason | None:

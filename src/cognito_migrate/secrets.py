@@ -16,9 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-import urllib.error
-import urllib.parse
-import urllib.request
 from typing import Any, Final
 
 from cognito_migrate.errors import BackendNotAvailableError, SecretResolutionError
@@ -79,6 +76,9 @@ def _extension(path: str, env: Any) -> dict[str, Any] | None:
     port = env.get(_EXTENSION_PORT_ENV) or ("2773" if env.get("AWS_LAMBDA_FUNCTION_NAME") else None)
     if not token or not port:
         return None
+    # urllib.request pulls in ssl, http and email (40-100 ms): imported only when a reference is resolved
+    import urllib.error
+    import urllib.request
     request = urllib.request.Request(
         f"http://localhost:{port}{path}", headers={"X-Aws-Parameters-Secrets-Token": token}
     )
@@ -93,6 +93,8 @@ def _extension(path: str, env: Any) -> dict[str, Any] | None:
 
 
 def _ssm(name: str, env: Any) -> str:
+    import urllib.parse
+
     query = urllib.parse.urlencode({"name": name, "withDecryption": "true"})
     data = _extension(f"/systemsmanager/parameters/get?{query}", env)
     if data is None:
@@ -108,6 +110,8 @@ def _ssm(name: str, env: Any) -> str:
 
 
 def _secrets_manager(secret_id: str, env: Any) -> str:
+    import urllib.parse
+
     query = urllib.parse.urlencode({"secretId": secret_id})
     data = _extension(f"/secretsmanager/get?{query}", env)
     if data is None:

@@ -1,10 +1,11 @@
 """Password verification as the migration needs it: defaults from the configuration, caps, and a dummy.
 
-The dummy makes an unknown user cost what a wrong password costs. Until the first real row has been
-checked it is a credential of the configured scheme and cost; after that it is the last real credential
-this container checked, so the unknown-user path costs exactly what the store's rows cost, whatever
-their cost parameters are. (Checking a caller's password against another user's hash is harmless: the
-result is thrown away.)
+The dummy makes an unknown user cost what a wrong password costs. After the first real row has been
+checked it is the last real credential this container checked, so the unknown-user path costs exactly
+what the store's rows cost, whatever their cost parameters are. (Checking a caller's password against
+another user's hash is harmless: the result is thrown away.) Before that, the first unknown user pays for
+creating a credential of the configured scheme and cost, which is one hash of the same cost: the same
+work as a verification, and nothing is spent on it during the cold start.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from cognito_migrate import hashing
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
     from cognito_migrate.hashing import CostLimits, Verdict
     from cognito_migrate.models import Credential
@@ -29,12 +30,13 @@ class PasswordVerifier:
         default_scheme: str | None,
         default_params: Mapping[str, Any],
         limits: CostLimits,
-        dummy: Credential,
+        make_dummy: Callable[[], Credential],
     ) -> None:
         self._scheme = default_scheme
         self._params = dict(default_params)
         self._limits = limits
-        self._dummy = dummy
+        self._make_dummy = make_dummy
+        self._dummy: Credential | None = None
 
     def check(self, password: str, credential: Credential) -> tuple[Verdict, str | None]:
         """The verdict and the scheme that was used (None when it could not be identified)."""
@@ -48,6 +50,9 @@ class PasswordVerifier:
     def dummy(self, password: str) -> None:
         """Spend the time a real verification would take; the answer is discarded."""
         dummy = self._dummy
+        if dummy is None:
+            self._dummy = self._make_dummy()  # one hash of the configured cost: the work a verification does
+            return
         hashing.check(password, dummy.stored, scheme=dummy.scheme, params=dummy.params or None, limits=self._limits)
 
     @staticmethod

@@ -22,6 +22,7 @@ from cognito_migrate.verifier import PasswordVerifier
 if TYPE_CHECKING:
     from cognito_migrate.config import Settings
     from cognito_migrate.mapping.identity import LoginField
+    from cognito_migrate.models import Credential
 
 # The scheme a preset's rows use, for the dummy verification before the first real row is seen.
 PRESET_DUMMY_SCHEMES: Final = {"aspnet_identity": "aspnet_identity_v3", "django": "django_pbkdf2_sha256"}
@@ -80,15 +81,20 @@ def build_verifier(settings: Settings) -> PasswordVerifier:
     dummy_scheme = (
         h.dummy_scheme or h.scheme or PRESET_DUMMY_SCHEMES.get(settings.store.preset or "", DEFAULT_DUMMY_SCHEME)
     )
-    try:
-        dummy = hashing.dummy_credential(dummy_scheme, cost=h.dummy_cost or None)
-    except (ValueError, KeyError) as exc:
+    info = hashing.SCHEMES[dummy_scheme]
+    if not info.creatable:
         raise ConfigError(
-            "hashing.dummy_scheme",
-            f"cannot make a dummy credential for {dummy_scheme!r} ({exc}); "
-            "set hashing.dummy_scheme to a scheme with the same cost",
-        ) from None
-    return PasswordVerifier(default_scheme=h.scheme, default_params=h.params, limits=limits, dummy=dummy)
+            "hashing.dummy_scheme", f"{dummy_scheme!r} cannot make a dummy credential; set a scheme of the same cost"
+        )
+    unknown = set(h.dummy_cost) - set(info.cost)
+    if unknown:
+        raise ConfigError("hashing.dummy_cost", f"unknown keys for {dummy_scheme}: {', '.join(sorted(unknown))}")
+    cost = dict(h.dummy_cost) or None
+
+    def make_dummy() -> Credential:
+        return hashing.dummy_credential(dummy_scheme, cost=cost)
+
+    return PasswordVerifier(default_scheme=h.scheme, default_params=h.params, limits=limits, make_dummy=make_dummy)
 
 
 def build_mapper(settings: Settings) -> AttributeMapper:

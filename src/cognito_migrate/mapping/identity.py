@@ -12,8 +12,7 @@ Three pool shapes (Cognito "user pool attributes", sign-in options):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Final, Literal, NamedTuple
 
 from cognito_migrate.errors import MappingError
 from cognito_migrate.mapping.contact import is_email, looks_like_phone
@@ -26,8 +25,7 @@ class CaseMismatchError(MappingError):
     """A case-sensitive pool would create a second user for a differently typed name."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UsernameModel:
+class UsernameModel(NamedTuple):
     """``[pool]`` username settings, and the rules that follow from them."""
 
     username_attributes: tuple[str, ...] = ()

@@ -8,8 +8,7 @@ when the store cannot answer (never "not found" for an outage) and
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -18,8 +17,7 @@ if TYPE_CHECKING:
     from cognito_migrate.models import Deadline, LegacyUser
 
 
-@dataclass(frozen=True, slots=True)
-class LookupResult:
+class LookupResult(NamedTuple):
     """A found user and the field the sign-in name matched (``username``, ``email``, ``phone_number``)."""
 
     user: LegacyUser

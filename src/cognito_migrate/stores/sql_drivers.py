@@ -11,9 +11,7 @@ warm invocations) and bounded by timeouts taken from the invocation's deadline.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final
-from urllib.parse import parse_qs, unquote, urlsplit
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from cognito_migrate.errors import BackendNotAvailableError, ConfigError
 
@@ -44,8 +42,7 @@ def dialect_of(url: str) -> str:
     return SCHEMES[scheme]
 
 
-@dataclass(frozen=True, slots=True)
-class Driver:
+class Driver(NamedTuple):
     """A DB-API module, how it wants its parameters, and how to quote identifiers."""
 
     module: Any
@@ -126,6 +123,8 @@ def _postgres(url: str, password: Callable[[], str | None], query_timeout: float
 
 
 def _split(url: str, default_port: int) -> dict[str, Any]:
+    from urllib.parse import parse_qs, unquote, urlsplit  # only MySQL and SQL Server URLs need it
+
     parts = urlsplit(url)
     query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
     return {

@@ -6,18 +6,22 @@ Entity Framework creates mixed-case names (``"AspNetUsers"``) that PostgreSQL on
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Final
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Final, NamedTuple
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+_EMPTY: Mapping[str, str] = MappingProxyType({})  # the shared, immutable empty default
 
 
-@dataclass(frozen=True, slots=True)
-class Preset:
+class Preset(NamedTuple):
     """Queries (``:username`` is the typed sign-in name, already normalized) and column roles."""
 
     query: str
     email_query: str | None
     phone_query: str | None
-    columns: dict[str, str] = field(default_factory=dict)
+    columns: Mapping[str, str] = _EMPTY
     normalize: str = "none"
 
 

@@ -1,0 +1,187 @@
+"""Trigger benchmarks, measured side by side in one run against a minimal hand-written handler.
+
+The baseline (``bench/baseline_handler.py``) is the trigger tutorials show: ``sqlite3`` plus ``bcrypt`` (or
+``hashlib.pbkdf2_hmac`` for Identity V3), one query, one verification, no framework. Both read the same
+legacy database. Runs alternate A/B so that machine noise hits both alike; medians are compared.
+
+    .venv/bin/python bench/bench_trigger.py            # all three
+    .venv/bin/python bench/bench_trigger.py --quick    # fewer rounds
+
+1. warm invocation, bcrypt cost 10 (target ratio <= 1.05) and Identity V3 10,000 iterations (target <= +1 ms);
+2. cold start: a new process that first imports what the Lambda runtime imports, then the handler, its
+   configuration and the first invocation (target ratio <= 1.5);
+3. unknown user against wrong password, same scheme (target ratio 0.9-1.1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "src"))
+sys.path.insert(0, str(HERE.parent))
+
+from cognito_migrate import hashing  # noqa: E402
+from cognito_migrate.testing import LambdaContext, make_event  # noqa: E402
+from tests.legacy import AspNetUser, create_aspnet_sqlite  # noqa: E402
+
+PASSWORD = "Bench-Password-1"
+RUNTIME_PRELUDE = "import json, logging, os, sys, time, traceback, socket, decimal, enum, importlib, math"
+
+
+def build(workdir: Path, scheme: str, cost: dict[str, Any]) -> Path:
+    """A legacy database of 1,000 users with one hash format, and our configuration for it."""
+    stored = hashing.create(scheme, PASSWORD, cost=cost)
+    users = [AspNetUser(f"user{i}", stored, email=f"user{i}@example.com") for i in range(1000)]
+    db = workdir / f"{scheme}.db"
+    db.unlink(missing_ok=True)
+    create_aspnet_sqlite(str(db), users)
+    config = workdir / f"{scheme}.toml"
+    dummy = ", ".join(f"{k} = {json.dumps(v)}" for k, v in cost.items())
+    config.write_text(
+        f'[store]\ntype = "sql"\nurl = "sqlite:///{db}"\npreset = "aspnet_identity"\n\n'
+        f'[hashing]\ndummy_scheme = "{scheme}"\ndummy_cost = {{ {dummy} }}\n\n'
+        f'[logging]\nusername_hash_key = "bench-key"\n'
+    )
+    return config
+
+
+def ours(config: Path) -> Any:
+    from cognito_migrate.config import load_settings
+    from cognito_migrate.handler import make_handler
+
+    trigger = make_handler(load_settings(config))
+    devnull = open(os.devnull, "w")  # noqa: SIM115 - kept open for the benchmark's life
+    trigger._log._stream = devnull  # type: ignore[attr-defined]  # measure the work, not the terminal
+    return trigger
+
+
+def baseline(db: Path, scheme: str) -> Any:
+    os.environ["BASELINE_DB"] = str(db)
+    os.environ["BASELINE_SCHEME"] = scheme
+    import importlib
+
+    import bench.baseline_handler as module
+
+    return importlib.reload(module).handler
+
+
+def timed(fn: Any, event: dict[str, Any]) -> float:
+    start = time.perf_counter()
+    fn(dict(event, request=dict(event["request"])), LambdaContext())
+    return (time.perf_counter() - start) * 1000
+
+
+def interleave(a: Any, b: Any, event_a: dict[str, Any], event_b: dict[str, Any], rounds: int) -> tuple[float, float]:
+    for _ in range(3):  # warm both
+        timed(a, event_a), timed(b, event_b)
+    xs, ys = [], []
+    for _ in range(rounds):
+        xs.append(timed(a, event_a))
+        ys.append(timed(b, event_b))
+    return statistics.median(xs), statistics.median(ys)
+
+
+def warm(workdir: Path, rounds: int) -> None:
+    print("\n1. Warm invocation (median ms, alternating runs)")
+    print(f"{'scheme':<34}{'baseline':>10}{'ours':>10}{'ratio':>8}{'diff ms':>9}  target")
+    cases = [
+        ("bcrypt", {"rounds": 10}, "ratio <= 1.05"),
+        ("aspnet_identity_v3", {"iterations": 10000, "prf": "HMACSHA256"}, "diff <= 1 ms"),
+    ]
+    for scheme, cost, target in cases:
+        config = build(workdir, scheme, cost)
+        event = make_event("user500", PASSWORD)
+        base_ms, our_ms = interleave(baseline(workdir / f"{scheme}.db", scheme), ours(config), event, event, rounds)
+        label = f"{scheme} " + ",".join(str(v) for v in cost.values())
+        print(f"{label:<34}{base_ms:>10.2f}{our_ms:>10.2f}{our_ms / base_ms:>8.3f}{our_ms - base_ms:>9.2f}  {target}")
+
+
+COLD_OURS = """
+{prelude}
+import time
+t0 = time.perf_counter()
+from cognito_migrate.handler import lambda_handler
+from cognito_migrate.testing import LambdaContext, make_event
+import os, sys
+sys.stdout = open(os.devnull, "w")
+lambda_handler(make_event("user500", {password!r}), LambdaContext())
+sys.stderr.write(str((time.perf_counter() - t0) * 1000))
+"""
+COLD_BASE = """
+{prelude}
+import time
+t0 = time.perf_counter()
+from bench.baseline_handler import handler
+from cognito_migrate.testing import make_event
+handler(make_event("user500", {password!r}), None)
+import sys
+sys.stderr.write(str((time.perf_counter() - t0) * 1000))
+"""
+
+
+def cold(workdir: Path, rounds: int) -> None:
+    print("\n2. Cold start: runtime imports done, then handler import + configuration + first invocation")
+    config = build(workdir, "bcrypt", {"rounds": 10})
+    env = dict(
+        os.environ,
+        COGNITO_MIGRATE_CONFIG=str(config),
+        BASELINE_DB=str(workdir / "bcrypt.db"),
+        BASELINE_SCHEME="bcrypt",
+        PYTHONPATH=f"{HERE.parent / 'src'}{os.pathsep}{HERE.parent}",
+    )
+
+    def run(code: str) -> float:
+        done = subprocess.run(
+            [sys.executable, "-c", code.format(prelude=RUNTIME_PRELUDE, password=PASSWORD)],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return float(done.stderr.strip().splitlines()[-1])
+
+    xs, ys = [], []
+    for _ in range(rounds):
+        xs.append(run(COLD_BASE))
+        ys.append(run(COLD_OURS))
+    base_ms, our_ms = statistics.median(xs), statistics.median(ys)
+    print(f"{'':<34}{'baseline':>10}{'ours':>10}{'ratio':>8}  target")
+    print(f"{'bcrypt cost 10, first invocation':<34}{base_ms:>10.1f}{our_ms:>10.1f}{our_ms / base_ms:>8.3f}  ratio <= 1.5")
+
+
+def timing_equality(workdir: Path, rounds: int) -> None:
+    print("\n3. Unknown user against wrong password (ours, same scheme; median ms)")
+    print(f"{'scheme':<34}{'wrong pw':>10}{'unknown':>10}{'ratio':>8}  target")
+    for scheme, cost in (("bcrypt", {"rounds": 10}), ("aspnet_identity_v3", {"iterations": 10000, "prf": "HMACSHA256"})):
+        trigger = ours(build(workdir, scheme, cost))
+        wrong = make_event("user500", "Wrong-Password-1")
+        unknown = make_event("nobody-here", "Wrong-Password-1")
+        wrong_ms, unknown_ms = interleave(trigger, trigger, wrong, unknown, rounds)
+        print(f"{scheme:<34}{wrong_ms:>10.2f}{unknown_ms:>10.2f}{unknown_ms / wrong_ms:>8.3f}  0.9-1.1")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="fewer rounds")
+    args = parser.parse_args()
+    rounds = 30 if args.quick else 120
+    print(f"Python {sys.version.split()[0]} on {os.cpu_count()} cores; {rounds} rounds per case")
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        warm(workdir, rounds)
+        cold(workdir, 7 if args.quick else 21)
+        timing_equality(workdir, rounds)
+
+
+if __name__ == "__main__":
+    main()
