@@ -29,3 +29,7 @@ app.command("package")(_package.package)
 from cognito_migrate.cli.serve import serve as _serve  # noqa: E402
 
 app.command("serve")(_serve)
+
+from cognito_migrate.cli.demo import demo as _demo  # noqa: E402
+
+app.command("demo")(_demo)

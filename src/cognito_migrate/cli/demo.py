@@ -1,0 +1,166 @@
+"""``cognito-migrate demo``: the whole migration on this machine, no configuration, no network.
+
+It writes a SQLite legacy database of synthetic users (several hash formats; some disabled, locked out,
+"must change password" or with a password that breaks the pool policy), starts the local Cognito with our
+trigger in-process, signs a sample in through boto3 (right and wrong passwords, unknown users,
+forgot-password to the end, second sign-ins) and reports outcome counts, latency per hash scheme and how
+many users are migrated. It exits 1 if any answer differs from what Cognito would give.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import random
+import tempfile
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.panel import Panel
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from cognito_migrate.cli._common import console, errors
+
+if TYPE_CHECKING:
+    from cognito_migrate.local.demo_scenarios import Result
+
+
+def demo(
+    users: Annotated[int, typer.Option("--users", min=10, help="Legacy users to create.")] = 3000,
+    sample: Annotated[int, typer.Option("--sample", min=5, help="Users the demo signs in.")] = 400,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same users).")] = 7,
+    keep: Annotated[
+        Path | None,
+        typer.Option("--keep", help="Keep legacy.db and cognito-migrate.toml in this directory (for `serve`)."),
+    ] = None,
+) -> None:
+    """Migrate synthetic legacy users into a local Cognito and report what happened."""
+    try:
+        from cognito_migrate.local import demo_data, demo_scenarios
+        from cognito_migrate.local.configured import configured_cognito, create_recommended_pool
+    except ModuleNotFoundError as exc:  # pragma: no cover - depends on the installed extras
+        errors.print(f"[red]error:[/] {exc.name} is missing: pip install 'cognito-migrate[local]'")
+        raise typer.Exit(2) from None
+    from cognito_migrate.config import settings_from_mapping
+
+    started = time.perf_counter()
+    rng = random.Random(seed)  # noqa: S311 - synthetic demo data, reproducible by seed
+    console.print(Panel.fit("[bold]cognito-migrate demo[/]: legacy users -> local Cognito, through boto3"))
+    console.print(f"[dim]{demo_data.COST_NOTE}[/]")
+    workdir = keep or Path(tempfile.mkdtemp(prefix="cognito-migrate-demo-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    db = workdir / "legacy.db"
+    db.unlink(missing_ok=True)
+    population = demo_data.make_population(users, rng)
+    with _progress() as progress:
+        task = progress.add_task("creating the legacy database", total=len(population))
+        url = demo_data.write_legacy_db(db, population, progress=lambda n: progress.advance(task, n))
+    mapping = demo_data.demo_settings_mapping(url)
+    settings = settings_from_mapping(mapping, environ={})
+    if keep is not None:
+        (workdir / "cognito-migrate.toml").write_text(_toml(mapping))
+
+    with (
+        Path(os.devnull).open("w") as sink,
+        configured_cognito(settings, log_stream=sink, console=lambda _l: None) as local,
+    ):
+        pool = create_recommended_pool(local, settings, name="demo")
+        cognito = local.client()
+        scenarios = demo_scenarios.plan(population, sample, rng)
+        results = []
+        with _progress() as progress:
+            task = progress.add_task("signing in through boto3", total=len(scenarios))
+            for scenario in scenarios:
+                results.append(demo_scenarios.run(scenario, local, pool, cognito))
+                progress.advance(task)
+        migrated = int(cognito.describe_user_pool(UserPoolId=pool.user_pool_id)["UserPool"]["EstimatedNumberOfUsers"])
+
+    _report(results, len(population), migrated)
+    console.print(f"[dim]legacy database: {db}  ({time.perf_counter() - started:.1f} s in all)[/]")
+    if keep is not None:
+        console.print(f"try it yourself: [bold]cognito-migrate serve --config {workdir / 'cognito-migrate.toml'}[/]")
+    if any(not r.as_expected for r in results):
+        raise typer.Exit(1)
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console
+    )
+
+
+def _report(results: list[Result], legacy_total: int, migrated: int) -> None:
+    from cognito_migrate.local.demo_scenarios import RIGHT, SCENARIOS, SECOND, UNKNOWN, percentiles
+
+    outcomes = Table(title="Outcomes (what the application saw)")
+    for column in ("scenario", "outcome", "count", "as Cognito answers"):
+        outcomes.add_column(column, justify="right" if column in ("count", "as Cognito answers") else "left")
+    counts = Counter((r.scenario, r.outcome) for r in results)
+    good = Counter((r.scenario, r.outcome) for r in results if r.as_expected)
+    for scenario in SCENARIOS:
+        for (name, outcome), count in sorted(counts.items()):
+            if name == scenario:
+                ok = good[(name, outcome)]
+                mark = "[green]" if ok == count else "[red]"
+                outcomes.add_row(name, outcome, str(count), f"{mark}{ok}/{count}[/]")
+    console.print(outcomes)
+
+    latency = Table(title="Latency of the sign-in call, end to end through boto3 (ms)")
+    for column in ("scheme", "calls", "p50", "p95"):
+        latency.add_column(column, justify="left" if column == "scheme" else "right")
+    by_scheme: defaultdict[str, list[float]] = defaultdict(list)
+    for r in results:
+        if r.scenario == RIGHT and r.outcome == "tokens":
+            by_scheme[r.scheme].append(r.latency_ms)
+    rows = [(f"migrating: {k}", v) for k, v in sorted(by_scheme.items())]
+    rows.append(("unknown user", [r.latency_ms for r in results if r.scenario == UNKNOWN]))
+    rows.append(("already migrated (no trigger)", [r.latency_ms for r in results if r.scenario == SECOND]))
+    for label, values in rows:
+        p50, p95 = percentiles(values)
+        latency.add_row(label, str(len(values)), _fmt(p50), _fmt(p95))
+    console.print(latency)
+
+    share = migrated / legacy_total * 100 if legacy_total else 0.0
+    console.print(
+        f"Migrated [bold]{migrated}[/] of {legacy_total} legacy users ({share:.1f}%); "
+        f"[bold]{legacy_total - migrated}[/] remain in the legacy store."
+    )
+    wrong = [r for r in results if not r.as_expected]
+    if wrong:
+        errors.print(f"[red]{len(wrong)} answers differ from what Cognito would give:[/]")
+        for r in wrong[:10]:
+            errors.print(f"  {r.scenario} ({r.scheme}): got {r.outcome}, expected {r.expected}")
+    else:
+        console.print(f"[green]All {len(results)} answers are what Cognito would give.[/]")
+
+
+def _fmt(value: float) -> str:
+    return "-" if math.isnan(value) else f"{value:.1f}"
+
+
+def _toml(mapping: dict[str, Any]) -> str:
+    """A TOML rendering of the demo's configuration (strings, numbers and flat tables only)."""
+    import json
+
+    def value(v: Any) -> str:
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, (int, float)):
+            return str(v)
+        if isinstance(v, dict):
+            return "{ " + ", ".join(f"{k} = {value(x)}" for k, x in v.items()) + " }"
+        return json.dumps(v)
+
+    lines = ["# Written by `cognito-migrate demo --keep`: a generic SQL store over the demo's users table."]
+    for section, table in mapping.items():
+        lines.append(f"\n[{section}]")
+        nested = {k: v for k, v in table.items() if isinstance(v, dict) and section == "store"}
+        lines += [f"{k} = {value(v)}" for k, v in table.items() if k not in nested]
+        for name, sub in nested.items():
+            lines.append(f"\n[{section}.{name}]")
+            lines += [f"{k} = {value(v)}" for k, v in sub.items()]
+    return "\n".join(lines) + "\n"
