@@ -169,3 +169,32 @@ def test_alarm_watches_the_metric_the_trigger_emits(resources: dict[str, Any]) -
     assert legacy["Namespace"] == env["COGNITO_MIGRATE_LOGGING_NAMESPACE"]
     assert legacy["Dimensions"] == [{"Name": "Service", "Value": {"Ref": "MetricsService"}}]
     assert env["COGNITO_MIGRATE_LOGGING_SERVICE"] == {"Ref": "MetricsService"}
+
+
+@pytest.mark.parametrize("user_pool_id", ["", "eu-west-1_AbCdEf123"])
+def test_the_sam_transform_accepts_the_template(
+    template: dict[str, Any], user_pool_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """cfn-lint validates SAM resources against a schema; the real SAM translator is stricter about types."""
+    translator = pytest.importorskip(
+        "samtranslator.translator.transform",
+        reason="aws-sam-translator is not installed (pip install aws-sam-translator)",
+    )
+    import copy
+
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
+    tpl = copy.deepcopy(template)
+    tpl["Resources"]["MigrateUserFunction"]["Properties"]["CodeUri"] = "s3://bucket/cognito-migrate-lambda.zip"
+    tpl["Parameters"]["UserPoolId"]["Default"] = user_pool_id
+
+    class NoManagedPolicies:
+        def load(self) -> dict[str, str]:
+            return {}
+
+    out = translator.transform(tpl, {}, NoManagedPolicies())
+    resources = out["Resources"]
+    fn = resources["MigrateUserFunction"]
+    assert fn["Type"] == "AWS::Lambda::Function"
+    assert fn["Properties"]["Role"] == {"Fn::GetAtt": ["TriggerRole", "Arn"]}
+    # SAM created no role of its own (that one would carry AWSLambdaBasicExecutionRole)
+    assert [r for r, v in resources.items() if v["Type"] == "AWS::IAM::Role"] == ["TriggerRole"]
