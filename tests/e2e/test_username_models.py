@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from tests.e2e.conftest import DictTrigger, LegacyUser
-from tests.e2e.helpers import attributes, error_of, sign_in
+from tests.e2e.helpers import attributes, claims, error_of, sign_in
 
 if TYPE_CHECKING:
     from cognito_migrate.local import LocalCognito
@@ -15,11 +15,15 @@ def test_email_as_username_creates_the_user_under_its_sub(local: LocalCognito, c
     trigger = DictTrigger({"erin": LegacyUser("Erin-pw-1", email="erin@example.com")})
     pool_id, client_id = local.create_pool_and_client(trigger=trigger, username_attributes=["email"])
 
-    sign_in(cognito, client_id, "erin@example.com", "Erin-pw-1")
+    tokens = sign_in(cognito, client_id, "erin@example.com", "Erin-pw-1")["AuthenticationResult"]
 
     [user] = cognito.list_users(UserPoolId=pool_id)["Users"]
     assert user["Username"] == attributes(user)["sub"]
     assert attributes(user)["email"] == "erin@example.com"
+    id_claims = claims(tokens["IdToken"])
+    assert id_claims["cognito:username"] == id_claims["sub"] == user["Username"]
+    assert id_claims["email"] == "erin@example.com"
+    assert claims(tokens["AccessToken"])["username"] == user["Username"]
     assert "IdToken" in sign_in(cognito, client_id, "Erin@Example.com", "Erin-pw-1")["AuthenticationResult"]
     assert trigger.calls() == 1
 

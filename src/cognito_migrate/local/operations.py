@@ -90,7 +90,7 @@ class Operations:
                     target.backend.initiate_auth,
                     target.client.id,
                     flow,
-                    {**auth, "USERNAME": user.username},
+                    {**auth, "USERNAME": _token_name(target.settings, user)},
                 )
         if flow == "USER_SRP_AUTH":
             # SRP hides the password from Cognito, so it never fires the trigger.
@@ -122,7 +122,7 @@ class Operations:
                 target.pool.id,
                 target.client.id,
                 flow,
-                {**auth, "USERNAME": user.username},
+                {**auth, "USERNAME": _token_name(target.settings, user)},
             )
 
     def _password_sign_in(self, target: _Target, auth: Json, metadata: dict[str, str] | None) -> Any:
@@ -222,6 +222,15 @@ class Operations:
             user.password = password
             user.status = status("CONFIRMED")
         return {}
+
+
+def _token_name(settings: PoolSettings, user: Any) -> str:
+    """The name moto must be given to issue Cognito's claims: in email-as-username pools moto puts that name in
+    the ID token's ``email`` claim (and the ``sub`` in ``cognito:username``), so it must be the stored email."""
+    email = user.attribute_lookup.get("email")
+    if "email" in settings.username_attributes and email:
+        return str(email)
+    return str(user.username)
 
 
 def _answer(operation: Any, *args: Any) -> Json:
