@@ -167,6 +167,9 @@ def test_an_invalid_configuration_is_refused_before_building(tmp_path: Path) -> 
     config.write_text('[store]\nurl = "sqlite:///x.db"\npreset = "nope"\n')
     with pytest.raises(ConfigError, match=r"store\.preset"):
         build(config, tmp_path / "out", installer=RecordingInstaller())
+    config.write_text('[store]\nurl = "sqlite:///x.db"\npreset = "django"\n[mapping]\nattributes = { sub = "id" }\n')
+    with pytest.raises(ConfigError, match=r"mapping\.attributes\.sub"):
+        build(config, tmp_path / "out", installer=RecordingInstaller())
 
 
 def test_cli_prints_size_dependencies_and_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -282,9 +282,10 @@ def plan_config(config: Path) -> ConfigPlan:
 
     from cognito_migrate import secrets
     from cognito_migrate.config import load_settings
-    from cognito_migrate.wiring import required_extras
+    from cognito_migrate.wiring import required_extras, returned_attribute_names
 
     settings = load_settings(config, environ={})
+    returned_attribute_names(settings)  # builds the mapper: a bad attribute mapping fails here, not in Lambda
     raw = config.read_bytes()
     document = json.loads(raw) if config.suffix == ".json" else tomllib.loads(raw.decode("utf-8"))
     url = str(document.get("store", {}).get("url", ""))
