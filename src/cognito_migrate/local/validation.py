@@ -129,7 +129,7 @@ def _creation_name(
     else:
         if returned_username is not None and pool.fold(returned_username) != pool.fold(user_name):
             raise migration_error("Error during migration: username can be returned only for an alias sign-in")
-        name = user_name
+        name = returned_username or user_name  # the legacy spelling, when it differs only by case
     name_alias = _alias_format(pool, name)
     if name_alias:
         raise _alias_format_error(name_alias)

@@ -1,0 +1,112 @@
+"""Password policy, forgot-password codes and the event shape."""
+
+from __future__ import annotations
+
+import pytest
+
+from cognito_migrate.local.codes import CodeBook
+from cognito_migrate.local.errors import CognitoError
+from cognito_migrate.local.passwords import check_password, policy_violation
+from cognito_migrate.local.settings import ClientSettings, PasswordPolicy
+from cognito_migrate.local.trigger_event import AUTHENTICATION, FORGOT_PASSWORD, build_event
+
+STRICT = PasswordPolicy(12, True, True, True, True)
+
+
+@pytest.mark.parametrize(
+    ("password", "violation"),
+    [
+        ("Sh0rt!", "Password not long enough"),
+        ("x" * 257 + "A1!", "Password is too long"),
+        ("lowercase-only-1!", "Password must have uppercase characters"),
+        ("UPPERCASE-ONLY-1!", "Password must have lowercase characters"),
+        ("No-Digits-Here!!", "Password must have numeric characters"),
+        ("NoSymbolsHere123", "Password must have symbol characters"),
+        ("Space Counts 123", None),
+        ("Fine-Password-123", None),
+    ],
+)
+def test_cognito_policy_rules(password: str, violation: str | None) -> None:
+    assert policy_violation(password, STRICT) == violation
+
+
+def test_omitted_booleans_mean_not_required() -> None:
+    policy = PasswordPolicy.from_cognito({"MinimumLength": 6})
+    assert policy_violation("alllowercase", policy) is None
+    with pytest.raises(CognitoError) as info:
+        check_password("abc", policy)
+    assert (info.value.code, info.value.message) == (
+        "InvalidPasswordException",
+        "Password does not conform to policy: Password not long enough",
+    )
+
+
+def test_a_code_is_six_digits_redeemed_once() -> None:
+    book = CodeBook()
+    code = book.issue("pool", "alice")
+    assert len(code) == 6 and code.isdigit()
+    assert book.peek("pool", "alice") == code
+    with pytest.raises(CognitoError, match="CodeMismatchException"):
+        book.redeem("pool", "alice", "not-it")
+    book.redeem("pool", "alice", code)
+    assert book.peek("pool", "alice") is None
+    with pytest.raises(CognitoError, match="CodeMismatchException"):
+        book.redeem("pool", "alice", code)
+
+
+def test_a_new_code_replaces_the_old_one_and_codes_expire() -> None:
+    book = CodeBook()
+    first = book.issue("pool", "alice")
+    second = book.issue("pool", "alice")
+    if first != second:
+        with pytest.raises(CognitoError):
+            book.redeem("pool", "alice", first)
+    expired = CodeBook(validity_seconds=-1)
+    code = expired.issue("pool", "bob")
+    assert expired.peek("pool", "bob") is None
+    with pytest.raises(CognitoError, match="ExpiredCodeException"):
+        expired.redeem("pool", "bob", code)
+
+
+def test_authentication_event_carries_password_and_client_metadata_as_validation_data() -> None:
+    event = build_event(
+        trigger_source=AUTHENTICATION,
+        region="eu-west-1",
+        user_pool_id="eu-west-1_abc",
+        client_id="c1",
+        user_name="Alice",
+        password="pw",
+        client_metadata={"k": "v"},
+    )
+    assert event["request"] == {"password": "pw", "validationData": {"k": "v"}, "userAttributes": None}
+    assert set(event["response"].values()) == {None}
+    assert len(event["response"]) == 6
+
+
+def test_forgot_password_event_has_no_password_key() -> None:
+    event = build_event(
+        trigger_source=FORGOT_PASSWORD,
+        region="eu-west-1",
+        user_pool_id="eu-west-1_abc",
+        client_id="c1",
+        user_name="alice",
+        password=None,
+        client_metadata=None,
+    )
+    assert event["request"] == {"validationData": None, "clientMetadata": None, "userAttributes": None}
+
+
+def test_client_flows_accept_legacy_names_and_default_to_srp() -> None:
+    class Client:
+        id = "c1"
+        extended_config = {"ExplicitAuthFlows": ["USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"]}
+
+    settings = ClientSettings.from_moto(Client())
+    assert settings.allows("USER_PASSWORD_AUTH") and settings.allows("ADMIN_USER_PASSWORD_AUTH")
+    assert not settings.allows("USER_SRP_AUTH")
+    Client.extended_config = {}
+    assert ClientSettings.from_moto(Client()).auth_flows == {
+        "ALLOW_USER_SRP_AUTH",
+        "ALLOW_CUSTOM_AUTH",
+        "ALLOW_REFRESH_TOKEN_AUTH",
+    }
