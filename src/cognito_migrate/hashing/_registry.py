@@ -56,6 +56,14 @@ _BCRYPT_PARAMS = {
 }
 _BCRYPT_COST = {"rounds": "log2 cost (default 10; Django 12)", "variant": "2a, 2b (default) or 2y"}
 _PBKDF2_COST = {"iterations": "PBKDF2 iteration count"}
+_ARGON2_COST = {"time_cost": "t", "memory_cost": "m in KiB", "parallelism": "p"}
+_DIGEST_PARAMS = {
+    "algorithm": "md5, sha1, sha224, sha256 (default), sha384, sha512, sha3_256, sha3_512",
+    "salt": "the salt (a column or a constant)",
+    "salt_encoding": "utf8 (default), hex or base64",
+    "encoding": "of the stored digest: hex (default, either case) or base64",
+    "password_encoding": "utf8 (default) or utf16le",
+}
 
 _CATALOGUE: tuple[SchemeInfo, ...] = (
     SchemeInfo(
@@ -157,6 +165,278 @@ _CATALOGUE: tuple[SchemeInfo, ...] = (
         "bcrypt_family",
         cost=_BCRYPT_COST,
         creatable=True,
+    ),
+    SchemeInfo(
+        "argon2",
+        "Argon2 PHC strings `$argon2i$ $argon2d$ $argon2id$`, with or without `v=` (Node, PHP/Laravel, "
+        "Spring, Symfony, argon2-cffi).",
+        "argon2",
+        extra="argon2",
+        cost=_ARGON2_COST,
+        creatable=True,
+        example="$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$...",
+    ),
+    SchemeInfo(
+        "django_argon2",
+        "Django `argon2$` + a PHC string (old rows argon2i without `v=`).",
+        "argon2",
+        extra="argon2",
+        cost=_ARGON2_COST,
+        creatable=True,
+    ),
+    SchemeInfo(
+        "scrypt_crypt7",
+        "scrypt in crypt(3) form `$7$` (libxcrypt).",
+        "scrypt_crypt",
+        cost={"log2_n": "log2 of N (default 14)", "r": "block size (default 32)", "p": "parallelism (default 1)"},
+        creatable=True,
+    ),
+    SchemeInfo(
+        "yescrypt",
+        "yescrypt `$y$` (Debian 11+, Ubuntu 22.04+, Fedora /etc/shadow) via the system's libxcrypt; "
+        "UNSUPPORTED where libxcrypt is missing.",
+        "yescrypt",
+        cost={"count": "libxcrypt cost 1..11 (default 5)"},
+        creatable=True,
+    ),
+    SchemeInfo(
+        "md5_crypt",
+        "md5-crypt `$1$salt$hash` (FreeBSD/Linux, Cisco).",
+        "md5_crypt",
+        weak=True,
+        creatable=True,
+    ),
+    SchemeInfo(
+        "apr1_md5_crypt",
+        "Apache htpasswd `$apr1$salt$hash`.",
+        "md5_crypt",
+        weak=True,
+        creatable=True,
+    ),
+    SchemeInfo(
+        "sha256_crypt",
+        "SHA-crypt `$5$[rounds=N$]salt$hash` (Drepper).",
+        "sha_crypt",
+        cost={"rounds": "rounds (default 5000)"},
+        creatable=True,
+    ),
+    SchemeInfo(
+        "sha512_crypt",
+        "SHA-crypt `$6$[rounds=N$]salt$hash` (Drepper; Linux /etc/shadow before yescrypt).",
+        "sha_crypt",
+        cost={"rounds": "rounds (default 5000)"},
+        creatable=True,
+    ),
+    SchemeInfo(
+        "des_crypt",
+        "Traditional 13-character DES crypt(3); only 8 characters of the password count. A bare 13-character "
+        "value is not identified automatically.",
+        "des_crypt",
+        self_describing=False,
+        weak=True,
+        creatable=True,
+    ),
+    SchemeInfo(
+        "django_crypt",
+        "Django `crypt$$<13-character DES crypt>`.",
+        "des_crypt",
+        weak=True,
+    ),
+    SchemeInfo(
+        "passlib_pbkdf2",
+        "passlib `$pbkdf2$` (SHA-1), `$pbkdf2-sha256$`, `$pbkdf2-sha512$` + rounds$salt$checksum (adapted base64).",
+        "pbkdf2",
+        cost=_PBKDF2_COST,
+        creatable=True,
+    ),
+    SchemeInfo(
+        "pbkdf2_generic",
+        "`alg:iterations:salt:hash` (defuse password-hashing v1: salt used as text, hash base64) and "
+        "`alg:iterations:size:salt:hash` (v2: salt base64); alg sha1/sha256/sha512.",
+        "pbkdf2",
+        params={
+            "salt_encoding": "text (v1 default), base64 (v2 default) or hex",
+            "hash_encoding": "base64 (default) or hex",
+        },
+    ),
+    SchemeInfo(
+        "atlassian_pbkdf2_sha1",
+        "Atlassian (Jira, Confluence, Crowd) `{PKCS5S2}base64(salt16 + PBKDF2-SHA1 10000 iterations, 32 bytes)`.",
+        "pbkdf2",
+        creatable=True,
+    ),
+    SchemeInfo(
+        "aspnet_membership",
+        "ASP.NET Membership `aspnet_Membership.Password` (UTF-16LE; SHA1 by default, HMAC variants keyed by the "
+        "salt). Also `hash|format|salt` as Microsoft's SQLPasswordHasher sample stores it in Identity.",
+        "aspnet_membership",
+        self_describing=False,
+        weak=True,
+        creatable=True,
+        params={
+            "salt": "the PasswordSalt column (base64)",
+            "password_format": "the PasswordFormat column: 0 clear, 1 hashed (default), 2 encrypted (unsupported)",
+            "algorithm": "SHA1 (default: passwordCompatMode Framework20), MD5, SHA256, SHA384, SHA512, HMACMD5, "
+            "HMACSHA1, HMACSHA256 (typical for Framework40), HMACSHA384, HMACSHA512: web.config hashAlgorithmType",
+        },
+    ),
+    SchemeInfo(
+        "episerver_membership",
+        "Episerver `$episerver$*0*salt*hash` (0 = SHA1, 1 = SHA256; hashcat 141/1441): H(salt + UTF-16LE(pw)).",
+        "aspnet_membership",
+        weak=True,
+    ),
+    SchemeInfo(
+        "umbraco_hmacsha1",
+        "Umbraco legacy HMACSHA1: base64(HMAC-SHA1(key = UTF-16LE(pw), msg = UTF-16LE(pw))) (hashcat 24800).",
+        "aspnet_membership",
+        self_describing=False,
+        weak=True,
+    ),
+    SchemeInfo(
+        "werkzeug",
+        "Flask/Werkzeug `pbkdf2:sha256:N$salt$hex`, `scrypt:N:r:p$salt$hex` and the pre-3.0 `md5$`, `sha1$`, "
+        "`sha256$`... (HMAC keyed by the salt) and `plain$$`.",
+        "werkzeug",
+        params={
+            "default_iterations": "iterations for `pbkdf2:sha256$` without a count: the Werkzeug version's "
+            "default (3.1: 1000000, 2.3-3.0: 600000, 2.0-2.2: 260000, 0.15-1.0: 150000, 0.12-0.14: 50000)",
+        },
+        cost={
+            "method": "scrypt (default) or pbkdf2",
+            "iterations": "pbkdf2 iterations (default 1000000)",
+            "n": "scrypt N",
+            "r": "scrypt r",
+            "p": "scrypt p",
+        },
+        creatable=True,
+    ),
+    SchemeInfo(
+        "phpass",
+        "phpass portable `$P$` (WordPress <= 6.7) and `$H$` (phpBB3): iterated MD5.",
+        "phpass",
+        weak=True,
+        params={"trim": "true for WordPress: it trims the password (PHP trim) before hashing and at login"},
+        cost={"log2": "log2 of the iteration count (default 8, WordPress)"},
+        creatable=True,
+    ),
+    SchemeInfo(
+        "drupal7",
+        "Drupal 7 `$S$` (iterated SHA-512, 55 characters), `U$S$` (Drupal 6 md5 re-hashed) and its phpass rows.",
+        "phpass",
+        cost={"log2": "log2 of the iteration count (default 15)"},
+        creatable=True,
+    ),
+    SchemeInfo(
+        "firebase_scrypt",
+        "Firebase Authentication's modified scrypt (`passwordHash` from `firebase auth:export`).",
+        "firebase",
+        self_describing=False,
+        extra="firebase",
+        creatable=True,
+        params={
+            "salt": "the user's salt (base64, from the export)",
+            "signer_key": "the project's base64_signer_key",
+            "salt_separator": "the project's base64_salt_separator",
+            "rounds": "the project's rounds (r, e.g. 8)",
+            "mem_cost": "the project's mem_cost (log2 N, e.g. 14)",
+        },
+    ),
+    SchemeInfo(
+        "keycloak_pbkdf2",
+        'Keycloak password credential: `{"secretData": ..., "credentialData": ...}` (pbkdf2, '
+        "pbkdf2-sha256, pbkdf2-sha512; argon2 needs the argon2 extra).",
+        "keycloak",
+        params={"credential_data": "the CREDENTIAL_DATA JSON when the stored value is SECRET_DATA alone"},
+    ),
+    SchemeInfo(
+        "spring_delegating",
+        "Spring Security DelegatingPasswordEncoder `{bcrypt} {pbkdf2} {scrypt} {sha256} {argon2} {ldap} {noop} "
+        "{MD5} {SHA-1} {SHA-256}` (and the `@SpringSecurity_v5_8` ids).",
+        "spring",
+        params={
+            "secret": "the pbkdf2/sha256 encoder's secret (default empty)",
+            "salt_length": "pbkdf2 salt length in bytes (default 8; v5_8: 16)",
+            "iterations": "pbkdf2 iterations (default 185000; v5_8: 310000)",
+            "algorithm": "PBKDF2WithHmacSHA1 (default), PBKDF2WithHmacSHA256 (v5_8 default), PBKDF2WithHmacSHA512",
+            "encoding": "pbkdf2 output encoding: hex (default) or base64 (encodeHashAsBase64)",
+        },
+    ),
+    SchemeInfo(
+        "symfony_message_digest",
+        "Symfony MessageDigestPasswordHasher: iterated H(d + pw{salt}), base64 or hex.",
+        "symfony",
+        self_describing=False,
+        weak=True,
+        params={
+            "salt": "the user's salt column",
+            "algorithm": "md5, sha1, sha256, sha384, sha512 (default)",
+            "iterations": "default 5000",
+            "encode_as_base64": "true (default) or false for hex",
+        },
+    ),
+    SchemeInfo(
+        "symfony_pbkdf2",
+        "Symfony Pbkdf2PasswordHasher (hash_pbkdf2, default sha512, 1000 iterations, 40 bytes, base64).",
+        "symfony",
+        self_describing=False,
+        params={
+            "salt": "the user's salt column",
+            "algorithm": "md5, sha1, sha256, sha384, sha512 (default)",
+            "iterations": "default 1000",
+            "length": "derived key length in bytes (default 40)",
+            "encode_as_base64": "true (default) or false for hex",
+        },
+    ),
+    SchemeInfo("ldap_md5", "RFC 2307 `{MD5}base64(md5(pw))`.", "ldap", weak=True),
+    SchemeInfo("ldap_smd5", "RFC 2307 `{SMD5}base64(md5(pw + salt) + salt)`.", "ldap", weak=True),
+    SchemeInfo("ldap_sha", "RFC 2307 `{SHA}base64(sha1(pw))`.", "ldap", weak=True),
+    SchemeInfo(
+        "ldap_ssha",
+        "RFC 2307 `{SSHA}base64(sha1(pw + salt) + salt)`, any salt length (OpenLDAP's default).",
+        "ldap",
+        weak=True,
+        creatable=True,
+    ),
+    SchemeInfo("ldap_ssha256", "`{SSHA256}base64(sha256(pw + salt) + salt)`, any salt length.", "ldap", weak=True),
+    SchemeInfo(
+        "ldap_ssha512",
+        "`{SSHA512}base64(sha512(pw + salt) + salt)`, any salt length.",
+        "ldap",
+        weak=True,
+        creatable=True,
+    ),
+    SchemeInfo("ldap_crypt", "RFC 2307 `{CRYPT}` + any crypt(3) string verified by its own scheme.", "ldap"),
+    SchemeInfo(
+        "mysql41",
+        "MySQL 4.1+ `PASSWORD()`: `*` + upper hex SHA1(SHA1(pw)).",
+        "mysql",
+        weak=True,
+        creatable=True,
+    ),
+    SchemeInfo(
+        "mysql323",
+        "MySQL < 4.1 `OLD_PASSWORD()`: 16 hex digits.",
+        "mysql",
+        self_describing=False,
+        weak=True,
+    ),
+    SchemeInfo(
+        "raw_digest",
+        "Plain or salted digest, hex or base64: H(pw), H(salt + pw), H(pw + salt).",
+        "digest",
+        self_describing=False,
+        weak=True,
+        creatable=True,
+        params=_DIGEST_PARAMS | {"salt_position": "none (default without salt), prefix (default with salt), suffix"},
+    ),
+    SchemeInfo(
+        "hmac_digest",
+        "HMAC keyed by the password (message = salt) or by the salt (message = password).",
+        "digest",
+        self_describing=False,
+        weak=True,
+        params=_DIGEST_PARAMS | {"key": "password (default: key = password, msg = salt) or salt"},
     ),
 )
 

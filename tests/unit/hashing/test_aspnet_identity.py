@@ -9,8 +9,8 @@ import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
-from cognito_migrate.hashing import Verdict, check, create, identify, verify
-from tests.unit.hashing.hashing_vectors import UNICODE
+from cognito_migrate.hashing import Verdict, create, identify
+from tests.unit.hashing.hashing_vectors import UNICODE, assert_verdict
 
 # dotnet/aspnetcore src/Identity/test/Identity.Test/PasswordHasherTest.cs @ 03741a0, password "my password".
 ASPNET_PASSWORD = "my password"
@@ -47,13 +47,13 @@ ASPNET_FAILURES = {
 @pytest.mark.parametrize("stored", ASPNET_SUCCESS.values(), ids=ASPNET_SUCCESS.keys())
 @pytest.mark.parametrize("scheme", [None, "aspnet_identity_v2", "aspnet_identity_v3"], ids=["auto", "v2", "v3"])
 def test_aspnet_published_success(stored: str, scheme: str | None) -> None:
-    assert verify(ASPNET_PASSWORD, stored, scheme=scheme) is True
-    assert check("my passwore", stored, scheme=scheme) is Verdict.MISMATCH
+    assert_verdict(Verdict.MATCH, ASPNET_PASSWORD, stored, scheme=scheme)
+    assert_verdict(Verdict.MISMATCH, "my passwore", stored, scheme=scheme)
 
 
 @pytest.mark.parametrize(("stored", "verdict"), ASPNET_FAILURES.values(), ids=ASPNET_FAILURES.keys())
 def test_aspnet_published_failures(stored: str, verdict: Verdict) -> None:
-    assert check(ASPNET_PASSWORD, stored, scheme="aspnet_identity_v3") is verdict
+    assert_verdict(verdict, ASPNET_PASSWORD, stored, scheme="aspnet_identity_v3")
 
 
 def _v3(password: str, prf: int, iterations: int, salt: bytes, subkey_len: int = 32) -> str:
@@ -70,8 +70,8 @@ def _v3(password: str, prf: int, iterations: int, salt: bytes, subkey_len: int =
 def test_v3_all_prfs(prf: int, password: str) -> None:
     stored = _v3(password, prf, 1000, os.urandom(16))
     assert identify(stored) == "aspnet_identity_v3"
-    assert verify(password, stored) is True
-    assert verify(password + " ", stored) is False
+    assert_verdict(Verdict.MATCH, password, stored)
+    assert_verdict(Verdict.MISMATCH, password + " ", stored)
 
 
 def test_v2_unicode_and_empty() -> None:
@@ -80,14 +80,14 @@ def test_v2_unicode_and_empty() -> None:
         kdf = PBKDF2HMAC(algorithm=hashes.SHA1(), length=32, salt=salt, iterations=1000)  # noqa: S303 - ASP.NET V2
         stored = base64.b64encode(b"\x00" + salt + kdf.derive(password.encode())).decode()
         assert identify(stored) == "aspnet_identity_v2"
-        assert verify(password, stored) is True
+        assert_verdict(Verdict.MATCH, password, stored)
 
 
 def test_iterations_over_limit_refused() -> None:
     stored = _v3("x", 1, 1, os.urandom(16))
     blob = bytearray(base64.b64decode(stored))
     blob[5:9] = (2_000_000_000).to_bytes(4, "big")
-    assert check("x", base64.b64encode(bytes(blob)).decode(), scheme="aspnet_identity_v3") is Verdict.OVER_LIMIT
+    assert_verdict(Verdict.OVER_LIMIT, "x", base64.b64encode(bytes(blob)).decode(), scheme="aspnet_identity_v3")
 
 
 @pytest.mark.parametrize(
@@ -96,14 +96,14 @@ def test_iterations_over_limit_refused() -> None:
     ids=["empty", "marker-only", "marker-2", "not-base64", "short-salt"],
 )
 def test_malformed(stored: str) -> None:
-    assert check("x", stored, scheme="aspnet_identity_v3") is Verdict.MALFORMED
+    assert_verdict(Verdict.MALFORMED, "x", stored, scheme="aspnet_identity_v3")
 
 
 def test_create() -> None:
     v2 = create("aspnet_identity_v2", UNICODE)
     assert identify(v2) == "aspnet_identity_v2"
-    assert verify(UNICODE, v2) is True
+    assert_verdict(Verdict.MATCH, UNICODE, v2)
     for prf in ["HMACSHA1", "HMACSHA256", "HMACSHA512"]:
         v3 = create("aspnet_identity_v3", UNICODE, cost={"prf": prf, "iterations": 1000})
-        assert verify(UNICODE, v3) is True
-        assert verify("other", v3) is False
+        assert_verdict(Verdict.MATCH, UNICODE, v3)
+        assert_verdict(Verdict.MISMATCH, "other", v3)

@@ -7,8 +7,8 @@ import hashlib
 import bcrypt
 import pytest
 
-from cognito_migrate.hashing import Verdict, check, create, verify
-from tests.unit.hashing.hashing_vectors import LONG, UNICODE
+from cognito_migrate.hashing import Verdict, create
+from tests.unit.hashing.hashing_vectors import LONG, UNICODE, assert_verdict
 
 # djmdjm/jBCrypt test/org/mindrot/jbcrypt/TestBCrypt.java (the same table is in bcrypt-ruby and BCrypt.Net).
 JBCRYPT = [
@@ -24,47 +24,47 @@ PHP = ("rasmuslerdorf", "$2y$10$.vGA1O9wmRjrwAVXD98HNOgsNpDczlqm3Jq7KnEd1rVAGv3F
 
 @pytest.mark.parametrize(("password", "stored"), [*JBCRYPT, PHP], ids=lambda v: "" if len(v) < 40 else v[:7])
 def test_published_vectors(password: str, stored: str) -> None:
-    assert verify(password, stored) is True
-    assert verify(password + "x", stored) is False
+    assert_verdict(Verdict.MATCH, password, stored)
+    assert_verdict(Verdict.MISMATCH, password + "x", stored)
 
 
 @pytest.mark.parametrize("prefix", [b"2a", b"2b"], ids=["2a", "2b"])
 @pytest.mark.parametrize("password", ["", "hunter2", UNICODE], ids=["empty", "ascii", "unicode"])
 def test_pyca_generated(prefix: bytes, password: str) -> None:
     stored = bcrypt.hashpw(password.encode(), bcrypt.gensalt(4, prefix=prefix)).decode()
-    assert verify(password, stored) is True
-    assert check(password + "!", stored) is Verdict.MISMATCH
+    assert_verdict(Verdict.MATCH, password, stored)
+    assert_verdict(Verdict.MISMATCH, password + "!", stored)
 
 
 def test_2y_and_2x_prefixes_read_like_2b_for_ascii() -> None:
     stored = bcrypt.hashpw(b"hunter2", bcrypt.gensalt(4)).decode()
-    assert verify("hunter2", "$2y" + stored[3:]) is True
-    assert verify("hunter2", "$2x" + stored[3:]) is True
+    assert_verdict(Verdict.MATCH, "hunter2", "$2y" + stored[3:])
+    assert_verdict(Verdict.MATCH, "hunter2", "$2x" + stored[3:])
 
 
 def test_over_72_bytes_truncates_like_legacy_systems() -> None:
     # Legacy libraries (PHP, Ruby, Node, OpenBSD; pyca bcrypt < 5) hashed only the first 72 bytes.
     stored = bcrypt.hashpw(LONG.encode()[:72], bcrypt.gensalt(4)).decode()
-    assert verify(LONG, stored) is True
-    assert verify(LONG[:72] + "different tail", stored) is True
-    assert verify(LONG[:71], stored) is False
+    assert_verdict(Verdict.MATCH, LONG, stored)
+    assert_verdict(Verdict.MATCH, LONG[:72] + "different tail", stored)
+    assert_verdict(Verdict.MISMATCH, LONG[:71], stored)
     # Go / patched Spring refuse > 72 bytes: with truncate=false such a password never matches.
-    assert verify(LONG, stored, params={"truncate": False}) is False
+    assert_verdict(Verdict.MISMATCH, LONG, stored, params={"truncate": False})
 
 
 def test_multibyte_truncation_cuts_bytes_not_characters() -> None:
     password = "é" * 40  # 80 bytes in UTF-8
     stored = bcrypt.hashpw(password.encode()[:72], bcrypt.gensalt(4)).decode()
-    assert verify(password, stored) is True
+    assert_verdict(Verdict.MATCH, password, stored)
 
 
 def test_pepper_is_appended_before_truncation() -> None:
     # Devise: BCrypt::Password.create("#{password}#{pepper}"); bcrypt-ruby then keeps 72 bytes.
     stored = bcrypt.hashpw(b"secret" + b"PEPPER", bcrypt.gensalt(4)).decode()
-    assert verify("secret", stored, params={"pepper": "PEPPER"}) is True
-    assert verify("secret", stored) is False
+    assert_verdict(Verdict.MATCH, "secret", stored, params={"pepper": "PEPPER"})
+    assert_verdict(Verdict.MISMATCH, "secret", stored)
     long_stored = bcrypt.hashpw(LONG.encode()[:72], bcrypt.gensalt(4)).decode()
-    assert verify(LONG, long_stored, params={"pepper": "PEPPER"}) is True
+    assert_verdict(Verdict.MATCH, LONG, long_stored, params={"pepper": "PEPPER"})
 
 
 @pytest.mark.parametrize(
@@ -78,14 +78,14 @@ def test_pepper_is_appended_before_truncation() -> None:
 )
 def test_prehash(prehash: str, fn: object) -> None:
     stored = bcrypt.hashpw(fn(UNICODE.encode()), bcrypt.gensalt(4)).decode()  # type: ignore[operator]
-    assert verify(UNICODE, stored, params={"prehash": prehash}) is True
-    assert verify(UNICODE, stored) is False
+    assert_verdict(Verdict.MATCH, UNICODE, stored, params={"prehash": prehash})
+    assert_verdict(Verdict.MISMATCH, UNICODE, stored)
 
 
 def test_create_roundtrip_and_variant() -> None:
     stored = create("bcrypt", UNICODE, cost={"rounds": 4, "variant": "2y"})
     assert stored.startswith("$2y$04$")
-    assert verify(UNICODE, stored) is True
+    assert_verdict(Verdict.MATCH, UNICODE, stored)
 
 
 @pytest.mark.parametrize(
@@ -102,17 +102,17 @@ def test_create_roundtrip_and_variant() -> None:
     ids=["empty-salt", "short", "bad-minor", "one-digit-cost", "truncated", "bad-char", "cost-below-4"],
 )
 def test_malformed(stored: str) -> None:
-    assert check("", stored, scheme="bcrypt") is Verdict.MALFORMED
+    assert_verdict(Verdict.MALFORMED, "", stored, scheme="bcrypt")
 
 
 def test_unknown_params_are_malformed() -> None:
-    assert check("a", JBCRYPT[1][1], params={"peper": "x"}) is Verdict.MALFORMED
-    assert check("a", JBCRYPT[1][1], params={"prehash": "rot13"}) is Verdict.MALFORMED
+    assert_verdict(Verdict.MALFORMED, "a", JBCRYPT[1][1], params={"peper": "x"})
+    assert_verdict(Verdict.MALFORMED, "a", JBCRYPT[1][1], params={"prehash": "rot13"})
 
 
 def test_wordpress_bcrypt_trims_and_prehashes() -> None:
     stored = create("wordpress_bcrypt", "  pass word\n", cost={"rounds": 4})
     assert stored.startswith("$wp$2y$04$")
-    assert verify("pass word", stored) is True
-    assert verify(" pass word ", stored) is True
-    assert verify("password", stored) is False
+    assert_verdict(Verdict.MATCH, "pass word", stored)
+    assert_verdict(Verdict.MATCH, " pass word ", stored)
+    assert_verdict(Verdict.MISMATCH, "password", stored)

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from cognito_migrate.hashing import Verdict, check, create, identify, verify
-from tests.unit.hashing.hashing_vectors import UNICODE
+from cognito_migrate.hashing import Verdict, create, identify
+from tests.unit.hashing.hashing_vectors import UNICODE, assert_match, assert_verdict
 
 PASSWORDS = {"empty": "", "ascii": "correct horse", "unicode": UNICODE}
 
@@ -21,8 +21,8 @@ AUTHME = [
 
 @pytest.mark.parametrize(("password", "stored"), AUTHME, ids=["authme-1", "authme-2", "authme-3"])
 def test_pbkdf2_sha256_published(password: str, stored: str) -> None:
-    assert verify(password, stored) is True
-    assert verify(password.upper() + "x", stored) is False
+    assert_verdict(Verdict.MATCH, password, stored)
+    assert_verdict(Verdict.MISMATCH, password.upper() + "x", stored)
 
 
 @pytest.mark.parametrize("password", PASSWORDS.values(), ids=PASSWORDS.keys())
@@ -30,13 +30,14 @@ def test_pbkdf2_sha256_generated(django_hashers: Any, password: str) -> None:
     hasher = django_hashers.PBKDF2PasswordHasher()
     stored = hasher.encode(password, hasher.salt(), iterations=1000)
     assert identify(stored) == "django_pbkdf2_sha256"
-    assert verify(password, stored) is True
-    assert check(password + "x", stored) is Verdict.MISMATCH
+    assert_verdict(Verdict.MATCH, password, stored)
+    assert_verdict(Verdict.MISMATCH, password + "x", stored)
 
 
 def test_pbkdf2_sha256_create_is_read_by_django(django_hashers: Any) -> None:
     stored = create("django_pbkdf2_sha256", UNICODE, cost={"iterations": 1000})
-    assert django_hashers.check_password(UNICODE, stored) is True
+    accepted = django_hashers.check_password(UNICODE, stored)
+    assert accepted, "Django rejects the value create() wrote"
 
 
 @pytest.mark.parametrize(
@@ -52,9 +53,127 @@ def test_pbkdf2_sha256_create_is_read_by_django(django_hashers: Any) -> None:
     ids=["no-iterations", "negative", "missing-hash", "bad-base64", "short-hash", "unusable"],
 )
 def test_pbkdf2_sha256_malformed(stored: str) -> None:
-    assert check("x", stored, scheme="django_pbkdf2_sha256") is Verdict.MALFORMED
+    assert_verdict(Verdict.MALFORMED, "x", stored, scheme="django_pbkdf2_sha256")
 
 
 def test_pbkdf2_iterations_over_limit() -> None:
     stored = AUTHME[0][1].replace("$15000$", "$2000000000$")
-    assert check("password", stored) is Verdict.OVER_LIMIT
+    assert_verdict(Verdict.OVER_LIMIT, "password", stored)
+
+
+# ---- the other Django hashers ---------------------------------------------------------------------------------
+
+# django/django tests/auth_tests/test_hashers.py (Django 4.2; the hashers were removed in 5.1, their rows remain).
+DJANGO_PUBLISHED = {
+    "pbkdf2_sha256-600000": ("lètmein", "pbkdf2_sha256$600000$seasalt$OAXyhAQ/4ZDA9V5RMExt3C1OwQdUpLZ99vm1McFlLRA="),
+    "sha1": ("lètmein", "sha1$seasalt$cff36ea83f5706ce9aa7454e63e431fc726b2dc8"),
+    "md5": ("lètmein", "md5$seasalt$3f86d0d3d465b7b458c231bf3555c0e3"),
+    "unsalted_md5": ("lètmein", "88a434c88cca4e900f7874cd98123f43"),
+    "unsalted_md5-alt": ("lètmein", "md5$$88a434c88cca4e900f7874cd98123f43"),
+    "unsalted_sha1": ("lètmein", "sha1$$6d138ca3ae545631b3abd71a4f076ce759c5700b"),
+    "crypt": ("lètmei", "crypt$$ab1Hv2Lg7ltQo"),
+    "argon2i-no-version": (
+        "secret",
+        "argon2$argon2i$m=8,t=1,p=1$c29tZXNhbHQ$gwQOXSNhxiOxPOA0+PY10P9QFO4NAYysnqRt1GSQLE55m+2GYDt9FEjPMHhP2Cuf0nOEXXM"
+        "ocVrsJAtNSsKyfg",
+    ),
+    "argon2i-v19": ("secret", "argon2$argon2i$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$YC9+jJCrQhs5R6db7LlN8Q"),
+}
+SCHEME_OF = {
+    "sha1": "django_salted_sha1",
+    "md5": "django_salted_md5",
+    "unsalted_md5": "django_unsalted_md5",
+}
+
+
+@pytest.mark.parametrize(("password", "stored", "key"), [(*v, k) for k, v in DJANGO_PUBLISHED.items()],
+                         ids=DJANGO_PUBLISHED.keys())  # fmt: skip
+def test_django_published(password: str, stored: str, key: str) -> None:
+    assert_match(password, stored, scheme=SCHEME_OF.get(key))
+
+
+def _low_cost(hashers: Any) -> dict[str, Any]:
+    """Django's own hasher classes at test-friendly costs."""
+
+    class Argon2(hashers.Argon2PasswordHasher):  # type: ignore[misc,name-defined]
+        time_cost, memory_cost, parallelism = 1, 256, 1
+
+    class BCryptSHA256(hashers.BCryptSHA256PasswordHasher):  # type: ignore[misc,name-defined]
+        rounds = 4
+
+    class BCrypt(hashers.BCryptPasswordHasher):  # type: ignore[misc,name-defined]
+        rounds = 4
+
+    class Scrypt(hashers.ScryptPasswordHasher):  # type: ignore[misc,name-defined]
+        work_factor = 2**10
+
+    return {
+        "django_pbkdf2_sha1": (hashers.PBKDF2SHA1PasswordHasher(), {"iterations": 1000}),
+        "django_argon2": (Argon2(), {}),
+        "django_bcrypt_sha256": (BCryptSHA256(), {}),
+        "django_bcrypt": (BCrypt(), {}),
+        "django_scrypt": (Scrypt(), {}),
+        "django_salted_md5": (hashers.MD5PasswordHasher(), {}),
+    }
+
+
+GENERATED = [
+    "django_pbkdf2_sha1", "django_argon2", "django_bcrypt_sha256", "django_bcrypt", "django_scrypt", "django_salted_md5",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("scheme", GENERATED)
+@pytest.mark.parametrize("password", PASSWORDS.values(), ids=PASSWORDS.keys())
+def test_django_hashers_generated(django_hashers: Any, scheme: str, password: str) -> None:
+    hasher, kwargs = _low_cost(django_hashers)[scheme]
+    stored = hasher.encode(password, hasher.salt(), **kwargs)
+    expected_id = None if scheme == "django_salted_md5" else scheme  # md5$salt$ is ambiguous with Werkzeug
+    assert identify(stored) == expected_id
+    assert_match(password, stored, scheme=scheme)
+
+
+def test_django_bcrypt_sha256_long_password(django_hashers: Any) -> None:
+    # Django's test: with the SHA-256 pre-hash, a password's 73rd byte still counts.
+    class BCryptSHA256(django_hashers.BCryptSHA256PasswordHasher):  # type: ignore[misc,name-defined]
+        rounds = 4
+
+    password = "VSK0UYV6FFQVZ0KG88DYN9WADAADZO1CTSIVDJUNZSUML6IBX7LN7ZS3R5JGB3RGZ7VI7G7DJQ9NI8BQFSRPTG6UWTTVESA5ZPUN"
+    stored = BCryptSHA256().encode(password, BCryptSHA256().salt())
+    assert_match(password, stored)
+    assert_verdict(Verdict.MISMATCH, password[:72], stored)
+
+
+@pytest.mark.parametrize("scheme", ["django_pbkdf2_sha1", "django_scrypt", "django_argon2", "django_bcrypt"])
+def test_django_create_read_by_django(django_hashers: Any, scheme: str) -> None:
+    cost = {
+        "django_pbkdf2_sha1": {"iterations": 1000},
+        "django_scrypt": {"n": 1024},
+        "django_argon2": {"time_cost": 1, "memory_cost": 256, "parallelism": 1},
+        "django_bcrypt": {"rounds": 4},
+    }[scheme]
+    stored = create(scheme, UNICODE, cost=cost)
+    accepted = django_hashers.check_password(UNICODE, stored)
+    assert accepted, "Django rejects the value create() wrote"
+
+
+@pytest.mark.parametrize(
+    ("scheme", "stored"),
+    [
+        ("django_scrypt", "scrypt$1024$salt$8$1$AAAA"),
+        ("django_scrypt", "scrypt$1000$salt$8$1$" + "A" * 86 + "=="),
+        ("django_salted_sha1", "sha1$$6d138ca3ae545631b3abd71a4f076ce759c5700b"),
+        ("django_unsalted_sha1", "6d138ca3ae545631b3abd71a4f076ce759c5700b"),
+        ("django_crypt", "crypt$$ab1Hv2Lg7ltQ"),
+        ("django_argon2", "argon2$argon2x$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$YC9+jJCrQhs5R6db7LlN8Q"),
+        ("django_bcrypt_sha256", "bcrypt_sha256$$2b$04$short"),
+    ],
+    ids=["scrypt-short", "scrypt-n-not-power-of-2", "salted-empty-salt", "unsalted-sha1-raw", "crypt-short",
+         "argon2-variant", "bcrypt-sha256-short"],
+)  # fmt: skip
+def test_django_malformed(scheme: str, stored: str) -> None:
+    assert_verdict(Verdict.MALFORMED, "lètmein", stored, scheme=scheme)
+
+
+def test_django_scrypt_cost_capped() -> None:
+    stored = "scrypt$1048576$salt$64$64$" + "A" * 86 + "=="
+    assert_verdict(Verdict.OVER_LIMIT, "x", stored)
