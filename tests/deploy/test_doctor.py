@@ -92,6 +92,8 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Aws]:
             Handler="cognito_migrate.handler.lambda_handler",
             Code={"ZipFile": _zip()},
             Timeout=4,
+            MemorySize=1769,
+            Environment={"Variables": {"COGNITO_MIGRATE_CONFIG": "/var/task/cognito-migrate.json"}},
         )["FunctionArn"]
         cognito = boto3.client("cognito-idp", region_name=REGION)
         pool = cognito.create_user_pool(
@@ -165,6 +167,18 @@ def test_trigger_points_at_a_missing_function(aws: Aws) -> None:
     aws.cognito.update_user_pool(UserPoolId=aws.pool_id, LambdaConfig={"UserMigration": missing})
     result = _only(aws.run(), "function exists", Status.FAIL)
     assert "gone" in result.detail
+
+
+def test_function_settings_that_break_every_invocation(aws: Aws) -> None:
+    aws.lam.update_function_configuration(
+        FunctionName="migrate-user", Runtime="python3.9", MemorySize=512, Timeout=10, Environment={"Variables": {}}
+    )
+    report = aws.run()
+    assert not report.ok
+    assert "3.11" in _only(report, "function runtime", Status.FAIL).detail
+    assert "COGNITO_MIGRATE_CONFIG" in _only(report, "function configuration", Status.FAIL).fix
+    assert "1769" in _only(report, "function memory", Status.WARN).fix
+    assert "4 s" in _only(report, "function timeout", Status.WARN).fix
 
 
 def test_no_invoke_permission(aws: Aws) -> None:

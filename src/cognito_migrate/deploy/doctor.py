@@ -178,6 +178,45 @@ def check_function_exists(function: Mapping[str, Any] | None, arn: str) -> list[
                 fix="set the timeout to 4 s (the template does)",
             )
         )
+    results.extend(_function_settings(conf))
+    return results
+
+
+def _function_settings(conf: Mapping[str, Any]) -> list[CheckResult]:
+    """Runtime, configuration variable and memory: mistakes that make every invocation fail or crawl."""
+    results: list[CheckResult] = []
+    runtime = str(conf.get("Runtime") or "")
+    version = runtime.removeprefix("python").split(".")
+    if runtime and not (runtime.startswith("python3.") and len(version) == 2 and int(version[1] or 0) >= 11):
+        results.append(
+            CheckResult(
+                "function runtime",
+                Status.FAIL,
+                f"runtime is {runtime}: the trigger needs Python 3.11 or newer",
+                fix="use python3.13 (the template does) and a package built with --python 3.13",
+            )
+        )
+    variables = (conf.get("Environment") or {}).get("Variables") or {}
+    if "COGNITO_MIGRATE_CONFIG" not in variables:
+        results.append(
+            CheckResult(
+                "function configuration",
+                Status.FAIL,
+                "COGNITO_MIGRATE_CONFIG is not set: every invocation fails closed with a configuration error",
+                fix="set COGNITO_MIGRATE_CONFIG=/var/task/cognito-migrate.json (printed by `cognito-migrate package`)",
+            )
+        )
+    memory = conf.get("MemorySize")
+    if isinstance(memory, int) and memory < 1024:
+        results.append(
+            CheckResult(
+                "function memory",
+                Status.WARN,
+                f"{memory} MB is {memory / 1769:.0%} of a vCPU: password verification and cold starts run "
+                f"{1769 / memory:.1f} times slower than at 1769 MB, inside Cognito's 5 s",
+                fix="raise MemorySize to 1769 (docs/deploy.md explains the sizing)",
+            )
+        )
     return results
 
 
