@@ -238,6 +238,10 @@ def test_the_built_package_migrates_a_user_in_isolation(
         raise
     assert [d.name for d in result.dependencies] == ["bcrypt"]
     assert result.precompiled
+    with zipfile.ZipFile(result.zip_path) as zf:
+        modes = {i.filename: (i.external_attr >> 16) & 0o777 for i in zf.infolist()}
+    assert modes["cognito_migrate/handler.py"] == 0o644
+    assert {m for n, m in modes.items() if n.endswith(".so")} == {0o755}
 
     unpacked = tmp_path / "task"
     with zipfile.ZipFile(result.zip_path) as zf:

@@ -322,7 +322,9 @@ def _write_zip(staging: Path, zip_path: Path) -> tuple[int, int]:
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
         for path in files:
             info = zipfile.ZipInfo(path.relative_to(staging).as_posix(), date_time=_ZIP_TIME)
-            info.external_attr = (0o644 & 0xFFFF) << 16
+            # 644, or 755 for what pip made executable (extension modules): what Lambda's unpacker expects
+            mode = 0o755 if path.stat().st_mode & 0o111 else 0o644
+            info.external_attr = (0o100000 | mode) << 16
             info.compress_type = zipfile.ZIP_DEFLATED
             data = path.read_bytes()
             unzipped += len(data)
