@@ -48,7 +48,8 @@ class TriggerInvocation:
     user_name: str
     attempts: int
     outcome: str  # "migrated", "empty", or the client error code
-    duration_ms: float
+    duration_ms: float  # the whole migration: trigger, validation, user creation
+    trigger_ms: float  # inside the trigger (all attempts), as Cognito would wait for it
 
 
 class Migrator:
@@ -101,39 +102,18 @@ class Migrator:
             client_metadata=client_metadata,
         )
         started = time.perf_counter()
-        attempts = self._attempts
+        call = _Call(attempts=self._attempts)
         try:
-            try:
-                result = invoke(trigger, event, timeout=self._timeout, attempts=self._attempts)
-            except TriggerFailed as exc:
-                attempts = 1
-                raise CognitoError(
-                    "UserLambdaValidationException", f"UserMigration failed with error {exc.message}."
-                ) from None
-            except TriggerTimedOut:
-                raise CognitoError(
-                    "UnexpectedLambdaException",
-                    "UserMigration invocation failed due to error Socket timeout while invoking Lambda function.",
-                ) from None
-            except TriggerUnreachable:
-                attempts = 1
-                raise exception_migrating(client_id) from None
-            except TriggerBadResponse:
-                raise CognitoError(
-                    "InvalidLambdaResponseException", "Invalid lambda response received: not valid JSON"
-                ) from None
-            attempts = result.attempts
+            payload = self._call(trigger, event, client_id, call)
             plan = plan_migration(
                 settings,
                 client_id=client_id,
                 trigger_source=trigger_source,
                 user_name=user_name,
-                payload=result.payload,
+                payload=payload,
             )
             if plan is None:
-                self._record(
-                    settings.id, trigger_source, user_name, attempts=attempts, outcome="empty", started=started
-                )
+                self._record(settings.id, trigger_source, user_name, call, outcome="empty", started=started)
                 return None
             with MOTO_LOCK:
                 user = find_user(pool, settings, user_name)  # a concurrent sign-in may have migrated it
@@ -141,20 +121,59 @@ class Migrator:
                     user = create_user(backend, pool, settings, plan, password)
                 username = user.username
         except CognitoError as exc:
-            self._record(settings.id, trigger_source, user_name, attempts=attempts, outcome=exc.code, started=started)
+            self._record(settings.id, trigger_source, user_name, call, outcome=exc.code, started=started)
             self._console(f"migration of {user_name!r} failed: {exc.code}: {exc.message}")
             raise
         if plan.message_action != "SUPPRESS":
             mediums = "/".join(plan.delivery_mediums or ("SMS",))
             self._console(f"welcome message for {username!r} would be sent by {mediums} (messageAction not SUPPRESS)")
-        self._record(settings.id, trigger_source, user_name, attempts=attempts, outcome="migrated", started=started)
+        self._record(settings.id, trigger_source, user_name, call, outcome="migrated", started=started)
         return user
 
-    def _record(
-        self, pool_id: str, source: str, user_name: str, *, attempts: int, outcome: str, started: float
-    ) -> None:
+    def _call(self, trigger: Trigger, event: dict[str, Any], client_id: str, call: _Call) -> Any:
+        """The trigger's answer, or the CognitoError Cognito reports for its failure; fills ``call``."""
+        started = time.perf_counter()
+        try:
+            result = invoke(trigger, event, timeout=self._timeout, attempts=self._attempts)
+        except TriggerFailed as exc:
+            call.attempts = 1
+            raise CognitoError(
+                "UserLambdaValidationException", f"UserMigration failed with error {exc.message}."
+            ) from None
+        except TriggerTimedOut:
+            raise CognitoError(
+                "UnexpectedLambdaException",
+                "UserMigration invocation failed due to error Socket timeout while invoking Lambda function.",
+            ) from None
+        except TriggerUnreachable:
+            call.attempts = 1
+            raise exception_migrating(client_id) from None
+        except TriggerBadResponse:
+            raise CognitoError(
+                "InvalidLambdaResponseException", "Invalid lambda response received: not valid JSON"
+            ) from None
+        finally:
+            call.trigger_ms = (time.perf_counter() - started) * 1000
+        call.attempts = result.attempts
+        return result.payload
+
+    def _record(self, pool_id: str, source: str, user_name: str, call: _Call, *, outcome: str, started: float) -> None:
         entry = TriggerInvocation(
-            pool_id, source, user_name, attempts, outcome, round((time.perf_counter() - started) * 1000, 3)
+            pool_id,
+            source,
+            user_name,
+            call.attempts,
+            outcome,
+            duration_ms=round((time.perf_counter() - started) * 1000, 3),
+            trigger_ms=round(call.trigger_ms, 3),
         )
         with self._journal_lock:
             self._journal.append(entry)
+
+
+@dataclass
+class _Call:
+    """How one trigger call went: attempts made and time spent waiting for the trigger."""
+
+    attempts: int
+    trigger_ms: float = 0.0
