@@ -110,7 +110,7 @@ def identify(stored: str) -> str | None:  # noqa: PLR0912 - one flat dispatch re
     if dollar > 0:
         return _dollar_separated(stored, stored[:dollar])
     colon = stored.find(":")
-    if colon > 0 and stored[:colon] in _GENERIC_PBKDF2 and stored.count(":") == 3:
+    if colon > 0 and stored[:colon] in _GENERIC_PBKDF2 and stored.count(":") in (3, 4):
         return "pbkdf2_generic"
     return None
 
