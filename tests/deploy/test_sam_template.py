@@ -198,3 +198,34 @@ def test_the_sam_transform_accepts_the_template(
     assert fn["Properties"]["Role"] == {"Fn::GetAtt": ["TriggerRole", "Arn"]}
     # SAM created no role of its own (that one would carry AWSLambdaBasicExecutionRole)
     assert [r for r, v in resources.items() if v["Type"] == "AWS::IAM::Role"] == ["TriggerRole"]
+
+
+def test_a_new_pool_and_the_trigger_agree_on_the_username_model(resources: dict[str, Any]) -> None:
+    """The env overrides for a created pool parse, through the real loader, to the pool's own settings."""
+    from cognito_migrate.config import settings_from_mapping
+
+    (fn,) = _of_type(resources, "AWS::Serverless::Function")
+    env = fn["Properties"]["Environment"]["Variables"]
+    pool = _of_type(resources, "AWS::Cognito::UserPool")[0]["Properties"]
+    assert pool["UsernameConfiguration"]["CaseSensitive"] is False
+    assert env["COGNITO_MIGRATE_POOL_CASE_SENSITIVE"]["Fn::If"][:2] == ["CreatePool", "false"]
+    alias = env["COGNITO_MIGRATE_POOL_ALIAS_ATTRIBUTES"]["Fn::If"][1]["Fn::If"]
+    username = env["COGNITO_MIGRATE_POOL_USERNAME_ATTRIBUTES"]["Fn::If"][1]["Fn::If"]
+    assert pool["AliasAttributes"]["Fn::If"][0] == alias[0] == "SignInByEmailAlias"
+    assert pool["UsernameAttributes"]["Fn::If"][0] == username[0] == "SignInByEmailUsername"
+    document = {"store": {"url": "sqlite:///x.db", "preset": "django"}, "pool": {"case_sensitive": True}}
+    for alias_value, username_value, expected in (
+        (alias[1], username[2], (("email",), ())),  # NewPoolSignIn = username-or-email
+        (alias[2], username[1], ((), ("email",))),  # NewPoolSignIn = email
+        (alias[2], username[2], ((), ())),  # NewPoolSignIn = username
+    ):
+        settings = settings_from_mapping(
+            document,
+            environ={
+                "COGNITO_MIGRATE_POOL_CASE_SENSITIVE": "false",
+                "COGNITO_MIGRATE_POOL_ALIAS_ATTRIBUTES": alias_value,
+                "COGNITO_MIGRATE_POOL_USERNAME_ATTRIBUTES": username_value,
+            },
+        )
+        assert (settings.pool.alias_attributes, settings.pool.username_attributes) == expected
+        assert settings.pool.case_sensitive is False
