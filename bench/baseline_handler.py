@@ -29,7 +29,8 @@ def _verify(password, stored):
 
 def handler(event, context):
     row = _conn.execute(
-        'SELECT "UserName", "PasswordHash", "Email", "EmailConfirmed" FROM "AspNetUsers" WHERE "NormalizedUserName" = ?',
+        'SELECT "UserName", "PasswordHash", "Email", "EmailConfirmed" FROM "AspNetUsers" '
+        'WHERE "NormalizedUserName" = ?',
         (event["userName"].upper(),),
     ).fetchone()
     if row and _verify(event["request"]["password"], row[1]):
