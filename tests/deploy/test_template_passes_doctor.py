@@ -1,0 +1,152 @@
+"""What the SAM template declares passes ``doctor``: the two describe the same correct wiring.
+
+moto has no CloudFormation support for Cognito, so the stack cannot be deployed into moto. Instead the
+template's values (with its defaults and ``UserPoolId`` empty: a new pool) are resolved by a small
+evaluator for the intrinsics the template uses, applied through boto3, and checked by ``doctor``.
+Removing ``ALLOW_USER_PASSWORD_AUTH``, the permission's ``SourceArn`` or the config variable from the
+template makes this test fail.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+boto3 = pytest.importorskip("boto3")
+moto = pytest.importorskip("moto")
+cfnlint_decode = pytest.importorskip("cfnlint.decode", reason="cfn-lint is not installed (pip install cfn-lint)")
+
+from cognito_migrate.deploy.doctor import PoolExpectations, Status, run_checks  # noqa: E402
+
+TEMPLATE = Path(__file__).resolve().parents[2] / "deploy" / "sam" / "template.yaml"
+REGION = "eu-west-1"
+ACCOUNT = "123456789012"
+
+
+class Resolver:
+    """Evaluates Ref, Fn::If, Fn::Equals/Not/And, Fn::Join, Fn::Sub and Fn::GetAtt with known values."""
+
+    def __init__(self, template: dict[str, Any], attributes: dict[str, str]) -> None:
+        self.template = template
+        self.values: dict[str, Any] = {name: p.get("Default") for name, p in template["Parameters"].items()} | {
+            "AWS::Region": REGION,
+            "AWS::AccountId": ACCOUNT,
+            "AWS::Partition": "aws",
+            "AWS::StackName": "stack",
+        }
+        self.values = {
+            k: (v.split(",") if isinstance(v, str) and k.endswith("Ids") else v) for k, v in self.values.items()
+        }
+        self.attributes = attributes
+
+    def condition(self, name: str) -> bool:
+        return bool(self(self.template["Conditions"][name]))
+
+    def __call__(self, node: Any) -> Any:  # noqa: PLR0912 - one branch per intrinsic
+        if isinstance(node, list):
+            return [v for v in (self(item) for item in node) if v is not _NO_VALUE]
+        if not isinstance(node, dict):
+            return node
+        if len(node) == 1:
+            ((key, arg),) = node.items()
+            if key == "Ref":
+                return _NO_VALUE if arg == "AWS::NoValue" else self.values.get(arg, self.attributes.get(f"{arg}.Ref"))
+            if key == "Fn::If":
+                return self(arg[1] if self.condition(arg[0]) else arg[2])
+            if key == "Fn::Equals":
+                return str(self(arg[0])) == str(self(arg[1]))
+            if key == "Fn::Not":
+                return not self(arg[0])
+            if key == "Fn::And":
+                return all(self(a) for a in arg)
+            if key == "Condition":
+                return self.condition(arg)
+            if key == "Fn::Join":
+                return arg[0].join(str(v) for v in self(arg[1]))
+            if key == "Fn::GetAtt":
+                return self.attributes[".".join(arg)]
+            if key == "Fn::Sub":
+                text, extra = (arg, {}) if isinstance(arg, str) else (arg[0], {k: self(v) for k, v in arg[1].items()})
+                for name, value in {**self.values, **extra}.items():
+                    text = text.replace("${" + name + "}", str(value))
+                return text
+        return {k: v for k, v in ((k, self(v)) for k, v in node.items()) if v is not _NO_VALUE}
+
+
+_NO_VALUE = object()
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Any:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    with moto.mock_aws():
+        yield
+
+
+def test_the_new_pool_the_template_declares_passes_doctor(aws: Any) -> None:
+    template, matches = cfnlint_decode.decode(str(TEMPLATE))
+    assert not matches
+    resources = template["Resources"]
+    resolve = Resolver(template, {})
+    assert resolve.condition("CreatePool")
+
+    iam = boto3.client("iam", region_name=REGION)
+    role_arn = iam.create_role(RoleName="trigger", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    resolve.attributes["TriggerRole.Arn"] = role_arn
+    fn_props = resolve(resources["MigrateUserFunction"]["Properties"])
+    buf = io.BytesIO()
+    zipfile.ZipFile(buf, "w").close()
+    lam = boto3.client("lambda", region_name=REGION)
+    fn_arn = lam.create_function(
+        FunctionName=fn_props["FunctionName"],
+        Runtime=fn_props["Runtime"],
+        Role=fn_props["Role"],
+        Handler=fn_props["Handler"],
+        Code={"ZipFile": buf.getvalue()},
+        Timeout=fn_props["Timeout"],
+        MemorySize=int(fn_props["MemorySize"]),
+        Environment=fn_props["Environment"],
+    )["FunctionArn"]
+    resolve.attributes["MigrateUserFunction.Arn"] = fn_arn
+
+    cognito = boto3.client("cognito-idp", region_name=REGION)
+    pool_props = resolve(resources["UserPool"]["Properties"])
+    pool = cognito.create_user_pool(
+        PoolName=pool_props["UserPoolName"],
+        LambdaConfig=pool_props["LambdaConfig"],
+        UsernameConfiguration=pool_props["UsernameConfiguration"],
+        AutoVerifiedAttributes=pool_props["AutoVerifiedAttributes"],
+    )["UserPool"]
+    resolve.attributes["UserPool.Arn"] = pool["Arn"]
+    resolve.attributes["UserPool.Ref"] = pool["Id"]
+
+    client_props = resolve(resources["UserPoolClient"]["Properties"])
+    cognito.create_user_pool_client(
+        UserPoolId=pool["Id"],
+        ClientName=client_props["ClientName"],
+        ExplicitAuthFlows=client_props["ExplicitAuthFlows"],
+        PreventUserExistenceErrors=client_props["PreventUserExistenceErrors"],
+    )
+    perm = resolve(resources["CognitoInvokePermission"]["Properties"])
+    lam.add_permission(
+        FunctionName=perm["FunctionName"],
+        StatementId="CognitoInvokePermission",
+        Action=perm["Action"],
+        Principal=perm["Principal"],
+        SourceArn=perm["SourceArn"],
+        SourceAccount=perm["SourceAccount"],
+    )
+
+    report = run_checks(
+        cognito=cognito,
+        lambda_for_region=lambda region: boto3.client("lambda", region_name=region),
+        user_pool_id=pool["Id"],
+        expected=PoolExpectations(case_sensitive=False, username_attributes=(), alias_attributes=()),
+    )
+    assert report.ok, [r for r in report.results if r.failed]
+    assert not [r for r in report.results if r.status is Status.WARN], report.results
