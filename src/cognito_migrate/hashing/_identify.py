@@ -90,9 +90,11 @@ def identify(stored: str) -> str | None:  # noqa: PLR0912 - one flat dispatch re
                 return scheme
         return None
     if first == "{":
+        if stored.startswith('{"'):
+            return _keycloak(stored)
         end = stored.find("}", 1, 40)
         if end < 0:
-            return _keycloak(stored) if stored.startswith('{"') else None
+            return None
         tag = stored[: end + 1]
         rest = stored[end + 1 :]
         if tag[1:-1] in _SPRING_IDS:

@@ -134,14 +134,18 @@ _CATALOGUE: tuple[SchemeInfo, ...] = (
     ),
     SchemeInfo(
         "django_salted_md5",
-        "Django `md5$salt$hex`: md5(salt + password).",
+        "Django `md5$salt$hex`: md5(salt + password). Not identified automatically: Werkzeug < 3.0 wrote "
+        "`md5$salt$hex` with HMAC.",
         "django",
+        self_describing=False,
         weak=True,
     ),
     SchemeInfo(
         "django_salted_sha1",
-        "Django `sha1$salt$hex`: sha1(salt + password) (the default before Django 1.4).",
+        "Django `sha1$salt$hex`: sha1(salt + password) (the default before Django 1.4). Not identified "
+        "automatically: Werkzeug < 3.0 wrote `sha1$salt$hex` with HMAC.",
         "django",
+        self_describing=False,
         weak=True,
         creatable=True,
     ),

@@ -70,10 +70,16 @@ def verify_aspnet_membership(password: str, stored: str, params: Mapping[str, An
 
 
 def create_aspnet_membership(password: str, cost: Mapping[str, Any], params: Mapping[str, Any]) -> str:
-    """``hash|1|salt`` (the SQLPasswordHasher form, self-contained), default SHA1 with a 16-byte salt."""
+    """The ``Password`` column for ``params["salt"]``; without a salt, ``hash|1|salt`` with a new 16-byte salt.
+
+    The second form (Microsoft's SQLPasswordHasher sample) is self-contained, which suits dummies and demos.
+    """
     algorithm = param_choice(params, "algorithm", _NAMES, "sha1")
-    salt = secrets.token_bytes(16)
+    salt_text = param_str(params, "salt")
+    salt = b64decode(salt_text, "params.salt") if salt_text is not None else secrets.token_bytes(16)
     digest = base64.b64encode(membership_hash(password, salt, algorithm)).decode("ascii")
+    if salt_text is not None:
+        return digest
     return f"{digest}|1|{base64.b64encode(salt).decode('ascii')}"
 
 

@@ -75,7 +75,9 @@ def create_werkzeug(password: str, cost: Mapping[str, Any], params: Mapping[str,
         n = param_int(cost, "n", 2**15) or 2**15
         r = param_int(cost, "r", 8) or 8
         p = param_int(cost, "p", 1) or 1
-        dk = hashlib.scrypt(utf8(password), salt=utf8(salt), n=n, r=r, p=p, maxmem=132 * n * r * p, dklen=64)
+        dk = hashlib.scrypt(
+            utf8(password), salt=utf8(salt), n=n, r=r, p=p, maxmem=128 * r * (n + 2 + p) + 65536, dklen=64
+        )
         return f"scrypt:{n}:{r}:{p}${salt}${dk.hex()}"
     iterations = param_int(cost, "iterations", 1_000_000) or 1_000_000
     dk = hashlib.pbkdf2_hmac("sha256", utf8(password), utf8(salt), iterations)

@@ -1,0 +1,147 @@
+"""No exception for any input; malformed and truncated values are MALFORMED; caps refuse in well under 1 ms."""
+
+from __future__ import annotations
+
+import base64
+import random
+import string
+import time
+
+import pytest
+
+from cognito_migrate.hashing import SCHEMES, CostLimits, Verdict, check, check_detailed, create, dummy_credential
+from tests.unit.hashing.hashing_vectors import assert_verdict
+
+# A valid value per scheme (cheap costs) for truncation and mutation fuzzing.
+PARAMS = {
+    "aspnet_membership": {"salt": "wZdnRVXWcvXZKY6HJmJqUg=="},
+    "firebase_scrypt": {
+        "signer_key": "jxspr8Ki0RYycVU8zykbdLGjFQ3McFUH0uiiTvC8pVMXAn210wjLNmdZJzxUECKbm0QsEmYUSDzZvpjeJ9WmXA==",
+        "salt_separator": "Bw==", "rounds": 8, "mem_cost": 8, "salt": "42xEC+ixf3L2lw==",
+    },
+    "symfony_message_digest": {"iterations": 10},
+    "symfony_pbkdf2": {"iterations": 10},
+    "raw_digest": {"algorithm": "sha1"},
+    "hmac_digest": {"algorithm": "sha1", "salt": "s"},
+}  # fmt: skip
+CHEAP = {
+    "bcrypt": {"rounds": 4}, "django_bcrypt": {"rounds": 4}, "django_bcrypt_sha256": {"rounds": 4},
+    "wordpress_bcrypt": {"rounds": 4}, "aspnet_identity_v3": {"iterations": 10},
+    "django_pbkdf2_sha256": {"iterations": 10}, "django_pbkdf2_sha1": {"iterations": 10},
+    "django_scrypt": {"n": 16, "r": 1, "p": 1}, "argon2": {"time_cost": 1, "memory_cost": 8, "parallelism": 1},
+    "django_argon2": {"time_cost": 1, "memory_cost": 8, "parallelism": 1}, "scrypt_crypt7": {"log2_n": 4, "r": 1},
+    "yescrypt": {"count": 1}, "sha256_crypt": {"rounds": 1000}, "sha512_crypt": {"rounds": 1000},
+    "passlib_pbkdf2": {"iterations": 10}, "werkzeug": {"n": 16, "r": 1}, "phpass": {"log2": 7}, "drupal7": {"log2": 7},
+}  # fmt: skip
+EXTRA_VALID = {
+    "pbkdf2_generic": "sha1:10:c2FsdA==:AAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+    "episerver_membership": "$episerver$*0*MjEwNA==*ZUgAmuaYTqAvisD0A427FA3oaWU",
+    "umbraco_hmacsha1": "Vz9mJxudAR4ZVJTNI4W+oH7m3X0=",
+    "django_salted_md5": "md5$seasalt$3f86d0d3d465b7b458c231bf3555c0e3",
+    "django_unsalted_sha1": "sha1$$6d138ca3ae545631b3abd71a4f076ce759c5700b",
+    "django_crypt": "crypt$$ab1Hv2Lg7ltQo",
+    "keycloak_pbkdf2": '{"secretData": {"value": "AAAAAAAAAAAAAAAAAAAAAA==", "salt": "c2FsdHNhbHQ="}, '
+    '"credentialData": {"algorithm": "pbkdf2-sha256", "hashIterations": 10}}',
+    "spring_delegating": "{sha256}97cde38028ad898ebc02e690819fa220e88c62e0699403e94fff291cfffaf8410849f27605abcbc0",
+    "symfony_message_digest": base64.b64encode(b"x" * 64).decode(),
+    "symfony_pbkdf2": base64.b64encode(b"x" * 40).decode(),
+    "ldap_md5": "{MD5}X03MO1qnZdYdgyfeuILPmQ==", "ldap_smd5": "{SMD5}X03MO1qnZdYdgyfeuILPmQAA",
+    "ldap_sha": "{SHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=", "ldap_ssha256": "{SSHA256}" + "A" * 48,
+    "ldap_crypt": "{CRYPT}ab1Hv2Lg7ltQo", "mysql323": "6f8c114b58f2ce9e",
+    "hmac_digest": "5baa61e4c9b93f3f0682250b6cf8331b7ee68fd8",
+}  # fmt: skip
+
+
+def _valid(scheme: str) -> str:
+    if scheme in EXTRA_VALID:
+        return EXTRA_VALID[scheme]
+    if scheme == "yescrypt":
+        from cognito_migrate.hashing.schemes import yescrypt
+
+        if not yescrypt.available():
+            pytest.skip("libxcrypt not available")
+    return create(scheme, "pw", cost=CHEAP.get(scheme), params=PARAMS.get(scheme))
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_truncations_and_mutations_never_raise(scheme: str) -> None:
+    stored = _valid(scheme)
+    params = PARAMS.get(scheme)
+    rng = random.Random(scheme)
+    candidates = [stored[:i] for i in range(len(stored))]
+    for _ in range(40):
+        chars = list(stored)
+        chars[rng.randrange(len(chars))] = rng.choice(string.printable + "é\x00")
+        candidates.append("".join(chars))
+    for candidate in candidates:
+        verdict = check("pw", candidate, scheme=scheme, params=params, limits=CostLimits(pbkdf2_max_iterations=10**5))
+        assert verdict in Verdict
+    # Truncated by more than a character is never a match, except where the framework itself takes the key
+    # length from the stored value (PBKDF2 output is a prefix of a longer output): ASP.NET V3, Keycloak...
+    if scheme in {"aspnet_identity_v3", "keycloak_pbkdf2", "pbkdf2_generic"}:
+        return
+    for candidate in candidates[: max(len(stored) - 2, 0)]:
+        assert check("pw", candidate, scheme=scheme, params=params) is not Verdict.MATCH
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_random_garbage_never_raises(seed: int) -> None:
+    rng = random.Random(seed)
+    alphabet = string.printable + "$${}*:é€\x00\udcff"
+    for _ in range(300):
+        stored = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 120)))
+        prefix = rng.choice(["", "$2b$10$", "$argon2id$", "{SSHA}", "pbkdf2_sha256$", "AQAAAA", "$y$", "$7$", "{"])
+        assert check("pw", prefix + stored) in Verdict
+        assert check("pw", prefix + stored, scheme=rng.choice(list(SCHEMES))) in Verdict
+
+
+def test_wrong_base64_and_huge_values() -> None:
+    for scheme, stored in [
+        ("aspnet_identity_v3", "AQAAAA==="), ("ldap_ssha", "{SSHA}@@@@"), ("django_pbkdf2_sha256", "pbkdf2_sha256$1$s$%%%"),
+        ("atlassian_pbkdf2_sha1", "{PKCS5S2}" + "A" * 10_000), ("bcrypt", "$2b$" + "9" * 100_000),
+    ]:  # fmt: skip
+        assert check("pw", stored, scheme=scheme) in {Verdict.MALFORMED, Verdict.OVER_LIMIT}
+
+
+OVER_LIMIT = {
+    "bcrypt": "$2b$31$" + "a" * 53,
+    "django_bcrypt": "bcrypt$$2b$31$" + "a" * 53,
+    "wordpress_bcrypt": "$wp$2y$31$" + "a" * 53,
+    "aspnet_identity_v3": base64.b64encode(b"\x01\0\0\0\x02\x7f\xff\xff\xff\0\0\0\x10" + b"s" * 16 + b"k" * 32).decode(),
+    "django_pbkdf2_sha256": "pbkdf2_sha256$999999999$salt$" + "A" * 43 + "=",
+    "django_scrypt": "scrypt$1073741824$salt$8$1$" + "A" * 86 + "==",
+    "argon2": "$argon2id$v=19$m=4194304,t=3,p=4$c2FsdHNhbHQ$" + "A" * 43,
+    "sha512_crypt": "$6$rounds=999999999$salt$" + "a" * 86,
+    "scrypt_crypt7": "$7$Z6..../....salt$" + "a" * 43,
+    "yescrypt": "$y$jZT$salt$hash",
+    "passlib_pbkdf2": "$pbkdf2-sha256$999999999$c2FsdA$" + "A" * 43,
+    "pbkdf2_generic": "sha256:999999999:salt:" + "A" * 44,
+    "werkzeug": "pbkdf2:sha256:999999999$salt$" + "00" * 32,
+    "phpass": "$P$J" + "a" * 30,  # log2 21: within phpass's 7..30, over the default cap of 20
+    "drupal7": "$S$J" + "a" * 51,
+    "spring_delegating": "{scrypt}$1e0801$AAAA$AAAA",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("scheme", OVER_LIMIT)
+def test_over_limit_refused_in_well_under_a_millisecond(scheme: str) -> None:
+    stored = OVER_LIMIT[scheme]
+    check("pw", stored)  # first use imports the scheme's module: not what is measured
+    best = min(_timed(lambda: check_detailed("pw", stored, scheme=scheme)) for _ in range(5))
+    assert_verdict(Verdict.OVER_LIMIT, "pw", stored, scheme=scheme)
+    assert best < 0.001, f"{scheme}: refusing took {best * 1000:.2f} ms"
+
+
+def _timed(fn: object) -> float:
+    start = time.perf_counter()
+    fn()  # type: ignore[operator]
+    return time.perf_counter() - start
+
+
+@pytest.mark.parametrize("scheme", [s for s, info in SCHEMES.items() if info.creatable])
+def test_dummy_credential_for_every_creatable_scheme(scheme: str) -> None:
+    if scheme == "yescrypt":
+        _valid(scheme)  # skips without libxcrypt
+    dummy = dummy_credential(scheme, cost=CHEAP.get(scheme), params=PARAMS.get(scheme))
+    assert dummy.scheme == scheme
+    assert_verdict(Verdict.MISMATCH, "", dummy.stored, scheme=scheme, params=dict(dummy.params))
