@@ -7,7 +7,7 @@ clients and renders the checklist. boto3 is imported only when the command runs.
 from __future__ import annotations
 
 import importlib
-from pathlib import Path  # noqa: TC003 - typer reads the annotations at run time
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
