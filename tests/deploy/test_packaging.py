@@ -145,6 +145,8 @@ def test_a_secret_reference_url_needs_an_explicit_driver(tmp_path: Path) -> None
     assert any(r.startswith("pymysql") for r in installer.calls[0]["requirements"])
     with pytest.raises(PackagingError, match="unknown extra"):
         build(config, tmp_path / "out", extra_extras=["oracle"], installer=RecordingInstaller())
+    with pytest.raises(PackagingError, match="unknown extra 'local'"):  # CLI-side extras never go in
+        build(config, tmp_path / "out", extra_extras=["local"], installer=RecordingInstaller())
 
 
 def test_the_zip_is_reproducible_and_holds_the_json_config(tmp_path: Path) -> None:

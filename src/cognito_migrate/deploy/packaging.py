@@ -50,6 +50,8 @@ MANYLINUX: Final = {
 }
 #: Lambda's limit on the unzipped size of a function (zip upload, layers included).
 UNZIPPED_LIMIT: Final = 250 * 1024 * 1024
+#: Extras for the command line and development: never in a function.
+CLI_SIDE_EXTRAS: Final = frozenset({"cli", "local", "all", "dev"})
 #: Extras that are not Python packages: a store URL scheme that needs no driver.
 NO_DRIVER: Final = "sqlite"
 _ZIP_TIME: Final = (1980, 1, 1, 0, 0, 0)
@@ -200,10 +202,11 @@ def _requirements_from_pyproject() -> tuple[list[str], dict[str, list[str]]]:
 def requirements_for(extras: Iterable[str]) -> list[str]:
     """The pip requirement strings for the core plus ``extras`` (``sqlite`` needs nothing)."""
     core, known = _project_requirements()
+    runtime = sorted(set(known) - CLI_SIDE_EXTRAS)
     out = list(core)
     for extra in sorted(set(extras) - {NO_DRIVER}):
-        if extra not in known:
-            raise PackagingError(f"unknown extra {extra!r}; expected one of {', '.join(sorted(known))}")
+        if extra not in runtime:
+            raise PackagingError(f"unknown extra {extra!r}; expected one of {', '.join([*runtime, NO_DRIVER])}")
         out.extend(r for r in known[extra] if not r.startswith("cognito-migrate"))
     return list(dict.fromkeys(out))
 
