@@ -33,3 +33,7 @@ app.command("serve")(_serve)
 from cognito_migrate.cli.demo import demo as _demo  # noqa: E402
 
 app.command("demo")(_demo)
+
+from cognito_migrate.cli.hash_cmd import hash_app as _hash_app  # noqa: E402
+
+app.add_typer(_hash_app, name="hash")
