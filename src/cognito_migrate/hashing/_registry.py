@@ -178,7 +178,7 @@ _CATALOGUE: tuple[SchemeInfo, ...] = (
         extra="argon2",
         cost=_ARGON2_COST,
         creatable=True,
-        example="$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$...",
+        example="$argon2id$v=19$m=65536,t=3,p=4$<salt>$<hash>",
     ),
     SchemeInfo(
         "django_argon2",
