@@ -196,9 +196,7 @@ def test_a_legacy_store_that_is_down_creates_no_user_and_reports_the_outage(tmp_
         assert cognito.list_users(UserPoolId=pool_id)["Users"] == []
 
 
-def test_sign_in_by_email_alias_creates_the_user_under_the_legacy_username(
-    ours: LocalCognito, store_url: str
-) -> None:
+def test_sign_in_by_email_alias_creates_the_user_under_the_legacy_username(ours: LocalCognito, store_url: str) -> None:
     settings = _settings(store_url, alias_attributes=["email"])
     pool_id, client_id = create_recommended_pool(ours, settings, trigger=make_handler(settings))
     cognito = ours.client()
