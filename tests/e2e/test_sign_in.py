@@ -193,3 +193,32 @@ def test_a_pool_without_a_trigger_answers_like_cognito_without_one(local: LocalC
     _, client_id = local.create_pool_and_client(trigger=None)
 
     assert error_of(lambda: sign_in(cognito, client_id, "alice", "Alice-pw-1")) == INCORRECT
+
+
+def test_srp_for_a_reset_required_user_asks_for_the_reset(local: LocalCognito, cognito: Any) -> None:
+    _, client_id = local.create_pool_and_client(trigger=DictTrigger(_users()), prevent_user_existence_errors=False)
+    error_of(lambda: sign_in(cognito, client_id, "rita", "short"))  # migrates rita as RESET_REQUIRED
+
+    code, _ = error_of(
+        lambda: cognito.initiate_auth(
+            ClientId=client_id, AuthFlow="USER_SRP_AUTH", AuthParameters={"USERNAME": "rita", "SRP_A": "ab12"}
+        )
+    )
+
+    assert code == "PasswordResetRequiredException"
+
+
+def test_a_trigger_error_quoting_the_password_is_not_echoed_on_the_console(
+    local: LocalCognito, cognito: Any, console_lines: list[str]
+) -> None:
+    def careless(event: dict[str, Any], _context: Any) -> Any:
+        raise ValueError(f"cannot verify {event['request']['password']}")
+
+    _, client_id = local.create_pool_and_client(trigger=careless)
+
+    code, message = error_of(lambda: sign_in(cognito, client_id, "mallory", "Canary-Secret-42"))
+
+    assert code == "UserLambdaValidationException"
+    assert "Canary-Secret-42" in message  # Cognito shows the trigger's message to the client as it is
+    assert not any("Canary-Secret-42" in line for line in console_lines)
+    assert any("cannot verify ***" in line for line in console_lines)

@@ -108,3 +108,18 @@ def test_a_case_sensitive_pool_treats_case_variants_as_other_users(local: LocalC
 
     assert sorted(u["Username"] for u in cognito.list_users(UserPoolId=pool_id)["Users"]) == ["HANK", "hank"]
     assert trigger.calls() == 2
+
+
+def test_phone_as_username(local: LocalCognito, cognito: Any) -> None:
+    phone = "+15551234567"
+    user = LegacyUser("Pat-pw-1", extra={"phone_number": phone, "phone_number_verified": "true"})
+    trigger = DictTrigger({phone: user})
+    pool_id, client_id = local.create_pool_and_client(trigger=trigger, username_attributes=["phone_number"])
+
+    sign_in(cognito, client_id, phone, "Pat-pw-1")
+
+    [created] = cognito.list_users(UserPoolId=pool_id)["Users"]
+    assert created["Username"] == attributes(created)["sub"]
+    assert attributes(created)["phone_number"] == phone
+    assert "IdToken" in sign_in(cognito, client_id, phone, "Pat-pw-1")["AuthenticationResult"]
+    assert trigger.calls() == 1

@@ -122,7 +122,8 @@ class Migrator:
                 username = user.username
         except CognitoError as exc:
             self._record(settings.id, trigger_source, user_name, call, outcome=exc.code, started=started)
-            self._console(f"migration of {user_name!r} failed: {exc.code}: {exc.message}")
+            detail = exc.message.replace(password, "***") if password else exc.message  # a careless trigger
+            self._console(f"migration of {user_name!r} failed: {exc.code}: {detail}")
             raise
         if plan.message_action != "SUPPRESS":
             mediums = "/".join(plan.delivery_mediums or ("SMS",))

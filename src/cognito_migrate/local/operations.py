@@ -46,6 +46,12 @@ class _Target:
         """PreventUserExistenceErrors: the generic answer, or the revealing one for LEGACY clients."""
         return not_authorized() if self.client.prevent_user_existence_errors else user_not_found()
 
+    def reset_required(self) -> CognitoError:
+        """A RESET_REQUIRED user signing in; hidden behind the generic answer when PUEE is ENABLED."""
+        if self.client.prevent_user_existence_errors:
+            return not_authorized()
+        return CognitoError("PasswordResetRequiredException", "Password reset required for the user")
+
 
 class Operations:
     """The layer's answers for the intercepted operations."""
@@ -100,6 +106,8 @@ class Operations:
                 user = find_user(target.pool, target.settings, auth.get("USERNAME", ""))
                 if user is None:
                     raise target.unknown_user()
+                if user.enabled and user.status is status("RESET_REQUIRED"):
+                    raise target.reset_required()
                 return _answer(
                     target.backend.initiate_auth, target.client.id, flow, {**auth, "USERNAME": user.username}
                 )
@@ -152,9 +160,7 @@ class Operations:
             if not user.enabled:
                 raise not_authorized("User is disabled.")
             if user.status is status("RESET_REQUIRED") and user.password in (None, password):
-                if target.client.prevent_user_existence_errors:
-                    raise not_authorized()
-                raise CognitoError("PasswordResetRequiredException", "Password reset required for the user")
+                raise target.reset_required()
             if user.password != password:
                 raise not_authorized()
             if user.status is status("UNCONFIRMED"):
