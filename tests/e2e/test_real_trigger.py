@@ -207,3 +207,18 @@ def test_sign_in_by_email_alias_creates_the_user_under_the_legacy_username(ours:
     assert attributes(user)["email"] == "alice@example.com"
     assert "IdToken" in sign_in(cognito, client_id, "alice", GOOD)["AuthenticationResult"]
     assert _count(ours, pool_id) == 1
+
+
+def test_from_config_serves_our_trigger_for_a_toml_file(sqlite_url: str, tmp_path: Path) -> None:
+    from cognito_migrate.config import load_settings
+    from cognito_migrate.local import LocalCognito
+
+    config = tmp_path / "cognito-migrate.toml"
+    config.write_text(
+        f'[store]\ntype = "sql"\nurl = "{sqlite_url}"\npreset = "aspnet_identity"\n\n'
+        '[hashing]\ndummy_cost = { iterations = 1000, prf = "HMACSHA256" }\n\n[logging]\nlevel = "ERROR"\n'
+    )
+    with LocalCognito.from_config(config, console=lambda _line: None) as local:
+        _, client_id = create_recommended_pool(local, load_settings(config))
+
+        assert "IdToken" in sign_in(local.client(), client_id, "alice", GOOD)["AuthenticationResult"]

@@ -14,6 +14,7 @@ from cognito_migrate.local.operations import Operations
 from cognito_migrate.local.wsgi import LayerApp, forgot_password_code
 
 if TYPE_CHECKING:
+    import os
     from collections.abc import Callable, Sequence
     from types import TracebackType
 
@@ -101,6 +102,17 @@ class LocalCognito:
         self._server: Any = None
         self._thread: threading.Thread | None = None
         self.endpoint: str | None = None
+
+    @classmethod
+    def from_config(
+        cls, path: str | os.PathLike[str] | None = None, *, region: str = "us-east-1", console: Console | None = None
+    ) -> LocalCognito:
+        """A local Cognito whose trigger is our handler for the TOML configuration at ``path`` (default:
+        ``$COGNITO_MIGRATE_CONFIG``); pair it with ``configured.create_recommended_pool``."""
+        from cognito_migrate.config import load_settings
+        from cognito_migrate.local.configured import configured_cognito
+
+        return configured_cognito(load_settings(path), region=region, console=console)
 
     # -- lifecycle ----------------------------------------------------------------------------------------
     def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
