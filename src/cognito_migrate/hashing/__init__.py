@@ -18,7 +18,6 @@ cryptography) is imported the first time that scheme is verified.
 from __future__ import annotations
 
 import logging
-import secrets
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cognito_migrate.hashing._core import DEFAULT_LIMITS, CostLimits, Refusal, Verdict
@@ -172,6 +171,8 @@ def dummy_credential(
     key = (scheme, repr(sorted((cost or _EMPTY).items())), repr(sorted((params or _EMPTY).items())))
     cached = _dummies.get(key)
     if cached is None:
+        import secrets  # not on the cold path: only the first unknown user needs it
+
         stored = create(scheme, secrets.token_urlsafe(24), cost=cost, params=params)
         cached = _dummies[key] = Credential(stored=stored, scheme=scheme, params=dict(params or _EMPTY))
     return cached

@@ -7,7 +7,6 @@ test does the same).
 from __future__ import annotations
 
 import sys
-from dataclasses import fields
 from pathlib import Path
 
 from cognito_migrate.hashing._core import CostLimits
@@ -126,8 +125,8 @@ def render() -> str:
     """The whole page."""
     lines = [_INTRO.rstrip("\n")]
     defaults = CostLimits()
-    for f in fields(CostLimits):
-        lines.append(f"| `{f.name}` | {getattr(defaults, f.name):,} | {LIMIT_DOCS[f.name]} |")
+    for name in CostLimits._fields:
+        lines.append(f"| `{name}` | {getattr(defaults, name):,} | {LIMIT_DOCS[name]} |")
     lines.append(_BCRYPT_NOTE.rstrip("\n"))
     for info in SCHEMES.values():
         lines.append(

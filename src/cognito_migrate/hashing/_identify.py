@@ -8,10 +8,15 @@ second. Ambiguous forms return None and need an explicit scheme: bare hex digest
 
 from __future__ import annotations
 
-import base64
 import binascii
 
-from cognito_migrate.hashing._codec import is_hex
+_HEX = frozenset("0123456789abcdefABCDEF")
+
+
+def is_hex(value: str, length: int) -> bool:
+    """``length`` hex digits (kept here so that identify() imports nothing but binascii)."""
+    return len(value) == length and _HEX.issuperset(value)
+
 
 _DOLLAR_PREFIXES: dict[str, str] = {
     "$2a$": "bcrypt",
@@ -99,7 +104,8 @@ def identify(stored: str) -> str | None:  # noqa: PLR0912 - one flat dispatch re
         rest = stored[end + 1 :]
         if tag[1:-1] in _SPRING_IDS:
             return "spring_delegating"
-        if tag in {"{MD5}", "{SHA-256}"} and is_hex(rest.rsplit("}", 1)[-1]):
+        digest = rest.rsplit("}", 1)[-1]
+        if tag in {"{MD5}", "{SHA-256}"} and is_hex(digest, 32 if tag == "{MD5}" else 64):
             return "spring_delegating"  # Spring's MessageDigestPasswordEncoder writes hex, LDAP base64
         return _BRACE_PREFIXES.get(tag.lower())
     if first == "U" and stored.startswith("U$S$"):
@@ -137,8 +143,10 @@ def _aspnet_identity(stored: str) -> str | None:
     """A base64 blob whose marker byte and layout are ASP.NET Identity's."""
     if len(stored) > 1024 or not (stored.startswith("AQAAAA") or len(stored) == 68):
         return None
+    if not stored.isascii():
+        return None
     try:
-        blob = base64.b64decode(stored, validate=True)
+        blob = binascii.a2b_base64(stored, strict_mode=True)
     except (binascii.Error, ValueError):
         return None
     if blob[0] == 0 and len(blob) == 49:

@@ -8,9 +8,8 @@ defines ``verify_<id>(password, stored, params, limits) -> bool`` and, when prod
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cognito_migrate.hashing._core import Unsupported
 
@@ -25,14 +24,17 @@ if TYPE_CHECKING:
 _PACKAGE = "cognito_migrate.hashing.schemes"
 
 
-@dataclass(frozen=True, slots=True)
-class SchemeInfo:
+_NONE: Mapping[str, str] = MappingProxyType({})
+
+
+class SchemeInfo(NamedTuple):
     """What a scheme is, for people (the generated docs/hashes.md) and for policy code.
 
     ``params`` documents what the stored string does not carry (a salt column, a pepper, a signer key);
     these are the only keys ``verify(..., params=...)`` accepts for the scheme. ``weak`` marks unsalted or
     fast digests that a "weak hash -> RESET_REQUIRED" policy may act on. ``extra`` is the pip extra the
     scheme needs, if any. ``cost`` documents the keys ``create``/``dummy_credential`` accept in ``cost``.
+    Immutable (a NamedTuple: no dataclasses import on the cold path).
     """
 
     id: str
@@ -41,8 +43,8 @@ class SchemeInfo:
     self_describing: bool = True
     weak: bool = False
     extra: str | None = None
-    params: Mapping[str, str] = field(default_factory=dict)
-    cost: Mapping[str, str] = field(default_factory=dict)
+    params: Mapping[str, str] = _NONE
+    cost: Mapping[str, str] = _NONE
     creatable: bool = False
     example: str = ""
 
@@ -446,9 +448,7 @@ _CATALOGUE: tuple[SchemeInfo, ...] = (
 
 
 def _freeze(info: SchemeInfo) -> SchemeInfo:
-    object.__setattr__(info, "params", MappingProxyType(dict(info.params)))
-    object.__setattr__(info, "cost", MappingProxyType(dict(info.cost)))
-    return info
+    return info._replace(params=MappingProxyType(dict(info.params)), cost=MappingProxyType(dict(info.cost)))
 
 
 SCHEMES: Mapping[str, SchemeInfo] = MappingProxyType({i.id: _freeze(i) for i in _CATALOGUE})
