@@ -26,9 +26,11 @@ if TYPE_CHECKING:
     from cognito_migrate.observability import InvocationLog
     from cognito_migrate.service import MigrationService
 
-UNAVAILABLE: Final = "Sign-in is temporarily unavailable. Please try again later."
-INVALID_REQUEST: Final = "Invalid sign-in request."
-REJECTED: Final = "Incorrect username or password."
+# No trailing period: Cognito reports a raised error as "UserMigration failed with error <message>." and
+# adds its own.
+UNAVAILABLE: Final = "Sign-in is temporarily unavailable, please try again later"
+INVALID_REQUEST: Final = "Invalid sign-in request"
+REJECTED: Final = "Incorrect username or password"
 DEFAULT_BUDGET_MS: Final = 5000  # Cognito's own wait, when no Lambda context says otherwise
 
 

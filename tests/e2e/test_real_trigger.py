@@ -10,7 +10,7 @@ import pytest
 
 from cognito_migrate import hashing
 from cognito_migrate.config import settings_from_mapping
-from cognito_migrate.handler import make_handler
+from cognito_migrate.handler import UNAVAILABLE, make_handler
 from cognito_migrate.local.configured import configured_cognito, create_recommended_pool
 from tests.e2e.helpers import attributes, error_of, sign_in
 from tests.legacy import AspNetUser, create_aspnet_postgres, create_aspnet_sqlite
@@ -191,7 +191,7 @@ def test_a_legacy_store_that_is_down_creates_no_user_and_reports_the_outage(tmp_
         code, message = error_of(lambda: sign_in(cognito, client_id, "alice", GOOD))
 
         assert code == "UserLambdaValidationException"
-        assert message.startswith("UserMigration failed with error Sign-in is temporarily unavailable.")
+        assert message == f"UserMigration failed with error {UNAVAILABLE}."
         assert GOOD not in message
         assert cognito.list_users(UserPoolId=pool_id)["Users"] == []
 
