@@ -113,7 +113,14 @@ def test_random_against_system_libxcrypt() -> None:
     for _ in range(30):
         password = "".join(rng.choice(string.printable.strip()) for _ in range(rng.randrange(0, 30)))
         salt = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 17)))
-        for setting in (f"$1${salt[:8]}$", f"$5$rounds=1000${salt}$", f"$6${salt}$", salt[:2].ljust(2, "a")):
+        settings = (
+            f"$1${salt[:8]}$",
+            f"$5$rounds=1000${salt}$",
+            f"$6${salt}$",
+            salt[:2].ljust(2, "a"),
+            f"$7$06..../....{salt}",
+        )
+        for setting in settings:
             stored = lib.crypt(password.encode(), setting.encode()).decode()
             scheme = "des_crypt" if len(stored) == 13 else None
             assert_verdict(Verdict.MATCH, password, stored, scheme=scheme)

@@ -177,3 +177,35 @@ def test_django_malformed(scheme: str, stored: str) -> None:
 def test_django_scrypt_cost_capped() -> None:
     stored = "scrypt$1048576$salt$64$64$" + "A" * 86 + "=="
     assert_verdict(Verdict.OVER_LIMIT, "x", stored)
+
+
+@pytest.mark.parametrize("password", PASSWORDS.values(), ids=PASSWORDS.keys())
+def test_removed_django_hashers_constructions(password: str) -> None:
+    # Django <= 5.0 SHA1PasswordHasher / UnsaltedSHA1PasswordHasher / UnsaltedMD5PasswordHasher / CryptPasswordHasher
+    # (django/contrib/auth/hashers.py @ 4.2): sha1(salt + pw), sha1(pw), md5(pw), crypt(pw, salt) behind "crypt$$".
+    import hashlib
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from passlib import hash as passlib_hash
+
+    encoded = password.encode()
+    assert_match(password, f"sha1$NaCl${hashlib.sha1(b'NaCl' + encoded).hexdigest()}", scheme="django_salted_sha1")  # noqa: S324
+    assert_match(password, f"sha1$${hashlib.sha1(encoded).hexdigest()}")  # noqa: S324
+    assert_match(password, hashlib.md5(encoded).hexdigest(), scheme="django_unsalted_md5")  # noqa: S324
+    des = passlib_hash.des_crypt.hash(password)
+    assert_verdict(Verdict.MATCH, password, f"crypt$${des}")
+    assert_verdict(Verdict.MISMATCH, "Z" + password[1:], f"crypt$${des}")
+
+
+def test_django_bcrypt_over_72_bytes(django_hashers: Any) -> None:
+    # BCryptPasswordHasher hashed the raw password; bcrypt < 5 silently kept 72 bytes.
+    import bcrypt
+
+    from tests.unit.hashing.hashing_vectors import LONG
+
+    stored = "bcrypt$" + bcrypt.hashpw(LONG.encode()[:72], bcrypt.gensalt(4)).decode()
+    assert_verdict(Verdict.MATCH, LONG, stored)
+    assert_verdict(Verdict.MATCH, LONG[:72] + "tail", stored)
+    assert_verdict(Verdict.MISMATCH, LONG[:71], stored)

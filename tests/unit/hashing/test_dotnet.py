@@ -103,3 +103,9 @@ def test_umbraco(password: str) -> None:
     stored = base64.b64encode(hmac.new(data, data, "sha1").digest()).decode()
     assert_match(password, stored, scheme="umbraco_hmacsha1")
     assert_verdict(Verdict.MALFORMED, password, stored[:-4], scheme="umbraco_hmacsha1")
+
+
+def test_membership_hashed_row_needs_its_salt() -> None:
+    result = check_detailed(MEMBERSHIP_PASSWORD, MEMBERSHIP["SHA1"], scheme="aspnet_membership")
+    assert result.verdict is Verdict.MALFORMED
+    assert "PasswordSalt" in result.reason

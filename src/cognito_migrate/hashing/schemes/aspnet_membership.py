@@ -62,7 +62,9 @@ def verify_aspnet_membership(password: str, stored: str, params: Mapping[str, An
     if password_format == 2:
         raise Unsupported("aspnet_membership: PasswordFormat 2 (encrypted) needs the machineKey; not supported")
     algorithm = param_choice(params, "algorithm", _NAMES, "sha1")
-    salt = b64decode(salt_text or "", "params.salt")
+    if salt_text is None:
+        raise Malformed("aspnet_membership: params.salt (the PasswordSalt column) is required for hashed rows")
+    salt = b64decode(salt_text, "params.salt")
     expected = b64decode(stored, "aspnet_membership")
     if len(expected) != hashlib.new(_ALGORITHMS[algorithm][0]).digest_size:
         raise Malformed("aspnet_membership: hash length does not fit the algorithm")
