@@ -173,3 +173,14 @@ def test_scheme_module_loaded_on_first_use_only() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "['cognito_migrate.hashing.schemes.django']"
+
+
+def test_missing_extra_is_unsupported_with_the_pip_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cognito_migrate.hashing import _registry
+
+    monkeypatch.setitem(sys.modules, "argon2", None)  # import argon2 -> ModuleNotFoundError
+    monkeypatch.delitem(sys.modules, "cognito_migrate.hashing.schemes.argon2", raising=False)
+    monkeypatch.setattr(_registry, "_verifiers", {})
+    result = check_detailed("x", "$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHQ$" + "A" * 43)
+    assert result.verdict is Verdict.UNSUPPORTED
+    assert "pip install 'cognito-migrate[argon2]'" in result.reason

@@ -145,3 +145,15 @@ def test_dummy_credential_for_every_creatable_scheme(scheme: str) -> None:
     dummy = dummy_credential(scheme, cost=CHEAP.get(scheme), params=PARAMS.get(scheme))
     assert dummy.scheme == scheme
     assert_verdict(Verdict.MISMATCH, "", dummy.stored, scheme=scheme, params=dict(dummy.params))
+
+
+def test_canary_password_never_in_reasons_or_logs(caplog: pytest.LogCaptureFixture) -> None:
+    canary = "Canary-7f3a9d"
+    caplog.set_level("DEBUG")
+    for scheme in SCHEMES:
+        for stored in ("", "garbage", canary, "$2b$04$" + "a" * 53, "{SSHA}" + canary):
+            result = check_detailed(
+                canary, stored, scheme=scheme, params={"salt": canary} if "salt" in SCHEMES[scheme].params else None
+            )
+            assert canary not in result.reason, scheme
+    assert canary not in caplog.text
