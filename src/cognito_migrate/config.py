@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple
 
@@ -20,6 +21,8 @@ from cognito_migrate.errors import ConfigError
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+_NAMED_PARAM: Final = re.compile(r"(?<![:\w]):username\b")
+_QUOTED_PARAM: Final = re.compile(r"['\"]:username\b[^'\"]*['\"]")
 CONFIG_ENV: Final = "COGNITO_MIGRATE_CONFIG"
 ENV_PREFIX: Final = "COGNITO_MIGRATE_"
 
@@ -60,8 +63,9 @@ class StoreSettings(NamedTuple):
     query: str | None = None
     email_query: str | None = None
     phone_query: str | None = None
+    sample_query: str | None = None
     columns: Mapping[str, str] = _EMPTY
-    normalize: str = "none"
+    normalize: str | None = None
     connect_timeout: float = 2.0
     query_timeout: float = 2.0
 
@@ -91,7 +95,7 @@ class PoolSettings(NamedTuple):
 
     username_attributes: tuple[str, ...] = ()
     alias_attributes: tuple[str, ...] = ()
-    case_sensitive: bool = False
+    case_sensitive: bool = True
     password_policy: PasswordPolicySettings = PasswordPolicySettings()
 
 
@@ -215,8 +219,8 @@ def settings_from_mapping(
 def _store(r: _Reader, base_dir: str | os.PathLike[str] | None) -> StoreSettings:
     r.only(
         (
-            "type", "url", "password", "preset", "query", "email_query", "phone_query", "columns",
-            "normalize", "connect_timeout", "query_timeout",
+            "type", "url", "password", "preset", "query", "email_query", "phone_query", "sample_query",
+            "columns", "normalize", "connect_timeout", "query_timeout",
         )
     )  # fmt: skip
     kind = r.choice("type", STORE_TYPES, default="sql")
@@ -225,12 +229,18 @@ def _store(r: _Reader, base_dir: str | os.PathLike[str] | None) -> StoreSettings
     query = r.optional_string("query")
     if preset is None and query is None:
         raise ConfigError(r.key("query"), f"required when no preset is set (presets: {', '.join(SQL_PRESETS)})")
-    if preset is not None and query is not None:
-        raise ConfigError(r.key("query"), "set either a preset or a query, not both")
-    for name in ("query", "email_query", "phone_query"):
+    for name in ("query", "email_query", "phone_query", "sample_query"):
         text = r.optional_string(name)
-        if text is not None and ":username" not in text:
+        if text is None:
+            continue
+        if preset is not None:
+            raise ConfigError(r.key(name), f"set either a preset or your own queries, not both (preset {preset!r})")
+        if name == "sample_query":
+            continue
+        if not _NAMED_PARAM.search(text):
             raise ConfigError(r.key(name), "the query must use the named parameter :username")
+        if _QUOTED_PARAM.search(text):
+            raise ConfigError(r.key(name), "':username' in quotes is a text literal; write :username without quotes")
     columns = r.string_table("columns")
     for column in columns:
         if column not in STORE_COLUMNS:
@@ -249,10 +259,12 @@ def _store(r: _Reader, base_dir: str | os.PathLike[str] | None) -> StoreSettings
         query=query,
         email_query=r.optional_string("email_query"),
         phone_query=r.optional_string("phone_query"),
+        sample_query=r.optional_string("sample_query"),
         columns=columns,
-        normalize=r.choice("normalize", NORMALIZATIONS, default="none"),
-        connect_timeout=r.number("connect_timeout", default=2.0, minimum=0.05, maximum=30),
-        query_timeout=r.number("query_timeout", default=2.0, minimum=0.05, maximum=30),
+        normalize=r.optional_choice("normalize", NORMALIZATIONS),
+        # Cognito waits 5 s for the whole trigger; a longer timeout could never be used
+        connect_timeout=r.number("connect_timeout", default=2.0, minimum=0.05, maximum=4),
+        query_timeout=r.number("query_timeout", default=2.0, minimum=0.05, maximum=4),
     )
 
 
@@ -281,7 +293,9 @@ def _hashing(r: _Reader) -> HashingSettings:
 def _pool(r: _Reader) -> PoolSettings:
     r.only(("username_attributes", "alias_attributes", "case_sensitive", "password_policy"))
     username_attributes = r.string_list("username_attributes", allowed=LOGIN_ATTRIBUTES)
-    alias_attributes = r.string_list("alias_attributes", allowed=(*LOGIN_ATTRIBUTES, "preferred_username"))
+    # preferred_username aliases are not looked up in legacy stores (they have no such field): refused
+    # rather than accepted and silently ignored
+    alias_attributes = r.string_list("alias_attributes", allowed=LOGIN_ATTRIBUTES)
     if username_attributes and alias_attributes:
         raise ConfigError(
             r.key("alias_attributes"),
@@ -299,7 +313,9 @@ def _pool(r: _Reader) -> PoolSettings:
     return PoolSettings(
         username_attributes=username_attributes,
         alias_attributes=alias_attributes,
-        case_sensitive=r.boolean("case_sensitive", default=False),
+        # true, like pools created by API or CloudFormation; it also fails closed (a differently cased
+        # name is refused) where the opposite would create duplicate users in a case-sensitive pool
+        case_sensitive=r.boolean("case_sensitive", default=True),
         password_policy=policy,
     )
 
@@ -424,7 +440,7 @@ def _apply_env_overrides(data: dict[str, Any], environ: Mapping[str, str]) -> di
         raw = environ.get(ENV_PREFIX + suffix)
         if raw is None:
             continue
-        value: Any = _env_list(raw) if suffix in _LIST_KEYS else _env_scalar(raw)
+        value: Any = _env_list(raw) if suffix in _LIST_KEYS else _env_scalar(raw, suffix)
         target = data
         for part in path[:-1]:
             nxt = target.setdefault(part, {})
@@ -435,16 +451,34 @@ def _apply_env_overrides(data: dict[str, Any], environ: Mapping[str, str]) -> di
     return data
 
 
-def _env_scalar(raw: str) -> Any:
-    """Env values are text; numbers and booleans are recognised so the same validation applies."""
-    lowered = raw.strip().lower()
-    if lowered in ("true", "false"):
-        return lowered == "true"
-    for convert in (int, float):
-        try:
-            return convert(raw)
-        except ValueError:
-            continue
+_BOOL_KEYS: Final = frozenset(
+    {
+        "POOL_CASE_SENSITIVE", "POOL_PASSWORD_POLICY_REQUIRE_UPPERCASE", "POOL_PASSWORD_POLICY_REQUIRE_LOWERCASE",
+        "POOL_PASSWORD_POLICY_REQUIRE_NUMBERS", "POOL_PASSWORD_POLICY_REQUIRE_SYMBOLS",
+        "TRIGGER_FORCE_ALIAS_CREATION", "LOGGING_DEBUG_USERNAMES", "LOGGING_METRICS",
+    }
+)  # fmt: skip
+_INT_KEYS: Final = frozenset({"POOL_PASSWORD_POLICY_MINIMUM_LENGTH", "TRIGGER_SAFETY_MARGIN_MS"})
+_FLOAT_KEYS: Final = frozenset({"STORE_CONNECT_TIMEOUT", "STORE_QUERY_TIMEOUT"})
+
+
+def _env_scalar(raw: str, suffix: str) -> Any:
+    """Env values are text; they are converted by the type of the key they override, so a password of
+    digits stays a string and ``1_000`` is not a number."""
+    text = raw.strip()
+    name = ENV_PREFIX + suffix
+    if suffix in _BOOL_KEYS:
+        if text.lower() not in ("true", "false"):
+            raise ConfigError(name, "expected true or false")
+        return text.lower() == "true"
+    if suffix in _INT_KEYS:
+        if not text.isdigit():
+            raise ConfigError(name, "expected a whole number")
+        return int(text)
+    if suffix in _FLOAT_KEYS:
+        if not re.fullmatch(r"[0-9]+(\.[0-9]+)?", text):
+            raise ConfigError(name, "expected a number of seconds")
+        return float(text)
     return raw
 
 

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from cognito_migrate.outcomes import MigrationOutcome
 
 MAX_PASSWORD_BYTES: Final = 4096
-MAX_USERNAME_CHARS: Final = 2048
+MAX_USERNAME_CHARS: Final = 256  # Cognito user names have at most 128; e-mail aliases at most 254
 MAX_METADATA_ENTRIES: Final = 64
 _SOURCES: Final = {source.value: source for source in TriggerSource}
 
@@ -54,6 +54,9 @@ def parse(event: object) -> MigrationRequest:
         raise EventError("userName", "missing, empty or not a string")
     if len(username) > MAX_USERNAME_CHARS:
         raise EventError("userName", f"longer than {MAX_USERNAME_CHARS} characters")
+    if not username.isprintable() or _has_lone_surrogate(username):
+        # control characters (NUL breaks PostgreSQL drivers) and lone surrogates are no one's user name
+        raise EventError("userName", "contains control characters or invalid text")
     request = event.get("request")
     if not isinstance(request, dict):
         raise EventError("request", "missing or not an object")
@@ -76,6 +79,14 @@ def parse(event: object) -> MigrationRequest:
         user_pool_id=pool_id if isinstance(pool_id, str) else "",
         client_id=client_id if isinstance(client_id, str) else "",
     )
+
+
+def _has_lone_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _password(request: Mapping[str, Any], trigger: TriggerSource) -> Secret | None:

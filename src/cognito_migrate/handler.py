@@ -11,6 +11,7 @@ The detail goes to the log line, which never holds a password.
 
 from __future__ import annotations
 
+import os
 import time
 from typing import TYPE_CHECKING, Any, Final
 
@@ -55,6 +56,7 @@ class Trigger:
         self._raise_on_reject = trigger.on_reject == "raise"
         self._margin_s = trigger.safety_margin_ms / 1000
         self._cold = True
+        self.init_spent = 0.0  # seconds of Lambda init before the first invocation (set by lambda_handler)
 
     def __call__(self, event: dict[str, Any], context: Any = None) -> dict[str, Any]:
         started = time.perf_counter()
@@ -69,7 +71,7 @@ class Trigger:
                 {"field": exc.field, "problem": exc.problem, "request_id": request_id},
             )
             raise TriggerFailure(INVALID_REQUEST) from None
-        deadline = Deadline(_budget_seconds(context) - self._margin_s)
+        deadline = Deadline(_budget_seconds(context, init_spent=self.init_spent if cold else 0.0) - self._margin_s)
         try:
             outcome = self._service.migrate(request, deadline)
         except Exception as exc:  # noqa: BLE001 - fail closed on anything unforeseen, and say so in the log
@@ -96,13 +98,20 @@ class Trigger:
         return build_response(event, outcome, self._options)
 
 
-def _budget_seconds(context: Any) -> float:
+_LOADED_AT: Final = time.monotonic()
+
+
+def _budget_seconds(context: Any, *, init_spent: float) -> float:
+    """What is left of Cognito's 5 seconds: the Lambda's remaining time, less what the container's init
+    took on a cold start (Lambda does not count its init phase in the remaining time; Cognito does)."""
     remaining = getattr(context, "get_remaining_time_in_millis", None)
-    millis = remaining() if callable(remaining) else DEFAULT_BUDGET_MS
-    return float(min(millis, DEFAULT_BUDGET_MS)) / 1000
+    millis = float(remaining() if callable(remaining) else DEFAULT_BUDGET_MS)
+    return min(millis, DEFAULT_BUDGET_MS - init_spent * 1000) / 1000
 
 
 def _level(outcome: MigrationOutcome) -> str:
+    if (outcome.detail or "").startswith("hashing."):
+        return "ERROR"  # a configuration problem that every unknown user runs into
     if outcome.outcome is Outcome.LEGACY_UNAVAILABLE or outcome.reason in (
         Reason.MALFORMED_HASH, Reason.MALFORMED_RECORD, Reason.UNSUPPORTED_HASH,
         Reason.HASH_COST_OVER_LIMIT, Reason.UNMAPPABLE,
@@ -125,10 +134,15 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     if _trigger is None:
         try:
             _trigger = make_handler(load_settings())
-        except CognitoMigrateError as exc:
+            if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
+                _trigger.init_spent = time.monotonic() - _LOADED_AT
+        except Exception as exc:  # noqa: BLE001 - whatever it is, the client gets the constant message
             # A configuration problem: every invocation fails closed until it is fixed; the log says what.
+            # Only our own errors carry a message written for logs; anything else (a driver parsing a URL
+            # that holds a password, say) is logged by type alone.
             from cognito_migrate.observability import InvocationLog
 
-            InvocationLog().emit("ERROR", "configuration error", {"error": str(exc)})
+            error = str(exc) if isinstance(exc, CognitoMigrateError) else type(exc).__name__
+            InvocationLog().emit("ERROR", "configuration error", {"error": error})
             raise TriggerFailure(UNAVAILABLE) from None
     return _trigger(event, context)

@@ -63,7 +63,9 @@ class InvocationLog:
     def emit(self, level: str, message: str, fields: Mapping[str, Any], *, outcome: Outcome | None = None) -> None:
         """Write one line; metrics are attached when ``outcome`` is given."""
         if _LEVELS[level] < self._threshold:
-            return
+            if outcome is None or not self._metrics:
+                return
+            fields = {}  # below the log level: the metrics still go out, the details do not
         record: dict[str, Any] = {"level": level, "message": message, "service": self._service, **fields}
         if outcome is not None and self._metrics:
             names = list(OUTCOME_METRICS.values())

@@ -53,6 +53,11 @@ def resolve(value: str, *, environ: Any = None) -> str:
     return result
 
 
+def forget(value: str) -> None:
+    """Resolve ``value`` afresh next time (after a rotated database password was refused, say)."""
+    _cache.pop(value, None)
+
+
 def clear_cache() -> None:
     """Forget resolved secrets (after a rotation, or between tests)."""
     _cache.clear()
@@ -79,6 +84,7 @@ def _extension(path: str, env: Any) -> dict[str, Any] | None:
     # urllib.request pulls in ssl, http and email (40-100 ms): imported only when a reference is resolved
     import urllib.error
     import urllib.request
+
     request = urllib.request.Request(
         f"http://localhost:{port}{path}", headers={"X-Aws-Parameters-Secrets-Token": token}
     )
@@ -131,4 +137,7 @@ def _client(service: str) -> Any:
         import boto3
     except ModuleNotFoundError:
         raise BackendNotAvailableError(f"resolving a {service} secret outside Lambda", "aws") from None
-    return boto3.client(service)
+    try:
+        return boto3.client(service)
+    except Exception as exc:  # noqa: BLE001 - no region, no credentials...: all mean "cannot resolve"
+        raise SecretResolutionError(f"cannot create a {service} client ({type(exc).__name__})") from None

@@ -84,8 +84,11 @@ class MigrationService:
             return timer.outcome(Outcome.LEGACY_UNAVAILABLE, reason, detail=str(exc))
         except MalformedRecordError as exc:
             timer.lap("lookup")
-            return self._reject(Reason.MALFORMED_RECORD, password, timer, detail=str(exc))
+            return self._reject(Reason.MALFORMED_RECORD, password, timer, detail=str(exc), deadline=deadline)
         timer.lap("lookup")
+        if deadline.expired:
+            # no time left for a verification that Cognito would still wait for: fail closed
+            return timer.outcome(Outcome.LEGACY_UNAVAILABLE, Reason.DEADLINE, detail="deadline spent after the lookup")
 
         scheme: str | None = None
         if request.trigger is TriggerSource.AUTHENTICATION:
@@ -93,7 +96,8 @@ class MigrationService:
                 return self._reject(Reason.NO_CREDENTIAL, None, timer)
             credential = found.user.credential if found is not None else None
             if found is None or credential is None:
-                return self._reject(Reason.UNKNOWN_USER if found is None else Reason.NO_CREDENTIAL, password, timer)
+                reason = Reason.UNKNOWN_USER if found is None else Reason.NO_CREDENTIAL
+                return self._reject(reason, password, timer, deadline=deadline)
             verdict, scheme = self._verifier.check(password, credential)
             if verdict not in (Verdict.MATCH, Verdict.MISMATCH):
                 # A malformed, unsupported or over-cost hash was refused without hashing: spend the time a
@@ -128,7 +132,7 @@ class MigrationService:
         if request.trigger is TriggerSource.FORGOT_PASSWORD:
             # Cognito sends the reset code to a verified e-mail or phone; without one the user would be
             # created and then stuck, silently, behind a simulated "code sent".
-            if "true" not in (attributes.get("email_verified"), attributes.get("phone_number_verified")):
+            if not _can_receive_code(attributes):
                 return timer.outcome(Outcome.REJECTED, Reason.NO_DELIVERY_CHANNEL, scheme=scheme)
             return timer.outcome(Outcome.MIGRATED, Reason.OK, attributes=attributes, scheme=scheme)
 
@@ -136,17 +140,46 @@ class MigrationService:
             password=password, must_change=user.must_change_password, weak_hash=self._verifier.is_weak(scheme)
         )
         if reset is not None:
+            if not _can_receive_code(attributes):
+                # RESET_REQUIRED without a verified e-mail or phone would create a user who can never
+                # receive the reset code: refuse, and say why in the log
+                detail = f"{reset.value} needs a reset, but the user has no verified e-mail or phone"
+                return timer.outcome(Outcome.REJECTED, Reason.NO_DELIVERY_CHANNEL, scheme=scheme, detail=detail)
             return timer.outcome(Outcome.MIGRATED_RESET_REQUIRED, reset, attributes=attributes, scheme=scheme)
         return timer.outcome(Outcome.MIGRATED, Reason.OK, attributes=attributes, scheme=scheme)
 
     def _reject(
-        self, reason: Reason, password: str | None, timer: _Timer, *, detail: str | None = None
+        self,
+        reason: Reason,
+        password: str | None,
+        timer: _Timer,
+        *,
+        detail: str | None = None,
+        deadline: Deadline | None = None,
     ) -> MigrationOutcome:
         """Reject before a real verification: spend a dummy one so the timing matches a wrong password."""
         if password is not None:
+            if not self._verifier.calibrated and deadline is not None:
+                self._calibrate(deadline)
             self._verifier.dummy(password)
             timer.lap("verify")
+            if self._verifier.problem and detail is None:
+                detail = self._verifier.problem
         return timer.outcome(Outcome.REJECTED, reason, detail=detail)
+
+    def _calibrate(self, deadline: Deadline) -> None:
+        """Sample one real credential so the dummy costs what this store's rows cost (first time only)."""
+        try:
+            sample = self._store.sample_credential(deadline)
+        except LegacyUnavailableError:
+            return  # the configured dummy stands in; the lookup itself just worked, so this is rare
+        if sample is not None:
+            self._verifier.calibrate(sample)
+
+
+def _can_receive_code(attributes: dict[str, str]) -> bool:
+    """Cognito sends reset codes only to a verified e-mail address or phone number."""
+    return "true" in (attributes.get("email_verified"), attributes.get("phone_number_verified"))
 
 
 class _Timer:

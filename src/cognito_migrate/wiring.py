@@ -16,8 +16,8 @@ from cognito_migrate.policy import PasswordPolicy, ResetPolicy
 from cognito_migrate.service import MigrationService
 from cognito_migrate.stores.sql import SqlUserStore
 from cognito_migrate.stores.sql_drivers import EXTRAS, dialect_of, driver_for
-from cognito_migrate.stores.sql_presets import PRESETS, requote
-from cognito_migrate.verifier import PasswordVerifier
+from cognito_migrate.stores.sql_presets import PRESETS, limit_one, requote
+from cognito_migrate.verifier import DummyCostError, PasswordVerifier
 
 if TYPE_CHECKING:
     from cognito_migrate.config import Settings
@@ -47,28 +47,33 @@ def build_store(settings: Settings) -> SqlUserStore:
     def password() -> str | None:
         return secrets.resolve(store.password) if store.password else None
 
+    def forget_password() -> None:
+        if store.password:
+            secrets.forget(store.password)
+
     driver = driver_for(url, password=password, query_timeout=store.query_timeout)
+    queries: dict[LoginField, str | None]
     if store.preset is not None:
         preset = PRESETS[store.preset]
-        queries: dict[LoginField, str | None] = {
-            "username": preset.query,
-            "email": preset.email_query,
-            "phone_number": preset.phone_query,
-        }
+        queries = {"username": preset.query, "email": preset.email_query, "phone_number": preset.phone_query}
+        queries = {f: requote(q, driver.quote) if q else None for f, q in queries.items()}
+        sample = limit_one(requote(preset.sample_query, driver.quote), dialect_of(url)) if preset.sample_query else None
         columns = {**preset.columns, **store.columns}
-        normalize = store.normalize if store.normalize != "none" else preset.normalize
-        resolved = {field: requote(sql, driver.quote) for field, sql in queries.items() if sql is not None}
+        normalize = store.normalize or preset.normalize
     else:
+        queries = {"username": store.query, "email": store.email_query, "phone_number": store.phone_query}
+        sample = store.sample_query
         columns = dict(store.columns)
-        normalize = store.normalize
-        custom: dict[LoginField, str | None] = {
-            "username": store.query,
-            "email": store.email_query,
-            "phone_number": store.phone_query,
-        }
-        resolved = {field: sql for field, sql in custom.items() if sql is not None}
+        normalize = store.normalize or "none"
     return SqlUserStore(
-        driver, queries=resolved, columns=columns, normalize=normalize, connect_timeout=store.connect_timeout
+        driver,
+        queries={field: sql for field, sql in queries.items() if sql is not None},
+        columns=columns,
+        sample_query=sample,
+        normalize=normalize,
+        connect_timeout=store.connect_timeout,
+        query_timeout=store.query_timeout,
+        forget_secret=forget_password,
     )
 
 
@@ -77,6 +82,12 @@ def build_verifier(settings: Settings) -> PasswordVerifier:
     for key, scheme in (("hashing.scheme", h.scheme), ("hashing.dummy_scheme", h.dummy_scheme)):
         if scheme is not None and scheme not in hashing.SCHEMES:
             raise ConfigError(key, f"unknown scheme {scheme!r}; see docs/hashes.md for the list")
+    if h.scheme is not None:
+        unknown_params = sorted(set(h.params) - set(hashing.SCHEMES[h.scheme].params))
+        if unknown_params:
+            raise ConfigError(
+                f"hashing.params.{unknown_params[0]}", f"not a parameter of {h.scheme}; see docs/hashes.md"
+            )
     limits = hashing.CostLimits.from_mapping(h.limits)
     dummy_scheme = (
         h.dummy_scheme or h.scheme or PRESET_DUMMY_SCHEMES.get(settings.store.preset or "", DEFAULT_DUMMY_SCHEME)
@@ -92,9 +103,20 @@ def build_verifier(settings: Settings) -> PasswordVerifier:
     cost = dict(h.dummy_cost) or None
 
     def make_dummy() -> Credential:
-        return hashing.dummy_credential(dummy_scheme, cost=cost)
+        try:
+            return hashing.dummy_credential(dummy_scheme, cost=cost)
+        except ValueError as exc:
+            # a hashing.dummy_cost the scheme refuses: fall back to the scheme's usual cost rather than
+            # answer unknown users differently; the log line says so at ERROR (verifier.problem)
+            raise DummyCostError(f"hashing.dummy_cost: {exc}") from None
 
-    return PasswordVerifier(default_scheme=h.scheme, default_params=h.params, limits=limits, make_dummy=make_dummy)
+    return PasswordVerifier(
+        default_scheme=h.scheme,
+        default_params=h.params,
+        limits=limits,
+        make_dummy=make_dummy,
+        fallback_dummy=lambda: hashing.dummy_credential(dummy_scheme),
+    )
 
 
 def build_mapper(settings: Settings) -> AttributeMapper:

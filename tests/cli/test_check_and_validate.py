@@ -79,6 +79,13 @@ def test_validate_reports_every_problem(tmp_path: Path, tmp_config: Callable[[st
     text = config_for(f"sqlite:///{tmp_path / 'absent.db'}", '[mapping]\nattributes = { sub = "Id" }\n')
     result = runner.invoke(app, ["config", "validate", "-c", str(tmp_config(text))])
     assert result.exit_code == 1
-    assert "legacy store" in result.output
-    assert "mapping" in result.output
+    failed = {line.split("│")[1].strip() for line in result.output.splitlines() if line.strip().startswith("✗")}
+    assert failed == {"legacy store", "mapping"}
     assert "2 problem(s) found" in result.output
+
+
+def test_validate_finds_columns_the_queries_do_not_return(aspnet_db: str, tmp_config: Callable[[str], Path]) -> None:
+    text = config_for(aspnet_db, '[mapping]\nattributes = { given_name = "FirstName" }\n')
+    result = runner.invoke(app, ["config", "validate", "-c", str(tmp_config(text))], terminal_width=200)
+    assert result.exit_code == 1
+    assert "mapping.attributes.given_name = 'FirstName'" in result.output

@@ -40,6 +40,7 @@ def legacy_users() -> list[AspNetUser]:
 
 
 def _settings(url: str, **pool: Any) -> Any:
+    pool.setdefault("case_sensitive", False)  # these pools are case-insensitive, as consoles create them
     data = {
         "store": {"type": "sql", "url": url, "preset": "aspnet_identity"},
         "hashing": {"dummy_cost": FAST_V3},

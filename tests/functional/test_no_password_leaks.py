@@ -23,10 +23,11 @@ if TYPE_CHECKING:
     from cognito_migrate.handler import Trigger
 
 CANARY = "Canary-Pa55word!-7f3a9c"
+WEAK_CANARY = "canaryweak7f3a9c"  # breaks the pool policy, so it takes the RESET_REQUIRED path
 
 
 def leaked(text: str) -> bool:
-    return CANARY in text or CANARY.lower() in text.lower()
+    return any(c.lower() in text.lower() for c in (CANARY, WEAK_CANARY))
 
 
 @pytest.fixture
@@ -37,6 +38,15 @@ def canary_db(tmp_path: Path) -> str:
         AspNetUser("locked", v3, email="locked@example.com", lockout_end="2999-01-01T00:00:00+00:00"),
         AspNetUser("broken", "$2b$10$tooshort"),
         AspNetUser("badphone", v3, email="bp@example.com", phone="not a phone"),
+        AspNetUser(
+            "weak",
+            hashing.create("aspnet_identity_v3", WEAK_CANARY, cost={"iterations": 1000, "prf": "HMACSHA256"}),
+            email="weak@example.com",
+        ),
+        AspNetUser(
+            "weaknochannel",
+            hashing.create("aspnet_identity_v3", WEAK_CANARY, cost={"iterations": 1000, "prf": "HMACSHA256"}),
+        ),
     ]
     return create_aspnet_sqlite(str(tmp_path / "canary.db"), users)
 
@@ -51,6 +61,8 @@ def scenarios(db: str, tmp_path: Path) -> list[tuple[str, dict[str, Any], dict[s
         for password in (CANARY, CANARY + "x"):
             out.append((db, {}, make_event(username, password, trigger=auth)))
             out.append((db, {"trigger": {"on_reject": "raise"}}, make_event(username, password, trigger=auth)))
+    for username in ("weak", "weaknochannel"):
+        out.append((db, {}, make_event(username, WEAK_CANARY, trigger=auth)))
     forgot_event = make_event("ok", trigger=forgot)
     forgot_event["request"]["password"] = CANARY  # a client sending one anyway
     out.append((db, {}, forgot_event))
@@ -85,6 +97,7 @@ def test_the_canary_password_never_leaks(
     seen.append(log_stream.getvalue())
     seen.extend(record.getMessage() for record in caplog.records)
     assert len(seen) > 20
+    assert any('"RESET_REQUIRED"' in text for text in seen)  # the reset path really ran
     assert not any(leaked(text) for text in seen), "the canary password appeared in an output"
 
 

@@ -99,6 +99,7 @@ def custom_config(url: str) -> dict[str, Any]:
             "dummy_cost": {},
         },
         "mapping": {"attributes": {"nickname": "nick"}},
+        "pool": {"case_sensitive": False},
     }
 
 

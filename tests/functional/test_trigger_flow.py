@@ -55,7 +55,10 @@ def test_identity_v2_hash_migrates_and_unverified_email_stays_unverified(trigger
     assert response["finalUserStatus"] == "CONFIRMED"
 
 
-def test_sign_in_name_is_matched_case_insensitively_through_normalized_user_name(trigger: Trigger) -> None:
+def test_sign_in_name_is_matched_case_insensitively_through_normalized_user_name(
+    make_trigger: Callable[..., Trigger], aspnet_db: str
+) -> None:
+    trigger = make_trigger(aspnet_db, pool={"case_sensitive": False})
     assert sign_in(trigger, "ALICE")["response"]["finalUserStatus"] == "CONFIRMED"
 
 
@@ -138,10 +141,13 @@ def test_shared_email_alias_is_ambiguous_and_rejected(
 
 
 def test_email_as_username_returns_the_sign_in_email(make_trigger: Callable[..., Trigger], aspnet_db: str) -> None:
-    trigger = make_trigger(aspnet_db, pool={"username_attributes": ["email"]})
-    attributes = sign_in(trigger, "Alice@Example.com")["response"]["userAttributes"]
-    assert attributes["email"] == "alice@example.com"
+    """The returned email is the sign-in name as the pool normalizes it, not the legacy spelling."""
+    sensitive = make_trigger(aspnet_db, pool={"username_attributes": ["email"], "case_sensitive": True})
+    attributes = sign_in(sensitive, "ALICE@Example.COM")["response"]["userAttributes"]
+    assert attributes["email"] == "ALICE@Example.COM"
     assert "username" not in attributes
+    insensitive = make_trigger(aspnet_db, pool={"username_attributes": ["email"], "case_sensitive": False})
+    assert sign_in(insensitive, "ALICE@Example.COM")["response"]["userAttributes"]["email"] == "alice@example.com"
 
 
 def test_case_sensitive_pool_refuses_a_differently_cased_name(

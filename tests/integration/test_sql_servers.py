@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -36,7 +37,7 @@ def sign_in(trigger: Trigger, username: str, password: str = GOOD) -> dict[str, 
 
 
 def test_identity_users_migrate_from_a_real_server(make_trigger: Callable[..., Trigger], server_url: str) -> None:
-    trigger = make_trigger(server_url)
+    trigger = make_trigger(server_url, pool={"case_sensitive": False})
     assert sign_in(trigger, "alice")["userAttributes"]["email"] == "alice@example.com"
     assert sign_in(trigger, "Alice")["finalUserStatus"] == "CONFIRMED"  # NormalizedUserName lookup
     assert sign_in(trigger, "bob")["finalUserStatus"] == "CONFIRMED"
@@ -62,8 +63,14 @@ def test_email_alias_lookup_on_a_real_server(make_trigger: Callable[..., Trigger
 def test_sign_in_name_is_a_bound_parameter_not_sql(
     make_trigger: Callable[..., Trigger], server_url: str, log_stream: io.StringIO
 ) -> None:
-    trigger = make_trigger(server_url)
-    for hostile in ("' OR '1'='1", 'alice" --', 'alice\'; DROP TABLE "AspNetUsers"; --'):
+    """Each payload would find exactly alice if it were interpolated into the query; bound, it finds nobody."""
+    trigger = make_trigger(server_url, pool={"case_sensitive": False})
+    payloads = (
+        "NOBODY' OR \"UserName\" = 'alice",
+        "NOBODY' OR `UserName` = 'alice",
+        "NOBODY' OR 'x'='y' OR \"NormalizedUserName\" = 'ALICE' --",
+    )
+    for hostile in payloads:
         assert sign_in(trigger, hostile)["userAttributes"] is None
         assert log_records(log_stream)[-1]["reason"] == "unknown_user"
     assert sign_in(trigger, "alice")["finalUserStatus"] == "CONFIRMED"
@@ -91,3 +98,30 @@ def test_unreachable_server_fails_closed_within_the_deadline(
     with pytest.raises(TriggerFailure) as info:
         sign_in(trigger, "alice")
     assert str(info.value) == UNAVAILABLE
+
+
+def test_a_slow_query_is_cut_at_the_deadline(
+    make_trigger: Callable[..., Trigger], server_url: str, log_stream: io.StringIO
+) -> None:
+    """A query that would take 3 s is stopped when the invocation's deadline runs out (about 0.7 s here)."""
+    sleep = "pg_sleep(3)" if server_url.startswith("postgres") else "SLEEP(3)"
+    q = '"' if server_url.startswith("postgres") else "`"
+    query = f"SELECT {q}UserName{q}, {q}PasswordHash{q} FROM {q}AspNetUsers{q} WHERE {q}NormalizedUserName{q} = :username AND {sleep} IS NOT NULL"
+    if server_url.startswith("postgres"):
+        query = query.replace("pg_sleep(3) IS NOT NULL", "pg_sleep(3)::text IS NOT NULL")
+    trigger = make_trigger(
+        server_url,
+        store={
+            "preset": None,
+            "query": query,
+            "columns": {"username": "UserName", "password_hash": "PasswordHash"},
+            "query_timeout": 4,
+            "normalize": "upper",
+        },
+        hashing={"dummy_scheme": "aspnet_identity_v3"},
+    )
+    started = time.monotonic()
+    with pytest.raises(TriggerFailure):
+        trigger(make_event("alice", GOOD), LambdaContext(budget_ms=1000))
+    assert time.monotonic() - started < 1.5
+    assert log_records(log_stream)[-1]["outcome"] == "LEGACY_UNAVAILABLE"

@@ -134,3 +134,66 @@ def test_wiring_rejects_unknown_schemes_and_bad_mapping_names() -> None:
     with pytest.raises(ConfigError) as info:
         build_mapper(bad_name)
     assert info.value.key == "mapping.attributes.sub"
+
+
+@pytest.mark.parametrize(
+    ("data", "key"),
+    [
+        ({"store": {**STORE, "email_query": "SELECT 1 WHERE e = :username"}}, "store.email_query"),
+        (
+            {
+                "store": {
+                    "type": "sql",
+                    "url": "x",
+                    "query": "SELECT * WHERE u = ':username'",
+                    "columns": {"username": "u", "password_hash": "p"},
+                }
+            },
+            "store.query",
+        ),
+        (
+            {
+                "store": {
+                    "type": "sql",
+                    "url": "x",
+                    "query": "SELECT * WHERE u = :usernamex",
+                    "columns": {"username": "u", "password_hash": "p"},
+                }
+            },
+            "store.query",
+        ),
+        ({"store": {**STORE, "query_timeout": 10}}, "store.query_timeout"),
+        ({"store": STORE, "pool": {"alias_attributes": ["preferred_username"]}}, "pool.alias_attributes"),
+    ],
+)
+def test_more_errors_name_their_key(data: dict[str, Any], key: str) -> None:
+    assert _error(data).key == key
+
+
+def test_env_overrides_are_typed_by_the_key_they_override(tmp_config: Callable[[str], Path]) -> None:
+    settings = load_settings(tmp_config(MINIMUM), environ={"COGNITO_MIGRATE_STORE_PASSWORD": "12345678"})
+    assert settings.store.password == "12345678"
+    with pytest.raises(ConfigError) as info:
+        load_settings(tmp_config(MINIMUM), environ={"COGNITO_MIGRATE_POOL_CASE_SENSITIVE": "yes"})
+    assert info.value.key == "COGNITO_MIGRATE_POOL_CASE_SENSITIVE"
+
+
+def test_hashing_params_must_belong_to_the_scheme() -> None:
+    from cognito_migrate.wiring import build_verifier
+
+    settings = settings_from_mapping(
+        {"store": STORE, "hashing": {"scheme": "bcrypt", "params": {"peper": "x"}}}, environ={}
+    )
+    with pytest.raises(ConfigError) as info:
+        build_verifier(settings)
+    assert info.value.key == "hashing.params.peper"
+
+
+def test_a_url_with_an_unencoded_password_is_refused_without_repeating_it() -> None:
+    from cognito_migrate.wiring import build_store
+
+    settings = settings_from_mapping({"store": {**STORE, "url": "mysql://app:S3cr3t/pw@db:3306/x"}}, environ={})
+    with pytest.raises(ConfigError) as info:
+        build_store(settings)
+    assert info.value.key == "store.url"
+    assert "S3cr3t" not in str(info.value)

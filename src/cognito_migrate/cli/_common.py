@@ -25,7 +25,7 @@ def read_password(*, from_stdin: bool, prompt: str = "Password: ") -> str:
     """The password from a no-echo prompt, or one line of stdin; never from the command line."""
     if from_stdin or not sys.stdin.isatty():
         line = sys.stdin.readline()
-        password = line[:-1] if line.endswith("\n") else line
+        password = line.rstrip("\r\n")
     else:
         password = getpass.getpass(prompt)
     if not password:

@@ -4,7 +4,6 @@ query once, and report every problem found (not only the first)."""
 from __future__ import annotations
 
 import importlib.util
-import secrets as random
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -43,6 +42,8 @@ def validate(config: Annotated[Path, typer.Option("--config", "-c", help="The TO
             message = step()
         except CognitoMigrateError as exc:
             results.append(("fail", name, str(exc)))
+        except Exception as exc:  # noqa: BLE001 - report and go on; the message may quote a URL, so type only
+            results.append(("fail", name, f"unexpected {type(exc).__name__}"))
         else:
             results.append(("warn" if message.startswith("warning:") else "ok", name, message))
     table = Table(show_edge=False)
@@ -69,8 +70,18 @@ def _steps(settings: Settings) -> list[tuple[str, Callable[[], str]]]:
         return f"installed: {', '.join(needed) or 'nothing beyond the core'}"
 
     def verifier() -> str:
-        wiring.build_verifier(settings)
-        return f"default scheme: {settings.hashing.scheme or 'identified per row'}"
+        from cognito_migrate import hashing
+
+        built = wiring.build_verifier(settings)
+        dummy = built.dummy_credential()
+        verdict = hashing.check(
+            "x", dummy.stored, scheme=dummy.scheme, params=dummy.params or None, limits=built.limits
+        )
+        if verdict is hashing.Verdict.OVER_LIMIT:
+            raise CognitoMigrateError(
+                "hashing.dummy_cost is above hashing.limits: unknown users would be answered faster"
+            )
+        return f"default scheme: {settings.hashing.scheme or 'identified per row'}; dummy: {dummy.scheme}"
 
     def mapper() -> str:
         names = sorted(wiring.build_mapper(settings).attribute_names)
@@ -79,11 +90,24 @@ def _steps(settings: Settings) -> list[tuple[str, Callable[[], str]]]:
     def store() -> str:
         built = wiring.build_store(settings)
         try:
-            fields = tuple(sorted(built.fields))
-            built.find(f"validate-{random.token_hex(8)}", fields=fields, deadline=Deadline(10))  # type: ignore[arg-type]
+            described = built.describe(Deadline(10))
+            sample = built.sample_credential(Deadline(10))
         finally:
             built.close()
-        return f"connected; lookup queries run: {', '.join(fields)}"
+        wanted = {f"store.columns.{role}": column for role, column in built.column_roles.items()}
+        wanted |= {f"mapping.attributes.{name}": column for name, column in settings.mapping.attributes.items()}
+        problems = []
+        for field, columns in sorted(described.items()):
+            have = {c.lower() for c in columns}
+            missing = [f"{key} = {column!r}" for key, column in wanted.items() if column.lower() not in have]
+            if missing:
+                problems.append(f"the {field} query does not return: {', '.join(missing)}")
+        if problems:
+            raise CognitoMigrateError("; ".join(problems))
+        calibration = "a sampled row calibrates the dummy" if sample else "no sample row: the configured dummy is used"
+        return (
+            f"connected; queries run and return every configured column ({', '.join(sorted(described))}); {calibration}"
+        )
 
     def secrets() -> str:
         plain = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cognito_migrate.errors import MappingError
 from cognito_migrate.mapping.attributes import MANAGED_ATTRIBUTES, check_name, to_value
@@ -13,6 +13,17 @@ if TYPE_CHECKING:
 
     from cognito_migrate.mapping.identity import LoginField, UsernameModel
     from cognito_migrate.models import LegacyUser
+
+
+def _column(profile: Mapping[str, Any], column: str, attribute: str) -> Any:
+    """A profile column by name, ignoring case as the store's column roles do (PostgreSQL folds unquoted
+    names to lower case)."""
+    if column in profile:
+        return profile[column]
+    for key, value in profile.items():
+        if key.lower() == column.lower():
+            return value
+    raise MappingError(attribute, f"the legacy record has no column {column!r}")
 
 
 class AttributeMapper:
@@ -46,9 +57,7 @@ class AttributeMapper:
         """The attributes for ``user``; :class:`MappingError` names the attribute that cannot be produced."""
         out: dict[str, str] = {}
         for name, column in self._columns.items():
-            if column not in user.profile:
-                raise MappingError(name, f"the legacy record has no column {column!r}")
-            value = to_value(name, user.profile[column])
+            value = to_value(name, _column(user.profile, column, name))
             if value is not None:
                 out[name] = value
         if user.email:

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from cognito_migrate.mapping.identity import LoginField
-    from cognito_migrate.models import Deadline, LegacyUser
+    from cognito_migrate.models import Credential, Deadline, LegacyUser
 
 
 class LookupResult(NamedTuple):
@@ -29,6 +29,10 @@ class UserStore(Protocol):
 
     def find(self, login: str, *, fields: Sequence[LoginField], deadline: Deadline) -> LookupResult | None:
         """Look the sign-in name up in ``fields``, in order; the first field with exactly one match wins."""
+        ...
+
+    def sample_credential(self, deadline: Deadline) -> Credential | None:
+        """Any one real credential of the store (to calibrate the dummy verification), or None."""
         ...
 
     def close(self) -> None:

@@ -18,7 +18,7 @@ from cognito_migrate.models import Credential, LegacyUser
 from cognito_migrate.stores.base import LookupResult
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Callable, Mapping, Sequence
 
     from cognito_migrate.mapping.identity import LoginField
     from cognito_migrate.models import Deadline
@@ -38,15 +38,21 @@ class SqlUserStore:
         *,
         queries: Mapping[LoginField, str],
         columns: Mapping[str, str],
+        sample_query: str | None = None,
         normalize: str = "none",
         connect_timeout: float = 2.0,
+        query_timeout: float = 2.0,
+        forget_secret: Callable[[], None] | None = None,
         clock: Any = None,
     ) -> None:
         self._driver = driver
         self._queries = {field: driver.prepare(sql) for field, sql in queries.items()}
+        self._sample = driver.prepare(sample_query) if sample_query else None
         self._rows = RowReader(columns, clock=clock)
         self._normalize = normalize
         self._connect_timeout = connect_timeout
+        self._query_timeout = query_timeout
+        self._forget_secret = forget_secret or (lambda: None)
         self._conn: Any = None
         self._lock = threading.Lock()  # one connection; the local Cognito may call from several threads
 
@@ -62,12 +68,48 @@ class SqlUserStore:
                 query = self._queries.get(field)
                 if query is None:
                     continue
-                rows = self._fetch(query, key, deadline)
+                rows = self._fetch(query, {"username": key}, deadline)
                 if len(rows) == 1:
-                    return LookupResult(self._rows.read(rows[0]), field)
+                    return LookupResult(self._read(rows[0]), field)
                 # Two users share this name or alias: never pick one at random. The next field may still
                 # match exactly one user; otherwise the sign-in fails like an unknown user.
         return None
+
+    def sample_credential(self, deadline: Deadline) -> Credential | None:
+        """One real stored credential (any user's), to calibrate the unknown-user dummy; None without a query."""
+        if self._sample is None:
+            return None
+        with self._lock:
+            rows = self._fetch(self._sample, {}, deadline)
+        if not rows:
+            return None
+        try:
+            return self._rows.credential(rows[0])
+        except MalformedRecordError:
+            return None
+
+    def describe(self, deadline: Deadline) -> dict[str, list[str]]:
+        """The columns each lookup query returns (run with a name nobody has), for ``config validate``."""
+        out: dict[str, list[str]] = {}
+        with self._lock:
+            for field, query in self._queries.items():
+                conn = self._connection(deadline)
+                cursor = conn.cursor()
+                try:
+                    cursor.execute(query, {"username": "\x01cognito-migrate-validate"})
+                    out[field] = [d[0] for d in cursor.description]
+                    cursor.fetchall()
+                except self._driver.error as exc:
+                    self._drop()
+                    raise LegacyUnavailableError(f"the {field} query failed: {type(exc).__name__}: {exc}") from None
+                finally:
+                    with contextlib.suppress(Exception):
+                        cursor.close()
+        return out
+
+    @property
+    def column_roles(self) -> dict[str, str]:
+        return self._rows.columns
 
     def close(self) -> None:
         with self._lock:
@@ -75,32 +117,54 @@ class SqlUserStore:
 
     # ---------------------------------------------------------------------------------------- internals
 
-    def _fetch(self, query: str, key: str, deadline: Deadline) -> list[dict[str, Any]]:
+    def _read(self, row: dict[str, Any]) -> LegacyUser:
+        try:
+            return self._rows.read(row)
+        except MalformedRecordError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a hostile or corrupt row must look like any unreadable row
+            raise MalformedRecordError("(row)", f"unreadable ({type(exc).__name__})") from None
+
+    def _fetch(self, query: str, params: dict[str, str], deadline: Deadline) -> list[dict[str, Any]]:
         for attempt in (1, 2):
             if deadline.expired:
                 raise LegacyUnavailableError("deadline spent before the legacy store answered")
+            conn = self._connection(deadline)
             try:
-                conn = self._connection(deadline)
-                cursor = conn.cursor()
-                try:
-                    cursor.execute(query, {"username": key})
-                    names = [d[0] for d in cursor.description]
-                    return [dict(zip(names, row, strict=True)) for row in cursor.fetchmany(2)]
-                finally:
-                    cursor.close()
+                return self._run(conn, query, params, deadline)
+            except self._driver.transient as exc:
+                # the connection broke (or the server went away between invocations): one reconnect,
+                # if the deadline leaves time for it
+                self._drop()
+                if attempt == 2 or deadline.remaining() < self._connect_timeout / 4:
+                    raise LegacyUnavailableError(f"legacy store query failed ({type(exc).__name__})") from exc
             except self._driver.error as exc:
                 self._drop()
-                if attempt == 2 or deadline.expired:
-                    raise LegacyUnavailableError(f"legacy store query failed ({type(exc).__name__})") from exc
-            except OSError as exc:
-                self._drop()
-                if attempt == 2 or deadline.expired:
-                    raise LegacyUnavailableError(f"legacy store unreachable ({type(exc).__name__})") from exc
+                raise LegacyUnavailableError(f"legacy store query failed ({type(exc).__name__})") from exc
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _run(self, conn: Any, query: str, params: dict[str, str], deadline: Deadline) -> list[dict[str, Any]]:
+        left = deadline.remaining()
+        restore = self._driver.limit(conn, left) if left < self._query_timeout else None
+        try:
+            cursor = conn.cursor()
+            try:
+                cursor.execute(query, params)
+                names = [d[0] for d in cursor.description]
+                return [dict(zip(names, row, strict=True)) for row in cursor.fetchmany(2)]
+            finally:
+                cursor.close()
+        finally:
+            if restore is not None:
+                restore()
 
     def _connection(self, deadline: Deadline) -> Any:
         if self._conn is None:
-            self._conn = self._driver.connect(deadline.timeout(self._connect_timeout))
+            try:
+                self._conn = self._driver.connect(deadline.timeout(self._connect_timeout))
+            except (self._driver.error, OSError) as exc:
+                self._forget_secret()  # a rotated password is fetched again on the next attempt
+                raise LegacyUnavailableError(f"cannot connect to the legacy store ({type(exc).__name__})") from exc
         return self._conn
 
     def _drop(self) -> None:
@@ -128,7 +192,7 @@ class RowReader:
     """Turns one result row into a :class:`LegacyUser`, using the configured column roles."""
 
     def __init__(self, columns: Mapping[str, str], *, clock: Any = None) -> None:
-        self._columns = dict(columns)
+        self.columns = self._columns = dict(columns)
         self._now = clock or (lambda: dt.datetime.now(dt.UTC))
 
     def read(self, row: Mapping[str, Any]) -> LegacyUser:
@@ -138,7 +202,7 @@ class RowReader:
         hidden = {self._columns[c] for c in _SECRET_COLUMNS if c in self._columns}
         return LegacyUser(
             username=username,
-            credential=self._credential(row),
+            credential=self.credential(row),
             profile={k: v for k, v in row.items() if k not in hidden},
             email=self._text(row, "email"),
             email_verified=self._flag(row, "email_verified", default=False),
@@ -206,7 +270,7 @@ class RowReader:
             value = value.replace(tzinfo=dt.UTC)  # Identity stores UTC
         return bool(value > self._now())
 
-    def _credential(self, row: Mapping[str, Any]) -> Credential | None:
+    def credential(self, row: Mapping[str, Any]) -> Credential | None:
         stored = self._text(row, "password_hash")
         if stored is None:
             return None

@@ -11,6 +11,7 @@ warm invocations) and bounded by timeouts taken from the invocation's deadline.
 from __future__ import annotations
 
 import re
+import time
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from cognito_migrate.errors import BackendNotAvailableError, ConfigError
@@ -42,17 +43,36 @@ def dialect_of(url: str) -> str:
     return SCHEMES[scheme]
 
 
+def _no_limit(conn: Any, seconds: float) -> Callable[[], None]:
+    return _nothing
+
+
+def _nothing() -> None:
+    return None
+
+
 class Driver(NamedTuple):
-    """A DB-API module, how it wants its parameters, and how to quote identifiers."""
+    """A DB-API module, how it wants its parameters, how to quote identifiers, and how to bound one call.
+
+    ``limit(conn, seconds)`` makes the next statement give up after ``seconds`` and returns a function that
+    restores the connection's usual timeout; drivers call it only when the invocation's deadline is
+    shorter than ``store.query_timeout``, so the common path costs nothing.
+    """
 
     module: Any
     connect: Callable[[float], Any]
     paramstyle_named: bool
     quote: str
+    limit: Callable[[Any, float], Callable[[], None]] = _no_limit
 
     @property
     def error(self) -> type[BaseException]:
         return self.module.Error  # type: ignore[no-any-return]
+
+    @property
+    def transient(self) -> tuple[type[BaseException], ...]:
+        """Errors worth one reconnect: the connection broke. A bad query or a timeout is not retried."""
+        return (self.module.OperationalError, self.module.InterfaceError, OSError)
 
     def prepare(self, query: str) -> str:
         """Rewrite ``:username`` for the driver (sqlite3 takes it as is; the others use ``%(username)s``)."""
@@ -99,7 +119,13 @@ def _sqlite(url: str, query_timeout: float) -> Driver:
         conn.execute(f"PRAGMA busy_timeout = {int(query_timeout * 1000)}")
         return conn
 
-    return Driver(sqlite3, connect, paramstyle_named=True, quote='"')
+    def limit(conn: Any, seconds: float) -> Callable[[], None]:
+        end = time.monotonic() + seconds
+        # a non-zero answer interrupts the statement (sqlite3.OperationalError: interrupted)
+        conn.set_progress_handler(lambda: time.monotonic() > end, 1000)
+        return lambda: conn.set_progress_handler(None, 0)
+
+    return Driver(sqlite3, connect, paramstyle_named=True, quote='"', limit=limit)
 
 
 def _postgres(url: str, password: Callable[[], str | None], query_timeout: float) -> Driver:
@@ -119,17 +145,37 @@ def _postgres(url: str, password: Callable[[], str | None], query_timeout: float
         conn.autocommit = True
         return conn
 
-    return Driver(module, connect, paramstyle_named=False, quote='"')
+    def limit(conn: Any, seconds: float) -> Callable[[], None]:
+        with conn.cursor() as cur:
+            cur.execute("SET statement_timeout = %s", (max(1, int(seconds * 1000)),))
+
+        def restore() -> None:
+            with conn.cursor() as cur:
+                cur.execute("SET statement_timeout = %s", (int(query_timeout * 1000),))
+
+        return restore
+
+    return Driver(module, connect, paramstyle_named=False, quote='"', limit=limit)
 
 
-def _split(url: str, default_port: int) -> dict[str, Any]:
+def _split(url: str, default_port: int, *, options: tuple[str, ...]) -> dict[str, Any]:
     from urllib.parse import parse_qs, unquote, urlsplit  # only MySQL and SQL Server URLs need it
 
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        # never repeat the URL: it may hold the database password
+        raise ConfigError(
+            "store.url", "cannot read host and port; percent-encode special characters in the user and password"
+        ) from None
     query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+    unknown = sorted(set(query) - set(options))
+    if unknown:
+        raise ConfigError("store.url", f"unsupported URL options {', '.join(unknown)}; supported: {', '.join(options)}")
     return {
         "host": parts.hostname or "127.0.0.1",
-        "port": parts.port or default_port,
+        "port": port or default_port,
         "user": unquote(parts.username) if parts.username else None,
         "password": unquote(parts.password) if parts.password else None,
         "database": parts.path.lstrip("/") or None,
@@ -139,7 +185,14 @@ def _split(url: str, default_port: int) -> dict[str, Any]:
 
 def _mysql(url: str, password: Callable[[], str | None], query_timeout: float) -> Driver:
     module = _import("pymysql", "mysql")
-    parts = _split(url, 3306)
+    parts = _split(url, 3306, options=("charset", "ssl_ca", "ssl_verify_cert"))
+    ssl: dict[str, Any] | None = None
+    if "ssl_ca" in parts["query"]:
+        # TLS to the legacy database: the connection carries password hashes
+        ssl = {
+            "ca": parts["query"]["ssl_ca"],
+            "check_hostname": parts["query"].get("ssl_verify_cert", "true") != "false",
+        }
 
     def connect(timeout: float) -> Any:
         secret = password()
@@ -154,15 +207,26 @@ def _mysql(url: str, password: Callable[[], str | None], query_timeout: float) -
             read_timeout=query_timeout,
             write_timeout=query_timeout,
             autocommit=True,
+            ssl=ssl,
         )
 
-    return Driver(module, connect, paramstyle_named=False, quote="`")
+    def limit(conn: Any, seconds: float) -> Callable[[], None]:
+        # pymysql applies _read_timeout to the socket before each packet it reads (connections.py);
+        # a public per-call timeout does not exist.
+        conn._read_timeout = max(seconds, 0.01)
+
+        def restore() -> None:
+            conn._read_timeout = query_timeout
+
+        return restore
+
+    return Driver(module, connect, paramstyle_named=False, quote="`", limit=limit)
 
 
 def _mssql(url: str, password: Callable[[], str | None], query_timeout: float) -> Driver:
     # python-tds is pure Python (no ODBC driver to ship in a Lambda package); not tested against a server here.
     module = _import("pytds", "mssql")
-    parts = _split(url, 1433)
+    parts = _split(url, 1433, options=())
 
     def connect(timeout: float) -> Any:
         secret = password()

@@ -23,6 +23,7 @@ class Preset(NamedTuple):
     phone_query: str | None
     columns: Mapping[str, str] = _EMPTY
     normalize: str = "none"
+    sample_query: str | None = None
 
 
 _ASPNET_SELECT: Final = (
@@ -53,6 +54,7 @@ PRESETS: Final = {
             "lockout_enabled": "LockoutEnabled",
         },
         normalize="upper",
+        sample_query='SELECT "PasswordHash" FROM "AspNetUsers" WHERE "PasswordHash" IS NOT NULL LIMIT 1',
     ),
     # Django's auth_user: case-sensitive user names (as Django compares them), e-mail matched without
     # case; Django keeps no e-mail verification flag, so e-mails migrate unverified unless mapped.
@@ -61,6 +63,8 @@ PRESETS: Final = {
         email_query=_DJANGO_SELECT + 'LOWER("email") = LOWER(:username)',
         phone_query=None,
         columns={"username": "username", "password_hash": "password", "email": "email", "enabled": "is_active"},
+        # "!..." marks an unusable password in Django; it would make a poor stand-in for a real hash
+        sample_query='SELECT "password" FROM "auth_user" WHERE "password" NOT LIKE \'!%\' LIMIT 1',
     ),
 }
 
@@ -68,3 +72,10 @@ PRESETS: Final = {
 def requote(query: str, quote: str) -> str:
     """Swap the double-quoted identifiers of a preset for the dialect's quote character."""
     return query if quote == '"' else query.replace('"', quote)
+
+
+def limit_one(query: str, dialect: str) -> str:
+    """``LIMIT 1`` as SQL Server spells it (``TOP 1``)."""
+    if dialect != "mssql":
+        return query
+    return query.replace("SELECT ", "SELECT TOP 1 ", 1).replace(" LIMIT 1", "")
