@@ -17,30 +17,18 @@ def make_event(
     user_pool_id: str = "us-east-1_TestPool1",
     client_id: str = "testclient1234567890abcdef",
 ) -> dict[str, Any]:
-    """A migrate-user event shaped like a captured real one: null response fields, null validationData."""
-    request: dict[str, Any] = {"userAttributes": None}
-    if trigger == "UserMigration_Authentication":
-        request["password"] = password
-        request["validationData"] = client_metadata
-    else:
-        request["clientMetadata"] = client_metadata
-    return {
-        "version": "1",
-        "triggerSource": trigger,
-        "region": user_pool_id.split("_", 1)[0],
-        "userPoolId": user_pool_id,
-        "userName": username,
-        "callerContext": {"awsSdkVersion": "aws-sdk-unknown-unknown", "clientId": client_id},
-        "request": request,
-        "response": {
-            "userAttributes": None,
-            "forceAliasCreation": None,
-            "enableSMSMFA": None,
-            "finalUserStatus": None,
-            "messageAction": None,
-            "desiredDeliveryMediums": None,
-        },
-    }
+    """A migrate-user event shaped like a captured real one (the local Cognito builds the same event)."""
+    from cognito_migrate.local.trigger_event import build_event
+
+    return build_event(
+        trigger_source=trigger,
+        region=user_pool_id.split("_", 1)[0],
+        user_pool_id=user_pool_id,
+        client_id=client_id,
+        user_name=username,
+        password=password,
+        client_metadata=client_metadata,
+    )
 
 
 class LambdaContext:
