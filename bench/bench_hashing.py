@@ -410,6 +410,125 @@ def identify_bench(n: int = 1_000_000) -> tuple[int, float, dict[str, int]]:
     return n, elapsed, counts
 
 
+def dispatch_vectors() -> dict[str, tuple[str, dict[str, Any] | None]]:
+    """One valid (password PW) vector per scheme, at low cost: the dispatch overhead does not depend on it."""
+    cheap = {
+        "bcrypt": {"rounds": 4},
+        "django_bcrypt": {"rounds": 4},
+        "django_bcrypt_sha256": {"rounds": 4},
+        "wordpress_bcrypt": {"rounds": 4},
+        "aspnet_identity_v3": {"iterations": 1000},
+        "django_pbkdf2_sha256": {"iterations": 1000},
+        "django_pbkdf2_sha1": {"iterations": 1000},
+        "django_scrypt": {"n": 1024, "r": 8, "p": 1},
+        "argon2": {"time_cost": 1, "memory_cost": 64, "parallelism": 1},
+        "django_argon2": {"time_cost": 1, "memory_cost": 64, "parallelism": 1},
+        "scrypt_crypt7": {"log2_n": 10, "r": 8},
+        "yescrypt": {"count": 1},
+        "sha256_crypt": {"rounds": 1000},
+        "sha512_crypt": {"rounds": 1000},
+        "passlib_pbkdf2": {"iterations": 1000},
+        "werkzeug": {"n": 1024},
+        "phpass": {"log2": 7},
+        "drupal7": {"log2": 7},
+    }
+    fb = {
+        "signer_key": "jxspr8Ki0RYycVU8zykbdLGjFQ3McFUH0uiiTvC8pVMXAn210wjLNmdZJzxUECKbm0QsEmYUSDzZvpjeJ9WmXA==",
+        "salt_separator": "Bw==",
+        "rounds": 8,
+        "mem_cost": 10,
+        "salt": "42xEC+ixf3L2lw==",
+    }
+    params: dict[str, dict[str, Any]] = {
+        "firebase_scrypt": fb,
+        "raw_digest": {"algorithm": "sha256", "salt": "NaCl"},
+        "aspnet_membership": {"salt": "wZdnRVXWcvXZKY6HJmJqUg=="},
+    }
+    salt = b"saltsaltsalt"
+    fixed: dict[str, tuple[str, dict[str, Any] | None]] = {
+        "django_salted_md5": (f"md5$NaCl${hashlib.md5(b'NaCl' + PWB).hexdigest()}", None),
+        "django_unsalted_sha1": (f"sha1$${hashlib.sha1(PWB).hexdigest()}", None),
+        "django_crypt": ("crypt$$ab" + des_crypt.des_crypt_checksum(PWB, "ab"), None),
+        "pbkdf2_generic": (
+            f"sha256:1000:NaCl:{base64.b64encode(hashlib.pbkdf2_hmac('sha256', PWB, b'NaCl', 1000, 24)).decode()}",
+            None,
+        ),
+        "episerver_membership": (
+            "$episerver$*1*"
+            + base64.b64encode(salt).decode()
+            + "*"
+            + base64.b64encode(hashlib.sha256(salt + PW.encode("utf-16-le")).digest()).decode(),
+            None,
+        ),
+        "umbraco_hmacsha1": (
+            base64.b64encode(hmac.new(PW.encode("utf-16-le"), PW.encode("utf-16-le"), "sha1").digest()).decode(),
+            None,
+        ),
+        "keycloak_pbkdf2": (
+            json.dumps(
+                {
+                    "secretData": {
+                        "value": base64.b64encode(hashlib.pbkdf2_hmac("sha256", PWB, salt, 1000, 32)).decode(),
+                        "salt": base64.b64encode(salt).decode(),
+                    },
+                    "credentialData": {"algorithm": "pbkdf2-sha256", "hashIterations": 1000},
+                }
+            ),
+            None,
+        ),
+        "spring_delegating": (
+            "{pbkdf2}" + (salt[:8] + hashlib.pbkdf2_hmac("sha1", PWB, salt[:8], 1000, 32)).hex(),
+            {"iterations": 1000},
+        ),
+        "symfony_message_digest": (base64.b64encode(hashlib.sha512(PWB).digest()).decode(), {"iterations": 1}),
+        "symfony_pbkdf2": (base64.b64encode(hashlib.pbkdf2_hmac("sha512", PWB, b"", 1000, 40)).decode(), None),
+        "ldap_md5": ("{MD5}" + base64.b64encode(hashlib.md5(PWB).digest()).decode(), None),
+        "ldap_smd5": ("{SMD5}" + base64.b64encode(hashlib.md5(PWB + salt).digest() + salt).decode(), None),
+        "ldap_sha": ("{SHA}" + base64.b64encode(hashlib.sha1(PWB).digest()).decode(), None),
+        "ldap_ssha256": ("{SSHA256}" + base64.b64encode(hashlib.sha256(PWB + salt).digest() + salt).decode(), None),
+        "ldap_crypt": ("{CRYPT}$1$saltsalt$" + md5_crypt.md5_crypt_checksum(PWB, b"saltsalt", b"$1$"), None),
+        "mysql323": (
+            __import__("cognito_migrate.hashing.schemes.mysql", fromlist=["x"]).mysql323_digest(PWB).hex(),
+            None,
+        ),
+        "hmac_digest": (hmac.new(PWB, b"NaCl", "sha256").hexdigest(), {"algorithm": "sha256", "salt": "NaCl"}),
+    }
+    out: dict[str, tuple[str, dict[str, Any] | None]] = {}
+    for scheme, info in hashing.SCHEMES.items():
+        if scheme in fixed:
+            out[scheme] = fixed[scheme]
+        elif info.creatable and (scheme != "yescrypt" or yescrypt.available()):
+            p = params.get(scheme)
+            out[scheme] = (hashing.create(scheme, PW, cost=cheap.get(scheme), params=p), p)
+    return out
+
+
+def dispatch_bench() -> None:
+    """check() against the scheme's own verify function: what the API adds, per scheme, in microseconds."""
+    from cognito_migrate.hashing._core import DEFAULT_LIMITS
+    from cognito_migrate.hashing._registry import verifier
+
+    print()
+    print("| scheme | check() (us) | scheme function (us) | added (us) |")
+    print("|---|---:|---:|---:|")
+    for scheme, (stored, params) in dispatch_vectors().items():
+        fn = verifier(scheme)
+        p = params or {}
+        assert hashing.check(PW, stored, scheme=scheme, params=params) is hashing.Verdict.MATCH, scheme
+
+        def api(stored: str = stored, scheme: str = scheme, params: dict[str, Any] | None = params) -> object:
+            return hashing.check(PW, stored, scheme=scheme, params=params)
+
+        def direct(stored: str = stored, fn: Any = fn, p: dict[str, Any] = p) -> object:
+            return fn(PW, stored, p, DEFAULT_LIMITS)
+
+        one = _sample(direct, 1)
+        inner = max(1, int(0.01 / max(one, 1e-7)))
+        a = min(_sample(api, inner) for _ in range(5))
+        b = min(_sample(direct, inner) for _ in range(5))
+        print(f"| {scheme} | {a * 1e6:.1f} | {b * 1e6:.1f} | {(a - b) * 1e6:.1f} |", flush=True)
+
+
 def main() -> None:
     print(
         f"# bench_hashing  python {platform.python_version()}  {platform.machine()}  cpus={os.cpu_count()}"
@@ -421,6 +540,7 @@ def main() -> None:
     for name, scheme, stored, primitive, params, note in cases():
         a, b = measure(scheme, stored, params, primitive)
         print(f"| {name} | {a * 1000:.3f} | {b * 1000:.3f} | {a / b:.3f} | {(a - b) * 1e6:.1f} | {note} |", flush=True)
+    dispatch_bench()
     n, elapsed, counts = identify_bench(1_000_000 if not QUICK else 100_000)
     print()
     print(
