@@ -85,6 +85,10 @@ class CostLimits(NamedTuple):
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], *, key_prefix: str = "hashing.limits") -> CostLimits:
         """Build from a configuration table; unknown keys and non-positive or non-integer values are errors."""
+        from collections.abc import Mapping as MappingABC
+
+        if not isinstance(data, MappingABC):
+            raise ConfigError(key_prefix, f"expected a table of limits, got {type(data).__name__}")
         known = set(cls._fields)
         values: dict[str, int] = {}
         for key, value in data.items():

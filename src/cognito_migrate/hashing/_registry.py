@@ -264,6 +264,8 @@ _CATALOGUE: tuple[SchemeInfo, ...] = (
             "salt_encoding": "text (v1 default), base64 (v2 default) or hex",
             "hash_encoding": "base64 (default) or hex",
         },
+        cost={"digest": "sha1, sha256 (default), sha512", "iterations": "default 64000"},
+        creatable=True,
     ),
     SchemeInfo(
         "atlassian_pbkdf2_sha1",
@@ -354,6 +356,8 @@ _CATALOGUE: tuple[SchemeInfo, ...] = (
         "pbkdf2-sha256, pbkdf2-sha512; argon2 needs the argon2 extra).",
         "keycloak",
         params={"credential_data": "the CREDENTIAL_DATA JSON when the stored value is SECRET_DATA alone"},
+        cost={"algorithm": "pbkdf2, pbkdf2-sha256 (default), pbkdf2-sha512", "iterations": "default 27500"},
+        creatable=True,
     ),
     SchemeInfo(
         "spring_delegating",
@@ -367,6 +371,12 @@ _CATALOGUE: tuple[SchemeInfo, ...] = (
             "algorithm": "PBKDF2WithHmacSHA1 (default), PBKDF2WithHmacSHA256 (v5_8 default), PBKDF2WithHmacSHA512",
             "encoding": "pbkdf2 output encoding: hex (default) or base64 (encodeHashAsBase64)",
         },
+        cost={
+            "encoder": "bcrypt (default) or pbkdf2",
+            "rounds": "bcrypt cost (default 10)",
+            "iterations": "pbkdf2 iterations (default: params or 185000)",
+        },
+        creatable=True,
     ),
     SchemeInfo(
         "symfony_message_digest",
@@ -380,6 +390,8 @@ _CATALOGUE: tuple[SchemeInfo, ...] = (
             "iterations": "default 5000",
             "encode_as_base64": "true (default) or false for hex",
         },
+        cost={"iterations": "default: params.iterations or 5000"},
+        creatable=True,
     ),
     SchemeInfo(
         "symfony_pbkdf2",
@@ -393,6 +405,8 @@ _CATALOGUE: tuple[SchemeInfo, ...] = (
             "length": "derived key length in bytes (default 40)",
             "encode_as_base64": "true (default) or false for hex",
         },
+        cost={"iterations": "default: params.iterations or 1000"},
+        creatable=True,
     ),
     SchemeInfo("ldap_md5", "RFC 2307 `{MD5}base64(md5(pw))`.", "ldap", weak=True),
     SchemeInfo("ldap_smd5", "RFC 2307 `{SMD5}base64(md5(pw + salt) + salt)`.", "ldap", weak=True),
@@ -443,6 +457,7 @@ _CATALOGUE: tuple[SchemeInfo, ...] = (
         self_describing=False,
         weak=True,
         params=_DIGEST_PARAMS | {"key": "password (default: key = password, msg = salt) or salt"},
+        creatable=True,
     ),
 )
 

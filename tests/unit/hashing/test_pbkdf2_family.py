@@ -150,3 +150,12 @@ def test_keycloak_argon2() -> None:
 )  # fmt: skip
 def test_keycloak_malformed(stored: str) -> None:
     assert_verdict(Verdict.MALFORMED, "pw", stored, scheme="keycloak_pbkdf2")
+
+
+def test_new_creators_roundtrip() -> None:
+    stored = create("keycloak_pbkdf2", UNICODE, cost={"iterations": 1000, "algorithm": "pbkdf2-sha512"})
+    assert identify(stored) == "keycloak_pbkdf2"
+    assert_match(UNICODE, stored)
+    generic = create("pbkdf2_generic", UNICODE, cost={"iterations": 1000})
+    assert identify(generic) == "pbkdf2_generic"
+    assert_match(UNICODE, generic)

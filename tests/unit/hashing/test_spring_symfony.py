@@ -110,3 +110,15 @@ def test_symfony_message_digest_defaults_with_salt(password: str) -> None:
     assert_verdict(Verdict.MALFORMED, password, stored, scheme="symfony_message_digest", params={"salt": "{x}"})
     assert_verdict(Verdict.OVER_LIMIT, password, stored, scheme="symfony_message_digest",
                    params={"salt": "s4lt", "iterations": 10**8})  # fmt: skip
+
+
+def test_creators_roundtrip() -> None:
+    from cognito_migrate.hashing import create
+
+    assert_match(UNICODE, create("spring_delegating", UNICODE, cost={"rounds": 4}))
+    pbkdf2 = create("spring_delegating", UNICODE, cost={"encoder": "pbkdf2", "iterations": 1000})
+    assert_match(UNICODE, pbkdf2, params={"iterations": 1000})
+    params = {"salt": "s4lt", "iterations": 50}
+    assert_match(UNICODE, create("symfony_message_digest", UNICODE, params=params), scheme="symfony_message_digest",
+                 params=params)  # fmt: skip
+    assert_match(UNICODE, create("symfony_pbkdf2", UNICODE, params=params), scheme="symfony_pbkdf2", params=params)

@@ -72,3 +72,12 @@ def verify_hmac_digest(password: str, stored: str, params: Mapping[str, Any], li
     algorithm, secret, salt, expected = _common(password, stored, params)
     key, message = (secret, salt) if param_choice(params, "key", _KEYS, "password") == "password" else (salt, secret)
     return equal(hmac.new(key, message, algorithm).digest(), expected)
+
+
+def create_hmac_digest(password: str, cost: Mapping[str, Any], params: Mapping[str, Any]) -> str:
+    """Hex HMAC with the same params as verification (for tests and demos)."""
+    algorithm = param_choice(params, "algorithm", _ALGORITHMS, "sha256")
+    secret = param_choice(params, "password_encoding", _PASSWORD_ENCODINGS, "utf8")(password)
+    salt = param_bytes(params, "salt", param_choice(params, "salt_encoding", _SALT_ENCODINGS, "utf8")) or b""
+    key, message = (secret, salt) if param_choice(params, "key", _KEYS, "password") == "password" else (salt, secret)
+    return hmac.new(key, message, algorithm).hexdigest()

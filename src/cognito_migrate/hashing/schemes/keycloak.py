@@ -13,10 +13,13 @@ string, as a realm export writes them), or the secretData JSON with ``params={"c
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
+import os
 from typing import TYPE_CHECKING, Any
 
-from cognito_migrate.hashing._codec import b64decode, equal, utf8
+from cognito_migrate.hashing._codec import b64decode, equal, param_choice, param_int, utf8
 from cognito_migrate.hashing._core import Malformed, Unsupported
 
 if TYPE_CHECKING:
@@ -101,3 +104,18 @@ def _argon2(
     computed = argon2_raw(utf8(password), salt, kind=kind, version=version, m=int(memory), t=iterations,
                           p=int(parallelism), length=len(expected), limits=limits)  # fmt: skip
     return equal(computed, expected)
+
+
+_KEY_SIZES = {"pbkdf2": 64, "pbkdf2-sha256": 32, "pbkdf2-sha512": 64}
+
+
+def create_keycloak_pbkdf2(password: str, cost: Mapping[str, Any], params: Mapping[str, Any]) -> str:
+    """A combined ``{"secretData": ..., "credentialData": ...}`` credential (default pbkdf2-sha256, 27,500)."""
+    algorithm = param_choice(cost, "algorithm", {a: a for a in _PBKDF2}, "pbkdf2-sha256")
+    iterations = param_int(cost, "iterations", 27_500) or 27_500
+    salt = os.urandom(16)
+    value = hashlib.pbkdf2_hmac(_PBKDF2[algorithm], utf8(password), salt, iterations, _KEY_SIZES[algorithm])
+    secret = {"value": base64.b64encode(value).decode("ascii"), "salt": base64.b64encode(salt).decode("ascii"),
+              "additionalParameters": {}}  # fmt: skip
+    credential = {"hashIterations": iterations, "algorithm": algorithm, "additionalParameters": {}}
+    return json.dumps({"secretData": json.dumps(secret), "credentialData": json.dumps(credential)})

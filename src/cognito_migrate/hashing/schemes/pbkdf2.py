@@ -117,3 +117,12 @@ def create_atlassian_pbkdf2_sha1(password: str, cost: Mapping[str, Any], params:
     salt = secrets.token_bytes(16)
     dk = hashlib.pbkdf2_hmac("sha1", utf8(password), salt, 10000, 32)
     return "{PKCS5S2}" + base64.b64encode(salt + dk).decode("ascii")
+
+
+def create_pbkdf2_generic(password: str, cost: Mapping[str, Any], params: Mapping[str, Any]) -> str:
+    """``sha256:iterations:salt:hash`` as defuse v1 wrote it (salt used as text), default 64,000 iterations."""
+    digest = param_choice(cost, "digest", {d: d for d in _DIGESTS}, "sha256")
+    iterations = param_int(cost, "iterations", 64_000) or 64_000
+    salt = base64.b64encode(secrets.token_bytes(24)).decode("ascii")
+    dk = hashlib.pbkdf2_hmac(digest, utf8(password), utf8(salt), iterations, 24)
+    return f"{digest}:{iterations}:{salt}:{base64.b64encode(dk).decode('ascii')}"

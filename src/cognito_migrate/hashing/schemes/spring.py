@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from typing import TYPE_CHECKING, Any
 
 from cognito_migrate.hashing._codec import b64decode, equal, hexdecode, param_choice, param_int, param_str, utf8
@@ -112,3 +113,18 @@ def _message_digest(password: str, encoded: str, digest: str) -> bool:
         raise Unsupported("spring.digest: MD4 is not available in this OpenSSL")
     expected = hexdecode(encoded, "spring.digest")
     return equal(hashlib.new(digest, utf8(password + salt)).digest(), expected)
+
+
+def create_spring_delegating(password: str, cost: Mapping[str, Any], params: Mapping[str, Any]) -> str:
+    """``{bcrypt}`` (Spring's default encoder, ``cost={"rounds": 10}``) or ``{pbkdf2}`` with the params' settings."""
+    encoder = param_choice(cost, "encoder", {"bcrypt": "bcrypt", "pbkdf2": "pbkdf2"}, "bcrypt")
+    if encoder == "bcrypt":
+        import bcrypt
+
+        rounds = param_int(cost, "rounds", 10) or 10
+        return "{bcrypt}" + bcrypt.hashpw(utf8(password)[:72], bcrypt.gensalt(rounds, prefix=b"2a")).decode("ascii")
+    salt = os.urandom(param_int(params, "salt_length", 8) or 8)
+    iterations = param_int(cost, "iterations", param_int(params, "iterations", 185_000)) or 185_000
+    digest = param_choice(params, "algorithm", _PBKDF2_ALGORITHMS, "PBKDF2WithHmacSHA1")
+    secret = utf8(param_str(params, "secret", "") or "")
+    return "{pbkdf2}" + (salt + hashlib.pbkdf2_hmac(digest, utf8(password), salt + secret, iterations, 32)).hex()

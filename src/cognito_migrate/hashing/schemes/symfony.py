@@ -10,6 +10,7 @@ The salt is the user's ``salt`` column (params). Modern Symfony ("auto"/"native"
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from typing import TYPE_CHECKING, Any
 
@@ -48,12 +49,22 @@ def verify_symfony_message_digest(password: str, stored: str, params: Mapping[st
         raise Malformed("symfony_message_digest: iterations >= 1, no braces in the salt")
     limits.check("digest_max_iterations", iterations)
     expected = _expected(stored, params)
+    return equal(_message_digest(password, salt, algorithm, iterations), expected)
+
+
+def _message_digest(password: str, salt: str, algorithm: str, iterations: int) -> bytes:
     salted = utf8(f"{password}{{{salt}}}" if salt else password)
     new = getattr(hashlib, algorithm)
-    digest = new(salted).digest()
+    digest: bytes = new(salted).digest()
     for _ in range(iterations - 1):
         digest = new(digest + salted).digest()
-    return equal(digest, expected)
+    return digest
+
+
+def _encode(raw: bytes, params: Mapping[str, Any]) -> str:
+    if param_bool(params, "encode_as_base64", default=True):
+        return base64.b64encode(raw).decode("ascii")
+    return raw.hex()
 
 
 def verify_symfony_pbkdf2(password: str, stored: str, params: Mapping[str, Any], limits: CostLimits) -> bool:
@@ -70,3 +81,20 @@ def verify_symfony_pbkdf2(password: str, stored: str, params: Mapping[str, Any],
         raise Malformed("symfony_pbkdf2: hash length differs from params.length")
     salt = utf8(param_str(params, "salt", "") or "")
     return equal(pbkdf2(algorithm, utf8(password), salt, iterations, length, limits=limits), expected)
+
+
+def create_symfony_message_digest(password: str, cost: Mapping[str, Any], params: Mapping[str, Any]) -> str:
+    """The password column for the params (algorithm, iterations, salt, encoding); for dummies and tests."""
+    algorithm = param_choice(params, "algorithm", _ALGORITHMS, "sha512")
+    iterations = param_int(cost, "iterations", param_int(params, "iterations", 5000)) or 5000
+    raw = _message_digest(password, param_str(params, "salt", "") or "", algorithm, iterations)
+    return _encode(raw, params)
+
+
+def create_symfony_pbkdf2(password: str, cost: Mapping[str, Any], params: Mapping[str, Any]) -> str:
+    """The password column for the params (algorithm, iterations, length, salt, encoding)."""
+    algorithm = param_choice(params, "algorithm", _ALGORITHMS, "sha512")
+    iterations = param_int(cost, "iterations", param_int(params, "iterations", 1000)) or 1000
+    length = param_int(params, "length", 40) or 40
+    salt = utf8(param_str(params, "salt", "") or "")
+    return _encode(hashlib.pbkdf2_hmac(algorithm, utf8(password), salt, iterations, length), params)
