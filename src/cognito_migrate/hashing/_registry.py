@@ -141,6 +141,7 @@ _CATALOGUE: tuple[SchemeInfo, ...] = (
         "django",
         self_describing=False,
         weak=True,
+        creatable=True,
     ),
     SchemeInfo(
         "django_salted_sha1",
@@ -164,6 +165,7 @@ _CATALOGUE: tuple[SchemeInfo, ...] = (
         "Django `sha1$$hex`: sha1(password).",
         "django",
         weak=True,
+        creatable=True,
     ),
     SchemeInfo(
         "wordpress_bcrypt",
@@ -247,6 +249,7 @@ _CATALOGUE: tuple[SchemeInfo, ...] = (
         "Django `crypt$$<13-character DES crypt>`.",
         "des_crypt",
         weak=True,
+        creatable=True,
     ),
     SchemeInfo(
         "passlib_pbkdf2",
@@ -293,6 +296,7 @@ _CATALOGUE: tuple[SchemeInfo, ...] = (
         "Episerver `$episerver$*0*salt*hash` (0 = SHA1, 1 = SHA256; hashcat 141/1441): H(salt + UTF-16LE(pw)).",
         "aspnet_membership",
         weak=True,
+        creatable=True,
     ),
     SchemeInfo(
         "umbraco_hmacsha1",
@@ -300,6 +304,7 @@ _CATALOGUE: tuple[SchemeInfo, ...] = (
         "aspnet_membership",
         self_describing=False,
         weak=True,
+        creatable=True,
     ),
     SchemeInfo(
         "werkzeug",
@@ -408,9 +413,9 @@ _CATALOGUE: tuple[SchemeInfo, ...] = (
         cost={"iterations": "default: params.iterations or 1000"},
         creatable=True,
     ),
-    SchemeInfo("ldap_md5", "RFC 2307 `{MD5}base64(md5(pw))`.", "ldap", weak=True),
-    SchemeInfo("ldap_smd5", "RFC 2307 `{SMD5}base64(md5(pw + salt) + salt)`.", "ldap", weak=True),
-    SchemeInfo("ldap_sha", "RFC 2307 `{SHA}base64(sha1(pw))`.", "ldap", weak=True),
+    SchemeInfo("ldap_md5", "RFC 2307 `{MD5}base64(md5(pw))`.", "ldap", weak=True, creatable=True),
+    SchemeInfo("ldap_smd5", "RFC 2307 `{SMD5}base64(md5(pw + salt) + salt)`.", "ldap", weak=True, creatable=True),
+    SchemeInfo("ldap_sha", "RFC 2307 `{SHA}base64(sha1(pw))`.", "ldap", weak=True, creatable=True),
     SchemeInfo(
         "ldap_ssha",
         "RFC 2307 `{SSHA}base64(sha1(pw + salt) + salt)`, any salt length (OpenLDAP's default).",
@@ -418,7 +423,13 @@ _CATALOGUE: tuple[SchemeInfo, ...] = (
         weak=True,
         creatable=True,
     ),
-    SchemeInfo("ldap_ssha256", "`{SSHA256}base64(sha256(pw + salt) + salt)`, any salt length.", "ldap", weak=True),
+    SchemeInfo(
+        "ldap_ssha256",
+        "`{SSHA256}base64(sha256(pw + salt) + salt)`, any salt length.",
+        "ldap",
+        weak=True,
+        creatable=True,
+    ),
     SchemeInfo(
         "ldap_ssha512",
         "`{SSHA512}base64(sha512(pw + salt) + salt)`, any salt length.",
@@ -426,7 +437,13 @@ _CATALOGUE: tuple[SchemeInfo, ...] = (
         weak=True,
         creatable=True,
     ),
-    SchemeInfo("ldap_crypt", "RFC 2307 `{CRYPT}` + any crypt(3) string verified by its own scheme.", "ldap"),
+    SchemeInfo(
+        "ldap_crypt",
+        "RFC 2307 `{CRYPT}` + any crypt(3) string verified by its own scheme (create writes `$6$`).",
+        "ldap",
+        cost={"rounds": "rounds of the `$6$` SHA-crypt that create writes (default 5000)"},
+        creatable=True,
+    ),
     SchemeInfo(
         "mysql41",
         "MySQL 4.1+ `PASSWORD()`: `*` + upper hex SHA1(SHA1(pw)).",
@@ -440,6 +457,7 @@ _CATALOGUE: tuple[SchemeInfo, ...] = (
         "mysql",
         self_describing=False,
         weak=True,
+        creatable=True,
     ),
     SchemeInfo(
         "raw_digest",

@@ -110,3 +110,9 @@ def test_digest_params_are_checked() -> None:
     assert_verdict(Verdict.MALFORMED, "pw", stored, scheme="raw_digest", params={"nope": 1})
     assert SCHEMES["raw_digest"].weak
     assert not SCHEMES["raw_digest"].self_describing
+
+
+@pytest.mark.parametrize("scheme", ["ldap_md5", "ldap_smd5", "ldap_sha", "ldap_ssha256", "ldap_crypt", "mysql323"])
+def test_weak_creators_roundtrip(scheme: str) -> None:
+    stored = create(scheme, UNICODE, cost={"rounds": 1000} if scheme == "ldap_crypt" else None)
+    assert_match(UNICODE, stored, scheme=scheme)

@@ -103,3 +103,16 @@ def verify_umbraco_hmacsha1(password: str, stored: str, params: Mapping[str, Any
         raise Malformed("umbraco_hmacsha1: expected 20 bytes")
     data = utf16le(password)
     return equal(hmac.new(data, data, "sha1").digest(), expected)
+
+
+def create_episerver_membership(password: str, cost: Mapping[str, Any], params: Mapping[str, Any]) -> str:
+    """``$episerver$*1*salt*hash`` (SHA256, .NET 4) with a 16-byte salt."""
+    salt = secrets.token_bytes(16)
+    digest = membership_hash(password, salt, "sha256")
+    return f"$episerver$*1*{base64.b64encode(salt).decode('ascii')}*{base64.b64encode(digest).decode('ascii')}"
+
+
+def create_umbraco_hmacsha1(password: str, cost: Mapping[str, Any], params: Mapping[str, Any]) -> str:
+    """base64(HMAC-SHA1(UTF-16LE(pw), UTF-16LE(pw)))."""
+    data = utf16le(password)
+    return base64.b64encode(hmac.new(data, data, "sha1").digest()).decode("ascii")

@@ -380,3 +380,8 @@ def verify_django_crypt(password: str, stored: str, params: Mapping[str, Any], l
     if len(parts) != 3 or parts[0] != "crypt":
         raise Malformed("django_crypt: expected crypt$salt$hash")
     return _verify(password, parts[2])
+
+
+def create_django_crypt(password: str, cost: Mapping[str, Any], params: Mapping[str, Any]) -> str:
+    """``crypt$$<DES crypt>`` (Django <= 4.2 CryptPasswordHasher)."""
+    return "crypt$$" + create_des_crypt(password, cost, params)

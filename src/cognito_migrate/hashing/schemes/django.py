@@ -159,3 +159,14 @@ def create_django_salted_sha1(password: str, cost: Mapping[str, Any], params: Ma
 def create_django_unsalted_md5(password: str, cost: Mapping[str, Any], params: Mapping[str, Any]) -> str:
     """``md5$$hex`` (for tests and demos of the weak-hash policy)."""
     return f"md5$${hashlib.md5(utf8(password)).hexdigest()}"  # noqa: S324 - the legacy format
+
+
+def create_django_salted_md5(password: str, cost: Mapping[str, Any], params: Mapping[str, Any]) -> str:
+    """``md5$salt$hex`` as Django's MD5PasswordHasher writes it."""
+    salt = _salt()
+    return f"md5${salt}${hashlib.md5(utf8(salt + password)).hexdigest()}"  # noqa: S324 - the legacy format
+
+
+def create_django_unsalted_sha1(password: str, cost: Mapping[str, Any], params: Mapping[str, Any]) -> str:
+    """``sha1$$hex`` (Django <= 5.0 UnsaltedSHA1PasswordHasher)."""
+    return f"sha1$${hashlib.sha1(utf8(password)).hexdigest()}"  # noqa: S324 - the legacy format

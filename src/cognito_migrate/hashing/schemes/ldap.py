@@ -105,3 +105,30 @@ def verify_ldap_crypt(password: str, stored: str, params: Mapping[str, Any], lim
     value = stored[7:]
     scheme = next((s for prefix, s in _CRYPT_SCHEMES.items() if value.startswith(prefix)), "des_crypt")
     return verifier(scheme)(password, value, {}, limits)
+
+
+def create_ldap_md5(password: str, cost: Mapping[str, Any], params: Mapping[str, Any]) -> str:
+    """``{MD5}``."""
+    return _create(password, "ldap_md5")
+
+
+def create_ldap_smd5(password: str, cost: Mapping[str, Any], params: Mapping[str, Any]) -> str:
+    """``{SMD5}`` with an 8-byte salt."""
+    return _create(password, "ldap_smd5")
+
+
+def create_ldap_sha(password: str, cost: Mapping[str, Any], params: Mapping[str, Any]) -> str:
+    """``{SHA}``."""
+    return _create(password, "ldap_sha")
+
+
+def create_ldap_ssha256(password: str, cost: Mapping[str, Any], params: Mapping[str, Any]) -> str:
+    """``{SSHA256}`` with an 8-byte salt."""
+    return _create(password, "ldap_ssha256")
+
+
+def create_ldap_crypt(password: str, cost: Mapping[str, Any], params: Mapping[str, Any]) -> str:
+    """``{CRYPT}`` + a ``$6$`` SHA-crypt (``cost={"rounds": N}``)."""
+    from cognito_migrate.hashing.schemes.sha_crypt import create_sha512_crypt
+
+    return "{CRYPT}" + create_sha512_crypt(password, cost, params)

@@ -49,3 +49,8 @@ def verify_mysql323(password: str, stored: str, params: Mapping[str, Any], limit
     if len(stored) != 16:
         raise Malformed("mysql323: expected 16 hex digits")
     return equal(mysql323_digest(utf8(password)), hexdecode(stored, "mysql323"))
+
+
+def create_mysql323(password: str, cost: Mapping[str, Any], params: Mapping[str, Any]) -> str:
+    """16 hex digits, as ``OLD_PASSWORD()`` returns them."""
+    return mysql323_digest(utf8(password)).hex()
