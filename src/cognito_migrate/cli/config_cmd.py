@@ -29,6 +29,7 @@ EXTRA_MODULES = {
     "mssql": "pytds",
     "phone": "phonenumbers",
     "argon2": "argon2",
+    "firebase": "cryptography",
 }
 
 
