@@ -52,8 +52,10 @@ class PasswordVerifier:
 
     def _resolve(self, credential: Credential) -> tuple[str | None, dict[str, Any]]:
         scheme = credential.scheme or self._scheme or hashing.identify(credential.stored)
-        params = {**self._params, **credential.params} if credential.params else self._params
-        return scheme, params
+        # [hashing] params belong to the configured scheme; rows of other schemes (a per-row scheme
+        # column, self-describing hashes) get only their own
+        base = self._params if scheme == self._scheme else {}
+        return scheme, {**base, **credential.params} if credential.params else dict(base)
 
     def check(self, password: str, credential: Credential) -> tuple[Verdict, str | None]:
         """The verdict and the scheme that was used (None when it could not be identified)."""

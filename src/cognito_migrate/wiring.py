@@ -82,6 +82,8 @@ def build_verifier(settings: Settings) -> PasswordVerifier:
     for key, scheme in (("hashing.scheme", h.scheme), ("hashing.dummy_scheme", h.dummy_scheme)):
         if scheme is not None and scheme not in hashing.SCHEMES:
             raise ConfigError(key, f"unknown scheme {scheme!r}; see docs/hashes.md for the list")
+    if h.params and h.scheme is None:
+        raise ConfigError("hashing.params", "set hashing.scheme too: the parameters apply to rows of that scheme")
     if h.scheme is not None:
         unknown_params = sorted(set(h.params) - set(hashing.SCHEMES[h.scheme].params))
         if unknown_params:
