@@ -140,3 +140,11 @@ def test_email_username_pool_returns_the_typed_email_normalized_by_case() -> Non
     assert model.identity_attributes(login="Ada@Example.com", matched_by="email", legacy_username="x") == {
         "email": "ada@example.com"
     }
+
+
+def test_phone_as_username_must_match_the_legacy_phone() -> None:
+    phone_model = mapper(username_attributes=("phone_number",))
+    ok = phone_model.map(user(phone_number="+1 432 555 1212"), login="+14325551212", matched_by="phone_number")
+    assert ok["phone_number"] == "+14325551212"
+    with pytest.raises(MappingError):
+        phone_model.map(user(phone_number="+14325550000"), login="+14325551212", matched_by="phone_number")

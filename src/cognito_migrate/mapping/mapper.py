@@ -69,5 +69,7 @@ class AttributeMapper:
         identity = self._model.identity_attributes(login=login, matched_by=matched_by, legacy_username=user.username)
         if "email" in identity and out.get("email", "").lower() != identity["email"].lower():
             raise MappingError("email", "differs from the e-mail address the user signed in with")
+        if "phone_number" in identity and out.get("phone_number") != identity["phone_number"]:
+            raise MappingError("phone_number", "differs from the phone number the user signed in with")
         out.update(identity)
         return out
