@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from cognito_migrate.errors import BackendNotAvailableError, SecretResolutionError
 
@@ -132,7 +132,7 @@ def _secrets_manager(secret_id: str, env: Any) -> str:
     return value
 
 
-def _client(service: str) -> Any:
+def _client(service: Literal["ssm", "secretsmanager"]) -> Any:
     try:
         import boto3
     except ModuleNotFoundError:
