@@ -229,3 +229,50 @@ def test_a_new_pool_and_the_trigger_agree_on_the_username_model(resources: dict[
         )
         assert (settings.pool.alias_attributes, settings.pool.username_attributes) == expected
         assert settings.pool.case_sensitive is False
+
+
+def test_store_url_parameter_refuses_an_inline_password(template: dict[str, Any]) -> None:
+    """A stack parameter is visible to anyone who may describe the stack, and ends in the environment."""
+    import re
+
+    pattern = re.compile(template["Parameters"]["StoreUrl"]["AllowedPattern"])
+    for accepted in (
+        "",
+        "secretsmanager:arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf",
+        "postgresql://migrator@db.internal:5432/identity",
+        "mysql://db.internal/app",
+    ):
+        assert pattern.fullmatch(accepted), accepted
+    for refused in ("postgresql://migrator:s3cret@db.internal:5432/identity", "mysql://u:p@h/db"):
+        assert not pattern.fullmatch(refused), refused
+
+
+def test_store_preset_parameter_offers_the_configurations_presets(template: dict[str, Any]) -> None:
+    from cognito_migrate.config import SQL_PRESETS
+
+    assert template["Parameters"]["StorePreset"]["AllowedValues"] == ["", *SQL_PRESETS]
+
+
+def test_vpc_parameters_go_together(template: dict[str, Any]) -> None:
+    rules = template["Rules"]
+    subnets = rules["VpcSubnetsNeedSecurityGroups"]
+    assert subnets["RuleCondition"] == {"Fn::Not": [{"Fn::EachMemberEquals": [{"Ref": "SubnetIds"}, ""]}]}
+    assert subnets["Assertions"][0]["Assert"] == {
+        "Fn::Not": [{"Fn::EachMemberEquals": [{"Ref": "SecurityGroupIds"}, ""]}]
+    }
+    groups = rules["VpcSecurityGroupsNeedSubnets"]
+    assert groups["RuleCondition"] == subnets["Assertions"][0]["Assert"]
+    assert groups["Assertions"][0]["Assert"] == subnets["RuleCondition"]
+
+
+def test_a_concurrency_cap_comes_with_a_throttles_alarm(resources: dict[str, Any]) -> None:
+    throttles = [
+        a for a in _of_type(resources, "AWS::CloudWatch::Alarm") if a["Properties"]["MetricName"] == "Throttles"
+    ]
+    assert len(throttles) == 1 and throttles[0]["Condition"] == "HasReservedConcurrency"
+
+
+def test_the_new_pool_is_protected_from_deletion(resources: dict[str, Any]) -> None:
+    (pool,) = _of_type(resources, "AWS::Cognito::UserPool")
+    assert pool["Properties"]["DeletionProtection"] == "ACTIVE"
+    assert pool["UpdateReplacePolicy"] == "Retain"

@@ -20,7 +20,7 @@ boto3 = pytest.importorskip("boto3")
 moto = pytest.importorskip("moto")
 cfnlint_decode = pytest.importorskip("cfnlint.decode", reason="cfn-lint is not installed (pip install cfn-lint)")
 
-from cognito_migrate.deploy.doctor import PoolExpectations, Status, run_checks  # noqa: E402
+from cognito_migrate.deploy.doctor import Status, run_checks  # noqa: E402
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "deploy" / "sam" / "template.yaml"
 REGION = "eu-west-1"
@@ -88,11 +88,35 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Any:
         yield
 
 
-def test_the_new_pool_the_template_declares_passes_doctor(aws: Any) -> None:
+#: A configuration file that contradicts the new pool everywhere it can: the function's environment, which
+#: the template sets for a pool it creates, must win over all of it.
+CONTRARY_FILE: dict[str, Any] = {
+    "store": {"url": "sqlite:///legacy.db", "preset": "aspnet_identity"},
+    "pool": {
+        "case_sensitive": True,
+        "alias_attributes": ["phone_number"],
+        "password_policy": {"minimum_length": 12, "require_symbols": False},
+    },
+    "logging": {"metrics": False, "namespace": "Elsewhere"},
+}
+
+
+@pytest.mark.parametrize("sign_in", ["username", "username-or-email", "email"])
+def test_the_new_pool_the_template_declares_passes_doctor(aws: Any, sign_in: str) -> None:
+    """The pool as the template creates it, checked against the function as the template configures it.
+
+    The expectations come from the real configuration loader applied to the function's environment (as
+    Lambda would run it) over a file that disagrees with the pool: a template that created a pool its own
+    function disagrees with (case sensitivity, username model, password policy) fails here.
+    """
+    from cognito_migrate.config import settings_from_mapping
+    from cognito_migrate.deploy.doctor import expectations_from_settings
+
     template, matches = cfnlint_decode.decode(str(TEMPLATE))
     assert not matches
     resources = template["Resources"]
     resolve = Resolver(template, {})
+    resolve.values["NewPoolSignIn"] = sign_in
     assert resolve.condition("CreatePool")
 
     iam = boto3.client("iam", region_name=REGION)
@@ -116,11 +140,15 @@ def test_the_new_pool_the_template_declares_passes_doctor(aws: Any) -> None:
 
     cognito = boto3.client("cognito-idp", region_name=REGION)
     pool_props = resolve(resources["UserPool"]["Properties"])
+    optional = {k: pool_props[k] for k in ("AliasAttributes", "UsernameAttributes") if k in pool_props}
     pool = cognito.create_user_pool(
         PoolName=pool_props["UserPoolName"],
         LambdaConfig=pool_props["LambdaConfig"],
         UsernameConfiguration=pool_props["UsernameConfiguration"],
         AutoVerifiedAttributes=pool_props["AutoVerifiedAttributes"],
+        Policies=pool_props["Policies"],
+        DeletionProtection=pool_props["DeletionProtection"],
+        **optional,
     )["UserPool"]
     resolve.attributes["UserPool.Arn"] = pool["Arn"]
     resolve.attributes["UserPool.Ref"] = pool["Id"]
@@ -142,11 +170,28 @@ def test_the_new_pool_the_template_declares_passes_doctor(aws: Any) -> None:
         SourceAccount=perm["SourceAccount"],
     )
 
+    environ = {k: str(v) for k, v in fn_props["Environment"]["Variables"].items()}
+    settings = settings_from_mapping(CONTRARY_FILE, environ=environ)
+    assert settings.logging.metrics is True and settings.logging.namespace == "CognitoMigrate"
     report = run_checks(
         cognito=cognito,
         lambda_for_region=lambda region: boto3.client("lambda", region_name=region),
         user_pool_id=pool["Id"],
-        expected=PoolExpectations(case_sensitive=False, username_attributes=(), alias_attributes=()),
+        expected=expectations_from_settings(settings),
     )
     assert report.ok, [r for r in report.results if r.failed]
     assert not [r for r in report.results if r.status is Status.WARN], report.results
+    for check in ("case sensitivity", "username attributes", "alias attributes", "password policy"):
+        assert {r.status for r in report.results if r.check == check} == {Status.PASS}, check
+
+
+def test_without_the_extension_the_function_gets_none_of_its_variables() -> None:
+    template, _ = cfnlint_decode.decode(str(TEMPLATE))
+    resolve = Resolver(template, {"TriggerRole.Arn": "role", "UserPool.Arn": "pool"})
+    resolve.values["SecretsExtensionLayerArn"] = "none"
+    props = resolve(template["Resources"]["MigrateUserFunction"]["Properties"])
+    assert "Layers" not in props
+    assert not [v for v in props["Environment"]["Variables"] if v.startswith(("PARAMETERS_SECRETS", "SECRETS_"))]
+    resolve.values["SecretsExtensionLayerArn"] = "auto"
+    props = resolve(template["Resources"]["MigrateUserFunction"]["Properties"])
+    assert props["Environment"]["Variables"]["PARAMETERS_SECRETS_EXTENSION_HTTP_PORT"] == "2773"
