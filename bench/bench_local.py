@@ -24,7 +24,7 @@ from cognito_migrate import hashing
 from cognito_migrate.config import settings_from_mapping
 from cognito_migrate.local.configured import configured_cognito, create_recommended_pool
 
-SCHEMES = (
+SCHEMES: tuple[tuple[str, str, dict[str, Any]], ...] = (
     ("bcrypt, cost 10", "bcrypt", {"rounds": 10}),
     ("ASP.NET Identity V3, 100,000 x SHA-512", "aspnet_identity_v3", {}),
     ("ASP.NET Identity V2, 1,000 x SHA-1", "aspnet_identity_v2", {}),

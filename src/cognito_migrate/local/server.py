@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import socket
 import sys
 import threading
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -60,6 +61,34 @@ def _quiet_request_handler() -> Any:
     return QuietRequestHandler
 
 
+def check_region(region: str) -> None:
+    """Raise ``ValueError`` unless moto knows ``region`` for cognito-idp (it answers HTTP 500 otherwise)."""
+    from moto.cognitoidp.models import cognitoidp_backends
+    from moto.core.models import DEFAULT_ACCOUNT_ID
+
+    regions = cognitoidp_backends[DEFAULT_ACCOUNT_ID].regions
+    if region not in regions:
+        raise ValueError(f"unknown region {region!r} for cognito-idp (for example: us-east-1, eu-west-1)")
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on ``host:port``; ``OSError`` if it cannot be bound."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # TIME_WAIT only; a listener still wins
+        listener.bind((host, port))
+        listener.listen(128)
+    except BaseException:
+        listener.close()
+        raise
+    return listener
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
 def _as_trigger(spec: TriggerSpec, region: str) -> Trigger | None:
     if spec is None:
         return None
@@ -88,6 +117,7 @@ class LocalCognito:
         attempts: int = 3,
         console: Console | None = stderr_console,
     ) -> None:
+        check_region(region)
         self.region = region
         self._default = _as_trigger(trigger, region)
         self._per_pool: dict[str, Trigger | None] = {}
@@ -116,17 +146,35 @@ class LocalCognito:
 
     # -- lifecycle ----------------------------------------------------------------------------------------
     def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
-        """Serve on ``host:port`` (0: a free port) in a background thread; returns the endpoint URL."""
+        """Serve on ``host:port`` (0: a free port) in a background thread; returns the endpoint URL.
+
+        Raises ``ValueError`` for a port outside 0-65535 and ``OSError`` when the address cannot be bound
+        (``errno.EADDRINUSE`` for a busy port), so that a caller can say why; werkzeug alone would print a
+        message and exit the process.
+        """
         from werkzeug.serving import make_server
 
         from cognito_migrate.local.moto_app import moto_cognito_app
 
         if self._server is not None:
             raise RuntimeError("already started")
-        app = LayerApp(moto_cognito_app, self.operations)
-        self._server = make_server(host, port, app, threaded=True, request_handler=_quiet_request_handler())
+        if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
+            raise ValueError(f"port must be an integer from 0 to 65535, got {port!r}")
+        listener = _listen(host, port)
+        try:
+            app = LayerApp(moto_cognito_app, self.operations, console=self._console)
+            self._server = make_server(
+                host,
+                listener.getsockname()[1],
+                app,
+                threaded=True,
+                request_handler=_quiet_request_handler(),
+                fd=listener.fileno(),
+            )
+        finally:
+            listener.close()  # the server holds its own duplicate of the descriptor
         bound_host, bound_port = self._server.server_address[:2]
-        self.endpoint = f"http://{bound_host}:{bound_port}"
+        self.endpoint = f"http://{_url_host(bound_host)}:{bound_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, name="local-cognito", daemon=True)
         self._thread.start()
         return self.endpoint
@@ -134,13 +182,17 @@ class LocalCognito:
     def serve_forever(self, host: str = "127.0.0.1", port: int = 0, *, on_ready: Callable[[str], None]) -> None:
         """Start, call ``on_ready(endpoint)``, and block until interrupted (Ctrl-C), then stop."""
         endpoint = self.start(host, port)
-        on_ready(endpoint)
-        thread = self._thread
         try:
-            while thread is not None and thread.is_alive():
-                thread.join(0.5)
+            on_ready(endpoint)
+            self.wait()
         finally:
             self.stop()
+
+    def wait(self) -> None:
+        """Block while the server runs (until ``stop()`` from another thread, or Ctrl-C in this one)."""
+        thread = self._thread
+        while thread is not None and thread.is_alive():
+            thread.join(0.5)
 
     def stop(self) -> None:
         """Stop serving (idempotent). moto's state stays in the process."""

@@ -30,9 +30,12 @@ JSON_TYPE = "application/x-amz-json-1.1"
 class LayerApp:
     """A WSGI application: the migration-aware layer wrapped around ``moto_app``."""
 
-    def __init__(self, moto_app: WSGIApp, operations: Operations) -> None:
+    def __init__(
+        self, moto_app: WSGIApp, operations: Operations, *, console: Callable[[str], None] | None = None
+    ) -> None:
         self.moto_app = moto_app
         self.operations = operations
+        self.console = console or (lambda _line: None)
         self.handlers: dict[str, Callable[[dict[str, Any]], dict[str, Any] | None]] = {
             "InitiateAuth": operations.initiate_auth,
             "AdminInitiateAuth": operations.admin_initiate_auth,
@@ -41,6 +44,23 @@ class LayerApp:
         }
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        """Answer one request; an unexpected error becomes Cognito's ``InternalErrorException`` (HTTP 500).
+
+        The console gets the operation and the exception type only: a message could quote the request.
+        """
+        try:
+            return self._dispatch(environ, start_response)
+        except Exception as exc:  # noqa: BLE001 - the client gets a JSON error, never werkzeug's traceback page
+            target = environ.get("HTTP_X_AMZ_TARGET", "") or environ.get("PATH_INFO", "")
+            self.console(f"internal error answering {target}: {type(exc).__name__}")
+            return _json(
+                start_response,
+                500,
+                {"__type": "InternalErrorException", "message": "Internal error in the local Cognito."},
+                [("x-amzn-ErrorType", "InternalErrorException")],
+            )
+
+    def _dispatch(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if path.startswith("/_local/"):
             return self._local(path, environ, start_response)
@@ -127,11 +147,13 @@ def _read_body(environ: dict[str, Any]) -> bytes:
     return data
 
 
+_REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 500: "Internal Server Error"}
+
+
 def _json(
     start_response: StartResponse, status: int, payload: Any, extra: list[tuple[str, str]] | None = None
 ) -> Iterable[bytes]:
     body = json.dumps(payload).encode()
-    reason = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed"}.get(status, "Error")
     headers = [("Content-Type", JSON_TYPE), ("Content-Length", str(len(body))), *(extra or [])]
-    start_response(f"{status} {reason}", headers)
+    start_response(f"{status} {_REASONS.get(status, 'Error')}", headers)
     return [body]
