@@ -17,12 +17,12 @@ cryptography) is imported the first time that scheme is verified.
 
 from __future__ import annotations
 
-import logging
+from collections.abc import Mapping as MappingABC
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cognito_migrate.hashing._core import DEFAULT_LIMITS, CostLimits, Refusal, Verdict
 from cognito_migrate.hashing._identify import identify
-from cognito_migrate.hashing._registry import SCHEMES, SchemeInfo, creator, verifier
+from cognito_migrate.hashing._registry import SCHEMES, SchemeInfo, creator, dummy_params, verifier
 from cognito_migrate.models import Credential
 
 if TYPE_CHECKING:
@@ -41,8 +41,6 @@ __all__ = [
     "identify",
     "verify",
 ]
-
-_log = logging.getLogger(__name__)
 
 MAX_STORED_CHARS = 16 * 1024
 """Longer stored values are malformed without further parsing."""
@@ -75,32 +73,54 @@ def check_detailed(
     limits: CostLimits | None = None,
 ) -> CheckResult:
     """Like :func:`check`, with the scheme and a loggable reason."""
+    try:
+        return _check_detailed(password, stored, scheme, params, limits)
+    except Exception as exc:  # noqa: BLE001 - never raise for any input; the type is enough to debug
+        # logging is imported here only: the trigger's cold path does not pay for it
+        import logging
+
+        logging.getLogger(__name__).debug("hash verification failed inside %s: %s", _name(scheme), type(exc).__name__)
+        return CheckResult(Verdict.MALFORMED, _name(scheme), f"unparsable ({type(exc).__name__})")
+
+
+def _name(scheme: object) -> str | None:
+    """The scheme id for a reason or a log line: only a known id, never a caller's arbitrary value."""
+    return scheme if isinstance(scheme, str) and scheme in SCHEMES else None
+
+
+def _check_detailed(
+    password: str,
+    stored: str,
+    requested: object,
+    given: object,
+    limits: CostLimits | None,
+) -> CheckResult:
+    """The body of :func:`check_detailed`; ``requested`` and ``given`` are typed ``object``: rows and callers lie."""
     if not (_is_str(stored) and _is_str(password)):
-        return CheckResult(Verdict.MALFORMED, scheme, "password and stored value must be str")
+        return CheckResult(Verdict.MALFORMED, _name(requested), "password and stored value must be str")
     if len(stored) > MAX_STORED_CHARS:
-        return CheckResult(Verdict.MALFORMED, scheme, "stored value too long")
+        return CheckResult(Verdict.MALFORMED, _name(requested), "stored value too long")
+    scheme = identify(stored) if requested is None else requested
     if scheme is None:
-        scheme = identify(stored)
-        if scheme is None:
-            return CheckResult(Verdict.UNSUPPORTED, None, "stored value not identifiable; configure the scheme")
-    info = SCHEMES.get(scheme)
-    if info is None:
-        return CheckResult(Verdict.UNSUPPORTED, scheme, "unknown scheme id")
-    if params:
-        unknown = params.keys() - info.params.keys()
+        return CheckResult(Verdict.UNSUPPORTED, None, "stored value not identifiable; configure the scheme")
+    if not isinstance(scheme, str) or scheme not in SCHEMES:
+        return CheckResult(Verdict.UNSUPPORTED, None, "unknown scheme id")
+    info = SCHEMES[scheme]
+    params: Mapping[str, Any] = _EMPTY
+    if given:
+        if not isinstance(given, MappingABC):
+            return CheckResult(Verdict.MALFORMED, scheme, "params must be a mapping")
+        unknown = [key for key in given if key not in info.params]
         if unknown:
-            return CheckResult(Verdict.MALFORMED, scheme, f"unknown params: {', '.join(sorted(map(str, unknown)))}")
-    else:
-        params = _EMPTY
+            names = ", ".join(sorted(key for key in map(str, unknown) if key.isidentifier())) or "?"
+            return CheckResult(Verdict.MALFORMED, scheme, f"unknown params: {names}")
+        params = given
     if len(password) > MAX_PASSWORD_CHARS:
         return CheckResult(Verdict.MISMATCH, scheme, "password too long")
     try:
         ok = verifier(scheme)(password, stored, params, limits or DEFAULT_LIMITS)
     except Refusal as refusal:
         return CheckResult(refusal.verdict, scheme, refusal.reason)
-    except Exception as exc:  # noqa: BLE001 - never raise for any input; the type is enough to debug
-        _log.debug("hash verification failed inside %s: %s", scheme, type(exc).__name__)
-        return CheckResult(Verdict.MALFORMED, scheme, f"unparsable ({type(exc).__name__})")
     if ok:
         return CheckResult(Verdict.MATCH, scheme, "")
     return CheckResult(Verdict.MISMATCH, scheme, "wrong password")
@@ -173,6 +193,12 @@ def dummy_credential(
     if cached is None:
         import secrets  # not on the cold path: only the first unknown user needs it
 
-        stored = create(scheme, secrets.token_urlsafe(24), cost=cost, params=params)
-        cached = _dummies[key] = Credential(stored=stored, scheme=scheme, params=dict(params or _EMPTY))
+        if scheme not in SCHEMES:
+            raise ValueError(f"scheme {scheme!r} cannot create hashes")
+        try:
+            complete = dummy_params(scheme, params or _EMPTY)  # e.g. Firebase's project parameters
+        except ModuleNotFoundError as exc:
+            raise ValueError(f"scheme {scheme!r}: backend {exc.name!r} is not installed") from None
+        stored = create(scheme, secrets.token_urlsafe(24), cost=cost, params=complete)
+        cached = _dummies[key] = Credential(stored=stored, scheme=scheme, params=dict(complete))
     return cached

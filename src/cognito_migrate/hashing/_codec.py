@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import hmac
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,22 @@ PHP_TRIM = " \t\n\r\0\x0b"
 
 equal = hmac.compare_digest
 """Constant-time comparison of two ``bytes`` (or two ASCII ``str``); the only comparison used on digests."""
+
+
+def equal_plaintext(given: bytes, stored: bytes) -> bool:
+    """Constant-time comparison of a password with a stored plaintext (``{noop}``, ``plain$$``, PasswordFormat 0).
+
+    ``compare_digest`` takes time proportional to its second argument and returns early on a length
+    difference, which would tell the length of the stored password; fixed-size digests of both sides don't.
+    """
+    return hmac.compare_digest(hashlib.sha256(given).digest(), hashlib.sha256(stored).digest())
+
+
+def random_text(alphabet: str, length: int) -> str:
+    """A random salt of ``length`` characters of ``alphabet`` (``secrets`` is imported here, off the verify path)."""
+    import secrets
+
+    return "".join(secrets.choice(alphabet) for _ in range(length))
 
 
 def utf8(password: str) -> bytes:

@@ -107,6 +107,16 @@ class CostLimits(NamedTuple):
         if value > getattr(self, name):
             raise OverLimit(f"{name} exceeded")
 
+    def check_iterated(self, name: str, rounds: int, secret_length: int) -> None:
+        """Check ``rounds`` of an iterated digest that re-hashes the password every round.
+
+        SHA-crypt, phpass/Drupal and Symfony's MessageDigest hash the password (not a fixed-size key) in each
+        round, so their cost is rounds x password length: a 16 KB password at an allowed round count would
+        take minutes. Each started :data:`PASSWORD_BLOCK` bytes of password counts as one more round, so
+        every real password (shorter than that) is checked against the cap exactly as before.
+        """
+        self.check(name, rounds * (1 + secret_length // PASSWORD_BLOCK))
+
     def scrypt_maxmem(self, n: int, r: int, p: int) -> int:
         """Check scrypt's N, r, p (and N*r*p, memory) against the caps; the ``maxmem`` to pass to hashlib.
 
@@ -123,5 +133,8 @@ class CostLimits(NamedTuple):
         self.check("scrypt_max_memory", memory)
         return memory + 65536
 
+
+PASSWORD_BLOCK = 256
+"""Password bytes counted as one round by :meth:`CostLimits.check_iterated`."""
 
 DEFAULT_LIMITS = CostLimits()

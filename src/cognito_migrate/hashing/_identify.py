@@ -128,7 +128,11 @@ def _dollar_separated(stored: str, head: str) -> str | None:
     scheme = _DJANGO_PREFIXES.get(head)
     if scheme is not None:
         return scheme
-    if head.startswith(("pbkdf2:", "scrypt:")) or head in {"sha256", "sha224", "sha384", "sha512", "plain"}:
+    if head.startswith("pbkdf2:"):
+        # pbkdf2:sha256$... without an iteration count was verified with the writing Werkzeug version's default
+        # (50,000 to 1,000,000): ambiguous, it needs scheme="werkzeug" and params.default_iterations.
+        return "werkzeug" if head.count(":") == 2 else None
+    if head.startswith("scrypt:") or head in {"sha256", "sha224", "sha384", "sha512", "plain"}:
         return "werkzeug"
     if head in {"sha1", "md5"}:
         parts = stored.split("$")

@@ -515,3 +515,14 @@ def creator(scheme: str) -> Creator:
     if fn is None:
         fn = _creators[scheme] = _load(scheme, "create")
     return fn
+
+
+def dummy_params(scheme: str, params: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The params a dummy credential of ``scheme`` carries: ``params``, completed by the scheme when it must be.
+
+    A scheme whose stored value is useless without project parameters (Firebase's signer key, rounds and
+    mem_cost) defines ``dummy_params_<id>`` to fill in what is missing at the framework's usual cost.
+    """
+    module = importlib.import_module(f"{_PACKAGE}.{SCHEMES[scheme].module}")
+    complete: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None = getattr(module, f"dummy_params_{scheme}", None)
+    return complete(params) if complete is not None else params

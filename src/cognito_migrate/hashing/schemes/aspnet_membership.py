@@ -12,10 +12,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import secrets
+import os
 from typing import TYPE_CHECKING, Any
 
-from cognito_migrate.hashing._codec import b64decode, equal, param_choice, param_str, utf16le
+from cognito_migrate.hashing._codec import b64decode, equal, equal_plaintext, param_choice, param_str, utf16le
 from cognito_migrate.hashing._core import Malformed, Unsupported
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ def verify_aspnet_membership(password: str, stored: str, params: Mapping[str, An
         stored, format_text, salt_text = stored.split("|")
         password_format = int(param_choice({"f": format_text}, "f", _FORMATS, "1"))
     if password_format == 0:
-        return equal(utf16le(password), utf16le(stored))
+        return equal_plaintext(utf16le(password), utf16le(stored))
     if password_format == 2:
         raise Unsupported("aspnet_membership: PasswordFormat 2 (encrypted) needs the machineKey; not supported")
     algorithm = param_choice(params, "algorithm", _NAMES, "sha1")
@@ -78,7 +78,7 @@ def create_aspnet_membership(password: str, cost: Mapping[str, Any], params: Map
     """
     algorithm = param_choice(params, "algorithm", _NAMES, "sha1")
     salt_text = param_str(params, "salt")
-    salt = b64decode(salt_text, "params.salt") if salt_text is not None else secrets.token_bytes(16)
+    salt = b64decode(salt_text, "params.salt") if salt_text is not None else os.urandom(16)
     digest = base64.b64encode(membership_hash(password, salt, algorithm)).decode("ascii")
     if salt_text is not None:
         return digest
@@ -107,7 +107,7 @@ def verify_umbraco_hmacsha1(password: str, stored: str, params: Mapping[str, Any
 
 def create_episerver_membership(password: str, cost: Mapping[str, Any], params: Mapping[str, Any]) -> str:
     """``$episerver$*1*salt*hash`` (SHA256, .NET 4) with a 16-byte salt."""
-    salt = secrets.token_bytes(16)
+    salt = os.urandom(16)
     digest = membership_hash(password, salt, "sha256")
     return f"$episerver$*1*{base64.b64encode(salt).decode('ascii')}*{base64.b64encode(digest).decode('ascii')}"
 

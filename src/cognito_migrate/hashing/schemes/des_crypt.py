@@ -8,10 +8,9 @@ Also Django's ``crypt$$`` form. Cost is fixed, so no cap applies.
 
 from __future__ import annotations
 
-import secrets
 from typing import TYPE_CHECKING, Any
 
-from cognito_migrate.hashing._codec import ITOA64, equal, is_itoa64, itoa64_index, utf8
+from cognito_migrate.hashing._codec import ITOA64, equal, is_itoa64, itoa64_index, random_text, utf8
 from cognito_migrate.hashing._core import Malformed
 
 if TYPE_CHECKING:
@@ -170,7 +169,7 @@ def verify_des_crypt(password: str, stored: str, params: Mapping[str, Any], limi
 
 def create_des_crypt(password: str, cost: Mapping[str, Any], params: Mapping[str, Any]) -> str:
     """A traditional crypt with a random 2-character salt."""
-    salt = secrets.choice(ITOA64) + secrets.choice(ITOA64)
+    salt = random_text(ITOA64, 2)
     return salt + des_crypt_checksum(utf8(password), salt)
 
 

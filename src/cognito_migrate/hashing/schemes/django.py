@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import secrets
 from typing import TYPE_CHECKING, Any
 
-from cognito_migrate.hashing._codec import b64decode, equal, hexdecode, param_int, utf8
+from cognito_migrate.hashing._codec import b64decode, equal, hexdecode, param_int, random_text, utf8
 from cognito_migrate.hashing._core import Malformed
 
 if TYPE_CHECKING:
@@ -40,7 +39,7 @@ def _positive(text: str, field: str) -> int:
 def _salt() -> str:
     """Django's get_random_string(22) alphabet: letters and digits."""
     alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-    return "".join(secrets.choice(alphabet) for _ in range(22))
+    return random_text(alphabet, 22)
 
 
 # ---- PBKDF2 ------------------------------------------------------------------------------------------------
@@ -115,9 +114,8 @@ def create_django_scrypt(password: str, cost: Mapping[str, Any], params: Mapping
 
 def _digest(password: str, stored: str, digest: str, *, salted: bool) -> bool:
     if salted:
+        # An empty salt (``md5$$hex``) is verified too, as Django's salted hashers do: H("" + pw) = H(pw).
         salt, hexhash = _fields(stored, digest, 2)
-        if not salt:
-            raise Malformed(f"django_salted_{digest}: empty salt (use django_unsalted_{digest})")
     else:
         prefix = f"{digest}$$"
         hexhash = stored[len(prefix) :] if stored.startswith(prefix) else stored

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import secrets
+import os
 from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
@@ -56,8 +56,24 @@ def verify_firebase_scrypt(password: str, stored: str, params: Mapping[str, Any]
     return equal(firebase_hash(password, params, limits), expected)
 
 
+def dummy_params_firebase_scrypt(params: Mapping[str, Any]) -> dict[str, Any]:
+    """The project parameters of a dummy: the configured ones, and Firebase's defaults for the rest.
+
+    Firebase projects use rounds 8 and mem_cost 14 (the console's default); a random signer key, the usual
+    separator and a random user salt make a credential of the same cost when the project's are not given.
+    """
+    defaults = {
+        "signer_key": base64.b64encode(os.urandom(64)).decode("ascii"),
+        "salt_separator": "Bw==",
+        "rounds": 8,
+        "mem_cost": 14,
+        "salt": base64.b64encode(os.urandom(12)).decode("ascii"),
+    }
+    return {**defaults, **params}
+
+
 def create_firebase_scrypt(password: str, cost: Mapping[str, Any], params: Mapping[str, Any]) -> str:
     """A ``passwordHash`` for the project ``params`` (``salt`` is generated when absent: dummies)."""
     if "salt" not in params:
-        params = {**params, "salt": base64.b64encode(secrets.token_bytes(12)).decode("ascii")}
+        params = {**params, "salt": base64.b64encode(os.urandom(12)).decode("ascii")}
     return base64.b64encode(firebase_hash(password, params, DEFAULT_LIMITS)).decode("ascii")

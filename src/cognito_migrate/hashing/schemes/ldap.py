@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import secrets
+import os
 from typing import TYPE_CHECKING, Any
 
 from cognito_migrate.hashing._codec import b64decode, equal, utf8
@@ -45,7 +45,7 @@ def _verify(password: str, stored: str, scheme: str) -> bool:
 
 def _create(password: str, scheme: str) -> str:
     tag, digest, salted = _SCHEMES[scheme]
-    salt = secrets.token_bytes(8) if salted else b""
+    salt = os.urandom(8) if salted else b""
     blob = hashlib.new(digest, utf8(password) + salt).digest() + salt
     return tag + base64.b64encode(blob).decode("ascii")
 

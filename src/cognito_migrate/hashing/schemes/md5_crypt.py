@@ -7,10 +7,9 @@ rounds, transposed crypt(3) base64 output of 22 characters. The cost is fixed, s
 from __future__ import annotations
 
 import hashlib
-import secrets
 from typing import TYPE_CHECKING, Any
 
-from cognito_migrate.hashing._codec import ITOA64, encode_24bit_groups, equal, is_itoa64, utf8
+from cognito_migrate.hashing._codec import ITOA64, encode_24bit_groups, equal, is_itoa64, random_text, utf8
 from cognito_migrate.hashing._core import Malformed
 
 if TYPE_CHECKING:
@@ -57,7 +56,7 @@ def _verify(password: str, stored: str, magic: str) -> bool:
 
 
 def _create(password: str, magic: str) -> str:
-    salt = "".join(secrets.choice(ITOA64) for _ in range(8))
+    salt = random_text(ITOA64, 8)
     return f"{magic}{salt}${md5_crypt_checksum(utf8(password), salt.encode(), magic.encode())}"
 
 

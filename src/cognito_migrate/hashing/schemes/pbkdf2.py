@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import secrets
+import os
 from typing import TYPE_CHECKING, Any
 
 from cognito_migrate.hashing._codec import ab64decode, b64decode, equal, hexdecode, param_choice, param_int, utf8
@@ -59,7 +59,7 @@ def verify_passlib_pbkdf2(password: str, stored: str, params: Mapping[str, Any],
 def create_passlib_pbkdf2(password: str, cost: Mapping[str, Any], params: Mapping[str, Any]) -> str:
     """``$pbkdf2-sha256$`` with passlib's 29,000 rounds unless ``cost={"iterations": N}``."""
     iterations = param_int(cost, "iterations", 29000) or 29000
-    salt = secrets.token_bytes(16)
+    salt = os.urandom(16)
     dk = hashlib.pbkdf2_hmac("sha256", utf8(password), salt, iterations)
 
     def ab64(data: bytes) -> str:
@@ -114,7 +114,7 @@ def verify_atlassian_pbkdf2_sha1(password: str, stored: str, params: Mapping[str
 
 def create_atlassian_pbkdf2_sha1(password: str, cost: Mapping[str, Any], params: Mapping[str, Any]) -> str:
     """``{PKCS5S2}`` as Atlassian's DefaultPasswordEncoder writes it."""
-    salt = secrets.token_bytes(16)
+    salt = os.urandom(16)
     dk = hashlib.pbkdf2_hmac("sha1", utf8(password), salt, 10000, 32)
     return "{PKCS5S2}" + base64.b64encode(salt + dk).decode("ascii")
 
@@ -123,6 +123,6 @@ def create_pbkdf2_generic(password: str, cost: Mapping[str, Any], params: Mappin
     """``sha256:iterations:salt:hash`` as defuse v1 wrote it (salt used as text), default 64,000 iterations."""
     digest = param_choice(cost, "digest", {d: d for d in _DIGESTS}, "sha256")
     iterations = param_int(cost, "iterations", 64_000) or 64_000
-    salt = base64.b64encode(secrets.token_bytes(24)).decode("ascii")
+    salt = base64.b64encode(os.urandom(24)).decode("ascii")
     dk = hashlib.pbkdf2_hmac(digest, utf8(password), utf8(salt), iterations, 24)
     return f"{digest}:{iterations}:{salt}:{base64.b64encode(dk).decode('ascii')}"

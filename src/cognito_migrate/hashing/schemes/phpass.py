@@ -9,7 +9,6 @@ and at most ``phpass_max_log2``.
 from __future__ import annotations
 
 import hashlib
-import secrets
 from typing import TYPE_CHECKING, Any
 
 from cognito_migrate.hashing._codec import (
@@ -21,9 +20,10 @@ from cognito_migrate.hashing._codec import (
     itoa64_index,
     param_bool,
     param_int,
+    random_text,
     utf8,
 )
-from cognito_migrate.hashing._core import DEFAULT_LIMITS, Malformed
+from cognito_migrate.hashing._core import DEFAULT_LIMITS, PASSWORD_BLOCK, Malformed, OverLimit
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -37,6 +37,9 @@ def phpass_checksum(password: bytes, setting: str, digest: str, limits: CostLimi
     if not 7 <= log2 <= 30:
         raise Malformed("phpass: log2 count out of 7..30")
     limits.check("phpass_max_log2", log2)
+    # every round re-hashes the password: a long one counts as more rounds (CostLimits.check_iterated)
+    if (1 << log2) * (1 + len(password) // PASSWORD_BLOCK) > 1 << limits.phpass_max_log2:
+        raise OverLimit("phpass_max_log2 exceeded")
     new = getattr(hashlib, digest)
     h = new(setting[4:12].encode("ascii") + password).digest()
     for _ in range(1 << log2):
@@ -63,18 +66,18 @@ def create_phpass(password: str, cost: Mapping[str, Any], params: Mapping[str, A
     if param_bool(params, "trim", default=False):
         password = password.strip(PHP_TRIM)
     log2 = param_int(cost, "log2", 8) or 8
-    setting = "$P$" + ITOA64[log2] + "".join(secrets.choice(ITOA64) for _ in range(8))
+    setting = "$P$" + ITOA64[log2] + random_text(ITOA64, 8)
     return setting + phpass_checksum(utf8(password), setting, "md5", DEFAULT_LIMITS)
 
 
 def verify_drupal7(password: str, stored: str, params: Mapping[str, Any], limits: CostLimits) -> bool:
     """Drupal 7 ``$S$`` (SHA-512, 55 characters), ``U$S$`` (over md5 hex) and its phpass ``$P$``/``$H$`` rows."""
-    if len(utf8(password)) > 512:
-        return False  # Drupal's _password_crypt refuses longer passwords
     secret = utf8(password)
     if stored.startswith("U$"):
         stored = stored[1:]
         secret = hashlib.md5(secret).hexdigest().encode("ascii")  # noqa: S324 - Drupal 6's format
+    if len(secret) > 512:
+        return False  # Drupal's _password_crypt refuses longer input (for U$ rows, the md5 hex: never)
     if stored.startswith(("$P$", "$H$")):
         setting = _setting(stored, ("$P$", "$H$"), 34)
         return equal(phpass_checksum(secret, setting, "md5", limits), stored[12:])
@@ -85,5 +88,5 @@ def verify_drupal7(password: str, stored: str, params: Mapping[str, Any], limits
 def create_drupal7(password: str, cost: Mapping[str, Any], params: Mapping[str, Any]) -> str:
     """``$S$`` with Drupal 7's log2 15 unless ``cost={"log2": N}``."""
     log2 = param_int(cost, "log2", 15) or 15
-    setting = "$S$" + ITOA64[log2] + "".join(secrets.choice(ITOA64) for _ in range(8))
+    setting = "$S$" + ITOA64[log2] + random_text(ITOA64, 8)
     return setting + phpass_checksum(utf8(password), setting, "sha512", DEFAULT_LIMITS)[:43]

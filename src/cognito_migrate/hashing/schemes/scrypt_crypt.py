@@ -8,10 +8,9 @@ in 3-byte groups. Computed with ``hashlib.scrypt`` after N, r, p are checked aga
 from __future__ import annotations
 
 import hashlib
-import secrets
 from typing import TYPE_CHECKING, Any
 
-from cognito_migrate.hashing._codec import ITOA64, encode64_le, equal, itoa64_index, param_int, utf8
+from cognito_migrate.hashing._codec import ITOA64, encode64_le, equal, itoa64_index, param_int, random_text, utf8
 from cognito_migrate.hashing._core import DEFAULT_LIMITS, Malformed
 
 if TYPE_CHECKING:
@@ -55,6 +54,6 @@ def create_scrypt_crypt7(password: str, cost: Mapping[str, Any], params: Mapping
     log2n = param_int(cost, "log2_n", 14) or 14
     r = param_int(cost, "r", 32) or 32
     p = param_int(cost, "p", 1) or 1
-    salt = "".join(secrets.choice(ITOA64) for _ in range(22))
+    salt = random_text(ITOA64, 22)
     setting = f"$7${ITOA64[log2n]}{_encode30(r)}{_encode30(p)}{salt}"
     return f"{setting}${scrypt_crypt7_checksum(utf8(password), setting, DEFAULT_LIMITS)}"

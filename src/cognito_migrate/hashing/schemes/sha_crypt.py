@@ -7,10 +7,9 @@ as the specification says, and checked against ``sha_crypt_max_rounds`` before a
 from __future__ import annotations
 
 import hashlib
-import secrets
 from typing import TYPE_CHECKING, Any
 
-from cognito_migrate.hashing._codec import ITOA64, encode_24bit_groups, equal, is_itoa64, param_int, utf8
+from cognito_migrate.hashing._codec import ITOA64, encode_24bit_groups, equal, is_itoa64, param_int, random_text, utf8
 from cognito_migrate.hashing._core import Malformed
 
 if TYPE_CHECKING:
@@ -53,7 +52,10 @@ def sha_crypt_checksum(password: bytes, salt: bytes, rounds: int, name: str) -> 
         a.update(b if i & 1 else password)
         i >>= 1
     c = a.digest()
-    p = _repeat(new(password * len(password)).digest(), len(password))
+    dp = new()
+    for _ in range(len(password)):  # DP = H(password repeated len times), without allocating len**2 bytes
+        dp.update(password)
+    p = _repeat(dp.digest(), len(password))
     s = _repeat(new(salt * (16 + c[0])).digest(), len(salt))
     # The 42 combinations of (i odd, i % 3, i % 7) as "prefix + C" or "C + suffix" byte strings.
     pattern = []
@@ -75,7 +77,6 @@ def _verify(password: str, stored: str, name: str, magic: str, limits: CostLimit
         text = parts.pop(0)[7:]
         if not text.isdigit() or not text.isascii() or len(text) > 10:
             raise Malformed(f"{magic}: rounds must be decimal")
-        limits.check("sha_crypt_max_rounds", int(text))
         rounds = min(max(int(text), 1000), 999_999_999)
     if len(parts) != 2:
         raise Malformed(f"{magic}: expected [rounds=N$]salt$checksum")
@@ -83,12 +84,14 @@ def _verify(password: str, stored: str, name: str, magic: str, limits: CostLimit
     if len(checksum) != _CHECKSUM_LENGTH[name] or not is_itoa64(checksum):
         raise Malformed(f"{magic}: checksum has the wrong length or alphabet")
     salt_bytes = salt.encode("utf-8", "surrogateescape")[:16]
-    return equal(sha_crypt_checksum(utf8(password), salt_bytes, rounds, name), checksum)
+    secret = utf8(password)
+    limits.check_iterated("sha_crypt_max_rounds", rounds, len(secret))  # every round re-hashes the password
+    return equal(sha_crypt_checksum(secret, salt_bytes, rounds, name), checksum)
 
 
 def _create(password: str, name: str, magic: str, cost: Mapping[str, Any]) -> str:
     rounds = param_int(cost, "rounds", _DEFAULT_ROUNDS) or _DEFAULT_ROUNDS
-    salt = "".join(secrets.choice(ITOA64) for _ in range(16))
+    salt = random_text(ITOA64, 16)
     prefix = "" if rounds == _DEFAULT_ROUNDS else f"rounds={rounds}$"
     return f"{magic}{prefix}{salt}${sha_crypt_checksum(utf8(password), salt.encode(), rounds, name)}"
 

@@ -13,11 +13,21 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import os
 from typing import TYPE_CHECKING, Any
 
-from cognito_migrate.hashing._codec import b64decode, equal, hexdecode, param_choice, param_int, param_str, utf8
+from cognito_migrate.hashing._codec import (
+    b64decode,
+    equal,
+    equal_plaintext,
+    hexdecode,
+    param_choice,
+    param_int,
+    param_str,
+    utf8,
+)
 from cognito_migrate.hashing._core import Malformed, Unsupported
 
 if TYPE_CHECKING:
@@ -49,7 +59,7 @@ def verify_spring_delegating(password: str, stored: str, params: Mapping[str, An
         scheme = "ldap_ssha" if encoded[:6].upper() == "{SSHA}" else "ldap_sha"
         return verifier(scheme)(password, encoded, {}, limits)
     if base == "noop":
-        return equal(utf8(password), utf8(encoded))
+        return equal_plaintext(utf8(password), utf8(encoded))
     if base == "pbkdf2":
         return _pbkdf2(password, encoded, params, limits, v58=v58)
     if base == "scrypt":
@@ -127,4 +137,7 @@ def create_spring_delegating(password: str, cost: Mapping[str, Any], params: Map
     iterations = param_int(cost, "iterations", param_int(params, "iterations", 185_000)) or 185_000
     digest = param_choice(params, "algorithm", _PBKDF2_ALGORITHMS, "PBKDF2WithHmacSHA1")
     secret = utf8(param_str(params, "secret", "") or "")
-    return "{pbkdf2}" + (salt + hashlib.pbkdf2_hmac(digest, utf8(password), salt + secret, iterations, 32)).hex()
+    blob = salt + hashlib.pbkdf2_hmac(digest, utf8(password), salt + secret, iterations, 32)
+    if param_choice(params, "encoding", {"hex": "hex", "base64": "base64"}, "hex") == "base64":
+        return "{pbkdf2}" + base64.b64encode(blob).decode("ascii")  # encodeHashAsBase64, as verify reads it
+    return "{pbkdf2}" + blob.hex()

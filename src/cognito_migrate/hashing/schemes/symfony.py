@@ -47,7 +47,8 @@ def verify_symfony_message_digest(password: str, stored: str, params: Mapping[st
     salt = param_str(params, "salt", "") or ""
     if iterations < 1 or "{" in salt or "}" in salt:
         raise Malformed("symfony_message_digest: iterations >= 1, no braces in the salt")
-    limits.check("digest_max_iterations", iterations)
+    # every iteration re-hashes the password: a long one counts as more iterations
+    limits.check_iterated("digest_max_iterations", iterations, len(utf8(f"{password}{{{salt}}}")))
     expected = _expected(stored, params)
     return equal(_message_digest(password, salt, algorithm, iterations), expected)
 

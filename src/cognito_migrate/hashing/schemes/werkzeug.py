@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
 from typing import TYPE_CHECKING, Any
 
-from cognito_migrate.hashing._codec import equal, hexdecode, param_choice, param_int, utf8
+from cognito_migrate.hashing._codec import equal, equal_plaintext, hexdecode, param_choice, param_int, random_text, utf8
 from cognito_migrate.hashing._core import Malformed
 
 if TYPE_CHECKING:
@@ -39,7 +38,7 @@ def verify_werkzeug(password: str, stored: str, params: Mapping[str, Any], limit
     name, *args = method.split(":")
     secret, salt_bytes = utf8(password), utf8(salt)
     if name == "plain":
-        return equal(secret, utf8(hashval))
+        return equal_plaintext(secret, utf8(hashval))
     expected = hexdecode(hashval, "werkzeug.hash")
     if name == "scrypt":
         if args and len(args) != 3:
@@ -70,7 +69,7 @@ def verify_werkzeug(password: str, stored: str, params: Mapping[str, Any], limit
 def create_werkzeug(password: str, cost: Mapping[str, Any], params: Mapping[str, Any]) -> str:
     """As Werkzeug 3.1 writes it: ``scrypt:32768:8:1`` by default, or ``cost={"method": "pbkdf2", "iterations": N}``."""
     method = param_choice(cost, "method", {"scrypt": "scrypt", "pbkdf2": "pbkdf2"}, "scrypt")
-    salt = "".join(secrets.choice(_SALT_CHARS) for _ in range(16))
+    salt = random_text(_SALT_CHARS, 16)
     if method == "scrypt":
         n = param_int(cost, "n", 2**15) or 2**15
         r = param_int(cost, "r", 8) or 8

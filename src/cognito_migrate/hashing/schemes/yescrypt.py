@@ -110,7 +110,10 @@ def verify_yescrypt(password: str, stored: str, params: Mapping[str, Any], limit
     if len(parts) != 5 or parts[0] or parts[1] != "y" or not parts[2] or not parts[4] or not stored.isascii():
         raise Malformed("yescrypt: expected $y$params$salt$hash")
     check_cost(parts[2], limits)
-    result = system_crypt(utf8(password), stored.encode("ascii"))
+    secret = utf8(password)
+    if b"\0" in secret:
+        return False  # a C string ends at NUL: libxcrypt would verify only the part before it
+    result = system_crypt(secret, stored.encode("ascii"))
     if result is None:
         raise Malformed("yescrypt: libxcrypt refused the setting")
     return equal(result, stored.encode("ascii"))
