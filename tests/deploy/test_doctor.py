@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 REGION = "eu-west-1"
 ACCOUNT = "123456789012"
+WIDE = {"COLUMNS": "400"}  # rich wraps the checklist table to the terminal: keep each finding on one line
 EXPECTED = PoolExpectations(
     case_sensitive=False,
     username_attributes=(),
@@ -327,7 +328,7 @@ def test_invoke_permission_with_an_alias_qualifier() -> None:
 
 def test_invoke_permission_in_another_account_does_not_count() -> None:
     pool_arn = f"arn:aws:cognito-idp:{REGION}:{ACCOUNT}:userpool/{REGION}_abc"
-    policy = {
+    policy: dict[str, Any] = {
         "Statement": [
             {
                 "Effect": "Allow",
@@ -380,3 +381,136 @@ def test_cli_reports_a_missing_pool_without_a_traceback(aws: Aws) -> None:
     result = CliRunner().invoke(app, ["doctor", "--user-pool-id", "eu-west-1_nope"])
     assert result.exit_code == 2
     assert "cannot read the pool" in result.output
+
+
+# ------------------------------------------------------------------------------ partial permissions
+
+
+class Denying:
+    """A boto3 client whose named operations fail as they do for an identity without the permission."""
+
+    def __init__(self, client: Any, *denied: str) -> None:
+        self._client = client
+        self._denied = set(denied)
+
+    def __getattr__(self, name: str) -> Any:
+        if name in self._denied:
+            from botocore.exceptions import ClientError
+
+            def deny(**_: Any) -> Any:
+                error = {"Error": {"Code": "AccessDeniedException", "Message": "not authorized"}}
+                raise ClientError(error, name)  # type: ignore[arg-type]
+
+            return deny
+        return getattr(self._client, name)
+
+
+@pytest.mark.parametrize(
+    ("cognito_denied", "lambda_denied", "check", "action"),
+    [
+        ("list_user_pool_clients", None, "app clients", "cognito-idp:ListUserPoolClients"),
+        ("describe_user_pool_client", None, "app clients", "cognito-idp:DescribeUserPoolClient"),
+        (None, "get_function", "function exists", "lambda:GetFunction"),
+        (None, "get_policy", "Cognito may invoke", "lambda:GetPolicy"),
+    ],
+)
+def test_a_denied_read_is_a_failed_check_with_the_permission_to_grant(
+    aws: Aws, cognito_denied: str | None, lambda_denied: str | None, check: str, action: str
+) -> None:
+    cognito = Denying(aws.cognito, *([cognito_denied] if cognito_denied else []))
+    report = run_checks(
+        cognito=cognito,
+        lambda_for_region=lambda region: Denying(
+            boto3.client("lambda", region_name=region), *([lambda_denied] if lambda_denied else [])
+        ),
+        user_pool_id=aws.pool_id,
+        expected=EXPECTED,
+    )
+    assert not report.ok
+    result = _only(report, check, Status.FAIL)
+    assert "AccessDeniedException" in result.detail
+    assert action in result.fix
+    # the checks that could run still ran
+    assert _only(report, "trigger wired", Status.PASS)
+    assert _only(report, "password policy", Status.PASS)
+
+
+def test_cli_reports_a_denied_read_without_a_traceback(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_client = boto3.session.Session.client
+
+    def client(self: Any, service: str, *args: Any, **kwargs: Any) -> Any:
+        made = real_client(self, service, *args, **kwargs)
+        return Denying(made, "get_policy") if service == "lambda" else made
+
+    monkeypatch.setattr(boto3.session.Session, "client", client)
+    result = CliRunner().invoke(app, ["doctor", "--user-pool-id", aws.pool_id], env=WIDE)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == 1, result.output
+    assert "lambda:GetPolicy" in result.output and "AccessDeniedException" in result.output
+
+
+# ---------------------------------------------------------------- the function's own configuration
+
+
+def test_config_is_compared_with_the_functions_overrides_applied(aws: Aws, tmp_path: Path) -> None:
+    """The SAM template pins [pool] for a pool it creates through the function's environment; the file then
+    says nothing (case_sensitive defaults to true) and must not be reported as disagreeing."""
+    config = _config(tmp_path, "")
+    plain = CliRunner().invoke(app, ["doctor", "--user-pool-id", aws.pool_id, "--config", str(config)])
+    assert plain.exit_code == 1 and "case_sensitive = false" in plain.output  # the file alone disagrees
+    aws.lam.update_function_configuration(
+        FunctionName="migrate-user",
+        Environment={
+            "Variables": {
+                "COGNITO_MIGRATE_CONFIG": "/var/task/cognito-migrate.json",
+                "COGNITO_MIGRATE_POOL_CASE_SENSITIVE": "false",
+            }
+        },
+    )
+    result = CliRunner().invoke(app, ["doctor", "--user-pool-id", aws.pool_id, "--config", str(config)], env=WIDE)
+    assert result.exit_code == 0, result.output
+    assert "COGNITO_MIGRATE_POOL_CASE_SENSITIVE" in result.output
+
+
+def test_an_invalid_override_in_the_function_fails(aws: Aws, tmp_path: Path) -> None:
+    aws.lam.update_function_configuration(
+        FunctionName="migrate-user",
+        Environment={
+            "Variables": {
+                "COGNITO_MIGRATE_CONFIG": "/var/task/cognito-migrate.json",
+                "COGNITO_MIGRATE_POOL_CASE_SENSITIV": "false",
+            }
+        },
+    )
+    config = _config(tmp_path, "case_sensitive = false")
+    result = CliRunner().invoke(app, ["doctor", "--user-pool-id", aws.pool_id, "--config", str(config)], env=WIDE)
+    assert result.exit_code == 1, result.output
+    assert "COGNITO_MIGRATE_POOL_CASE_SENSITIV" in result.output and "function configuration" in result.output
+
+
+# ------------------------------------------------------------------------------------ other shapes
+
+
+def test_a_managed_login_client_fires_the_trigger(aws: Aws) -> None:
+    hosted = _new_client(
+        aws,
+        ExplicitAuthFlows=["ALLOW_REFRESH_TOKEN_AUTH"],
+        PreventUserExistenceErrors="ENABLED",
+        AllowedOAuthFlowsUserPoolClient=True,
+        AllowedOAuthFlows=["code"],
+        AllowedOAuthScopes=["openid"],
+        CallbackURLs=["https://app.example.com/callback"],
+        SupportedIdentityProviders=["COGNITO"],
+    )
+    report = aws.run()
+    assert report.ok, [r for r in report.results if r.failed]
+    passed = [r for r in report.results if r.check == "password sign-in allowed" and r.subject == hosted]
+    assert passed[0].status is Status.PASS and "managed login" in passed[0].detail
+
+
+def test_a_permission_open_to_everyone_is_an_unpinned_warning() -> None:
+    pool_arn = f"arn:aws:cognito-idp:{REGION}:{ACCOUNT}:userpool/{REGION}_abc"
+    policy = {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "lambda:InvokeFunction"}]}
+    fn = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:f"
+    result = check_invoke_permission(policy, pool_arn=pool_arn, account=ACCOUNT, function_arn=fn)
+    assert result.status is Status.WARN

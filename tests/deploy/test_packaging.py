@@ -47,8 +47,8 @@ def write_legacy_config(directory: Path, *, url: str = "sqlite:///legacy.db") ->
     """A sample ASP.NET Identity SQLite database and the minimum configuration next to it."""
     conn = sqlite3.connect(directory / "legacy.db")
     conn.execute('CREATE TABLE "AspNetUsers" (' + ", ".join(f'"{c}" TEXT' for c in ASPNET_COLUMNS) + ")")
-    row = ("1", "alice", "ALICE", "alice@example.com", "ALICE@EXAMPLE.COM", 1, aspnet_v3_hash(PASSWORD))
-    row += ("stamp", None, 0, 0, None, 1, 0)
+    row: tuple[object, ...] = ("1", "alice", "ALICE", "alice@example.com", "ALICE@EXAMPLE.COM", 1)
+    row += (aspnet_v3_hash(PASSWORD), "stamp", None, 0, 0, None, 1, 0)
     conn.execute(f'INSERT INTO "AspNetUsers" VALUES ({",".join("?" * len(ASPNET_COLUMNS))})', row)
     conn.commit()
     conn.close()

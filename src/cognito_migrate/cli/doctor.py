@@ -7,6 +7,7 @@ clients and renders the checklist. boto3 is imported only when the command runs.
 from __future__ import annotations
 
 import importlib
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -15,7 +16,9 @@ from rich.console import Console
 from rich.table import Table
 
 if TYPE_CHECKING:
-    from cognito_migrate.deploy.doctor import Report
+    from collections.abc import Mapping
+
+    from cognito_migrate.deploy.doctor import PoolExpectations, Report
 
 _ICONS = {"pass": "[green]✓[/]", "warn": "[yellow]![/]", "fail": "[red]✗[/]", "info": "[blue]i[/]"}
 
@@ -75,17 +78,30 @@ def doctor(
 ) -> None:
     """Check the pool's wiring to the Migrate-user trigger; exit 1 when a check fails."""
     console = Console()
-    from cognito_migrate.deploy.doctor import PoolExpectations, expectations_from_settings, run_checks
+    from cognito_migrate.deploy.doctor import ExpectationsFor, expectations_from_settings, run_checks
 
-    expected = PoolExpectations()
+    expectations_for: ExpectationsFor | None = None
     if config is not None:
-        from cognito_migrate.config import load_settings
+        from cognito_migrate.config import CONFIG_ENV, ENV_PREFIX, load_settings
         from cognito_migrate.errors import CognitoMigrateError
 
+        file = config
+
+        def expectations_for(environment: Mapping[str, str] | None) -> PoolExpectations:
+            # The function runs the file with its own COGNITO_MIGRATE_* variables (the SAM template sets
+            # [pool] for a pool it creates): compare that, not the file alone. Without the function's
+            # environment, this shell's variables apply, as for every other command.
+            environ = (
+                os.environ
+                if environment is None
+                else {k: v for k, v in environment.items() if k.startswith(ENV_PREFIX) and k != CONFIG_ENV}
+            )
+            return expectations_from_settings(load_settings(file, environ=environ))
+
         try:
-            expected = expectations_from_settings(load_settings(config))
+            expectations_for(None)  # the file itself must be valid before anything is read from AWS
         except CognitoMigrateError as exc:
-            console.print(f"[red]configuration:[/] {exc}")
+            console.print(f"[red]configuration:[/] {exc}", highlight=False)
             raise typer.Exit(2) from None
     try:
         # import_module keeps mypy --strict clean with or without boto3-stubs installed
@@ -107,10 +123,11 @@ def doctor(
             lambda_for_region=lambda_for_region,
             user_pool_id=user_pool_id,
             client_id=client_id,
-            expected=expected,
+            expectations_for=expectations_for,
         )
     except aws_errors as exc:
-        console.print(f"[red]cannot read the pool:[/] {exc}")
+        console.print(f"[red]cannot read the pool:[/] {exc}", highlight=False)
+        console.print("doctor needs cognito-idp:DescribeUserPool on the pool (see docs/deploy.md, step 6).")
         raise typer.Exit(2) from None
     render(report, console)
     if not report.ok:

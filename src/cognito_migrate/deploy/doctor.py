@@ -15,7 +15,7 @@ from __future__ import annotations
 import enum
 import fnmatch
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -229,9 +229,12 @@ def _split_qualifier(function_arn: str) -> tuple[str, str | None]:
 
 
 def _principal_is_cognito(principal: Any) -> bool:
+    """Cognito is named, or everyone is (``"*"``, which lets Cognito in too)."""
     if isinstance(principal, str):
-        return principal == COGNITO_PRINCIPAL
+        return principal in {COGNITO_PRINCIPAL, "*"}
     if isinstance(principal, Mapping):
+        if principal.get("AWS") == "*":
+            return True
         services = principal.get("Service", [])
         services = [services] if isinstance(services, str) else services
         return COGNITO_PRINCIPAL in services
@@ -310,8 +313,18 @@ def check_invoke_permission(
 # --------------------------------------------------------------------------------------------------
 
 
+def _uses_managed_login(client: Mapping[str, Any]) -> bool:
+    """The client signs users in through the hosted UI / managed login with the pool's own directory."""
+    return bool(client.get("AllowedOAuthFlowsUserPoolClient")) and "COGNITO" in (
+        client.get("SupportedIdentityProviders") or []
+    )
+
+
 def check_client_auth_flows(client: Mapping[str, Any]) -> CheckResult:
-    """The client allows a password flow that fires the trigger (SRP never does)."""
+    """The client allows a password flow that fires the trigger (SRP never does).
+
+    Managed login (the hosted UI) fires the trigger whatever ExplicitAuthFlows say: those govern the API.
+    """
     name = "password sign-in allowed"
     client_id = str(client.get("ClientId", "?"))
     flows = list(client.get("ExplicitAuthFlows") or DEFAULT_FLOWS)
@@ -322,6 +335,14 @@ def check_client_auth_flows(client: Mapping[str, Any]) -> CheckResult:
             name,
             Status.PASS,
             "only ALLOW_ADMIN_USER_PASSWORD_AUTH: the trigger fires for server-side AdminInitiateAuth only",
+            subject=client_id,
+        )
+    if _uses_managed_login(client):
+        return CheckResult(
+            name,
+            Status.PASS,
+            "managed login (hosted UI) only: the trigger fires for its sign-in page, not for API sign-in "
+            f"({', '.join(flows)})",
             subject=client_id,
         )
     keep = " ".join(sorted({*flows, "ALLOW_USER_PASSWORD_AUTH"}))
@@ -567,47 +588,124 @@ def _error_code(exc: Exception) -> str:
     return ""
 
 
-def _list_clients(cognito: Any, user_pool_id: str) -> list[dict[str, Any]]:
+def _unreadable(check: str, action: str, resource: str, exc: Exception, subject: str = "") -> CheckResult:
+    """A check that could not run because a read failed (AccessDenied, throttling...): not a pass."""
+    code = _error_code(exc) or type(exc).__name__
+    return CheckResult(
+        check,
+        Status.FAIL,
+        f"could not check: {action} on {resource} failed with {code}",
+        fix=f"allow {action} on {resource} to the identity running doctor (it only reads), then run it again",
+        subject=subject,
+    )
+
+
+def _list_clients(cognito: Any, user_pool_id: str, pool_arn: str) -> tuple[list[dict[str, Any]], list[CheckResult]]:
+    """Every app client of the pool, described; a read that fails becomes a result instead of an exception."""
     ids: list[str] = []
     token: str | None = None
-    while True:
-        kwargs: dict[str, Any] = {"UserPoolId": user_pool_id, "MaxResults": 60}
-        if token:
-            kwargs["NextToken"] = token
-        page = cognito.list_user_pool_clients(**kwargs)
-        ids.extend(c["ClientId"] for c in page.get("UserPoolClients", []))
-        token = page.get("NextToken")
-        if not token:
-            break
-    return [cognito.describe_user_pool_client(UserPoolId=user_pool_id, ClientId=cid)["UserPoolClient"] for cid in ids]
+    try:
+        while True:
+            kwargs: dict[str, Any] = {"UserPoolId": user_pool_id, "MaxResults": 60}
+            if token:
+                kwargs["NextToken"] = token
+            page = cognito.list_user_pool_clients(**kwargs)
+            ids.extend(c["ClientId"] for c in page.get("UserPoolClients", []))
+            token = page.get("NextToken")
+            if not token:
+                break
+    except Exception as exc:  # noqa: BLE001 - botocore's ClientError and friends: reported, not raised
+        return [], [_unreadable("app clients", "cognito-idp:ListUserPoolClients", pool_arn, exc)]
+    clients, problems = _describe_clients(cognito, user_pool_id, pool_arn, ids)
+    if not clients and not problems:
+        problems.append(CheckResult("app clients", Status.WARN, "the pool has no app client: nobody can sign in yet"))
+    return clients, problems
 
 
-def _function_checks(lambda_client: Any, pool: Mapping[str, Any], arn: str) -> list[CheckResult]:
-    """Existence and invoke permission of the wired function (needs lambda:GetFunction, GetPolicy)."""
+def _describe_clients(
+    cognito: Any, user_pool_id: str, pool_arn: str, ids: Sequence[str]
+) -> tuple[list[dict[str, Any]], list[CheckResult]]:
+    clients: list[dict[str, Any]] = []
+    problems: list[CheckResult] = []
+    for client_id in ids:
+        try:
+            clients.append(
+                cognito.describe_user_pool_client(UserPoolId=user_pool_id, ClientId=client_id)["UserPoolClient"]
+            )
+        except Exception as exc:  # noqa: BLE001
+            problems.append(
+                _unreadable("app clients", "cognito-idp:DescribeUserPoolClient", pool_arn, exc, subject=client_id)
+            )
+    return clients, problems
+
+
+def _function_checks(
+    lambda_client: Any, pool: Mapping[str, Any], arn: str
+) -> tuple[list[CheckResult], Mapping[str, str] | None]:
+    """Existence and invoke permission of the wired function (needs lambda:GetFunction, GetPolicy).
+
+    Also returns the function's environment variables, or None when the function could not be read.
+    """
     base, qualifier = _split_qualifier(arn)
     qualified: dict[str, Any] = {"FunctionName": base, **({"Qualifier": qualifier} if qualifier else {})}
     try:
         function: dict[str, Any] | None = lambda_client.get_function(**qualified)
     except Exception as exc:  # noqa: BLE001 - botocore's ClientError; any other failure is reported too
         if _error_code(exc) != "ResourceNotFoundException":
-            return [CheckResult("function exists", Status.FAIL, f"cannot read {arn}: {_error_code(exc) or exc}")]
+            return [_unreadable("function exists", "lambda:GetFunction", arn, exc)], None
         function = None
     results = check_function_exists(function, arn)
     if function is None:
-        return results
+        return results, None
+    conf = function.get("Configuration", function)
+    environment = dict((conf.get("Environment") or {}).get("Variables") or {})
     pool_arn = str(pool.get("Arn", ""))
     account = pool_arn.split(":")[4] if pool_arn.count(":") >= 5 else ""
     try:
         policy: Any = lambda_client.get_policy(**qualified)["Policy"]
     except Exception as exc:  # noqa: BLE001
         if _error_code(exc) != "ResourceNotFoundException":
-            results.append(
-                CheckResult("Cognito may invoke", Status.FAIL, f"cannot read the policy: {_error_code(exc) or exc}")
-            )
-            return results
+            results.append(_unreadable("Cognito may invoke", "lambda:GetPolicy", arn, exc))
+            return results, environment
         policy = None
     results.append(check_invoke_permission(policy, pool_arn=pool_arn, account=account, function_arn=arn))
-    return results
+    return results, environment
+
+
+#: Builds the expectations from the function's environment (its ``COGNITO_MIGRATE_*`` overrides), or from
+#: None when the function could not be read; raises the configuration's error when they make it invalid.
+ExpectationsFor = Callable[[Mapping[str, str] | None], PoolExpectations]
+
+
+def _expectations(
+    expected: PoolExpectations | None, expectations_for: ExpectationsFor | None, environment: Mapping[str, str] | None
+) -> tuple[PoolExpectations, list[CheckResult]]:
+    if expectations_for is None:
+        return expected or PoolExpectations(), []
+    from cognito_migrate.errors import CognitoMigrateError
+
+    overrides = sorted(
+        k for k in environment or {} if k.startswith("COGNITO_MIGRATE_") and k != "COGNITO_MIGRATE_CONFIG"
+    )
+    try:
+        built = expectations_for(environment)
+    except CognitoMigrateError as exc:
+        fallback = expectations_for(None)
+        return fallback, [
+            CheckResult(
+                "function configuration",
+                Status.FAIL,
+                f"the function's COGNITO_MIGRATE_* variables make the configuration invalid: {exc}",
+                fix="fix or remove the variable in the function's environment (every invocation fails closed)",
+            )
+        ]
+    if environment is None:
+        note = "the file alone (the function's environment could not be read)"
+    elif overrides:
+        note = f"the file with the function's overrides {', '.join(overrides)}"
+    else:
+        note = "the file (the function overrides none of it)"
+    return built, [CheckResult("configuration compared", Status.INFO, note)]
 
 
 def run_checks(
@@ -617,26 +715,33 @@ def run_checks(
     user_pool_id: str,
     client_id: str | None = None,
     expected: PoolExpectations | None = None,
+    expectations_for: ExpectationsFor | None = None,
 ) -> Report:
     """Read the pool, its clients and the wired function, and run every check.
 
     ``cognito`` is a boto3 ``cognito-idp`` client; ``lambda_for_region(region)`` returns a boto3 ``lambda``
     client for the function's region (the trigger must live in the pool's region, but the ARN says).
+    ``expectations_for``, when given, replaces ``expected``: it is called with the wired function's
+    environment, so that the configuration is compared as the function really runs it (file plus overrides).
+    Only ``describe_user_pool`` may raise; every other read that fails is reported as a failed check.
     """
-    expected = expected or PoolExpectations()
     pool = cognito.describe_user_pool(UserPoolId=user_pool_id)["UserPool"]
+    pool_arn = str(pool.get("Arn") or f"userpool/{user_pool_id}")
     region = str(pool.get("Arn", "::::")).split(":")[3] or user_pool_id.split("_", maxsplit=1)[0]
     results: list[CheckResult] = [check_trigger_wired(pool, region=region)]
     arn = (pool.get("LambdaConfig") or {}).get("UserMigration")
+    environment: Mapping[str, str] | None = None
     if arn:
-        results.extend(_function_checks(lambda_for_region(arn.split(":")[3]), pool, arn))
+        function_results, environment = _function_checks(lambda_for_region(arn.split(":")[3]), pool, arn)
+        results.extend(function_results)
+    expected, notes = _expectations(expected, expectations_for, environment)
+    results.extend(notes)
 
     if client_id:
-        clients = [cognito.describe_user_pool_client(UserPoolId=user_pool_id, ClientId=client_id)["UserPoolClient"]]
+        clients, problems = _describe_clients(cognito, user_pool_id, pool_arn, [client_id])
     else:
-        clients = _list_clients(cognito, user_pool_id)
-    if not clients:
-        results.append(CheckResult("app clients", Status.WARN, "the pool has no app client: nobody can sign in yet"))
+        clients, problems = _list_clients(cognito, user_pool_id, pool_arn)
+    results.extend(problems)
     for client in clients:
         results.append(check_client_auth_flows(client))
         results.append(check_client_prevents_user_existence_errors(client, on_reject=expected.on_reject))
