@@ -105,8 +105,9 @@ def identify(stored: str) -> str | None:  # noqa: PLR0912 - one flat dispatch re
         if tag[1:-1] in _SPRING_IDS:
             return "spring_delegating"
         digest = rest.rsplit("}", 1)[-1]
-        if tag in {"{MD5}", "{SHA-256}"} and is_hex(digest, 32 if tag == "{MD5}" else 64):
-            return "spring_delegating"  # Spring's MessageDigestPasswordEncoder writes hex, LDAP base64
+        if tag in {"{MD5}", "{SHA-256}"} and (rest.startswith("{") or is_hex(digest, 32 if tag == "{MD5}" else 64)):
+            # Spring's MessageDigestPasswordEncoder writes hex, after an optional {salt}; LDAP writes base64
+            return "spring_delegating"
         return _BRACE_PREFIXES.get(tag.lower())
     if first == "U" and stored.startswith("U$S$"):
         return "drupal7"

@@ -199,3 +199,18 @@ heavy = {"secrets", "random", "bcrypt", "argon2", "cryptography", "logging"} & s
 assert not heavy, heavy
 """
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_yescrypt_upgrades_and_rom_refused_before_computing() -> None:
+    """``have`` bit 4 (g, hash upgrades) or 8 (NROM): cost outside the caps, never passed to libxcrypt."""
+    for params in ("j9T1.", "j9T5.", "j9T3.."):  # have = 4 (g), 8 (NROM), 6 (t and g)
+        stored = f"$y${params}$saltsaltsaltsalt$" + "a" * 43
+        assert_verdict(Verdict.UNSUPPORTED, "pw", stored, scheme="yescrypt")
+
+
+def test_spring_salted_message_digest_identified() -> None:
+    """``{MD5}{salt}hex`` is Spring's (LDAP's {MD5} is bare base64, never a brace)."""
+    salt = "{c2FsdA==}"
+    stored = "{MD5}" + salt + hashlib.md5(("pw" + salt).encode()).hexdigest()  # noqa: S324
+    assert identify(stored) == "spring_delegating"
+    assert_match("pw", stored)

@@ -89,6 +89,10 @@ def check_cost(params: str, limits: CostLimits) -> None:
     p, t = 1, 0
     if pos < len(params):
         have, pos = _decode(params, pos, 1)
+        if have & ~3:
+            # g (hash upgrades, each a costlier recomputation) and NROM are never written by crypt_gensalt;
+            # their cost is not bounded by the caps below, so they are refused rather than computed.
+            raise Unsupported("yescrypt: hash upgrades and ROM parameters are not supported")
         if have & 1:
             p, pos = _decode(params, pos, 2)
         if have & 2:
