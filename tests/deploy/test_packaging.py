@@ -271,3 +271,97 @@ def test_the_built_package_migrates_a_user_in_isolation(
 
     smoke = subprocess.run(packaging.smoke_test_command(unpacked), capture_output=True, text=True, env=env, check=False)
     assert smoke.returncode == 0 and smoke.stdout.strip() == "cognito_migrate.handler", smoke.stderr
+
+
+# ------------------------------------------------------------------------------- secrets, tags, bytecode
+
+
+@pytest.mark.parametrize(
+    ("lines", "key"),
+    [
+        ('url = "postgresql://migrator:s3cret@db.internal/identity"', "store.url"),
+        ('url = "postgresql://migrator@db.internal/identity"\npassword = "s3cret"', "store.password"),
+        (
+            'url = "postgresql://migrator@db.internal/identity"\n\n[logging]\nusername_hash_key = "k3y"',
+            "logging.username_hash_key",
+        ),
+    ],
+)
+def test_a_secret_in_plain_text_is_never_packaged(tmp_path: Path, lines: str, key: str) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text(f'[store]\npreset = "django"\n{lines}\n')
+    with pytest.raises(PackagingError, match=key.replace(".", r"\.")) as caught:
+        build(config, tmp_path / "out", installer=RecordingInstaller())
+    assert "s3cret" not in str(caught.value) and "k3y" not in str(caught.value)
+    assert not (tmp_path / "out").exists()
+    refused = CliRunner().invoke(
+        app, ["package", "--config", str(config), "--out", str(tmp_path / "out")], env={"COLUMNS": "400"}
+    )
+    assert refused.exit_code == 2 and "plain text" in refused.output
+
+
+def test_secret_references_are_packaged(tmp_path: Path) -> None:
+    config = tmp_path / "c.toml"
+    arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf"
+    config.write_text(
+        '[store]\npreset = "django"\nurl = "postgresql://migrator@db.internal/identity"\n'
+        f'password = "secretsmanager:{arn}#password"\n\n'
+        f'[logging]\nusername_hash_key = "secretsmanager:{arn}#hash_key"\n'
+    )
+    result = build(config, tmp_path / "out", installer=RecordingInstaller())
+    with zipfile.ZipFile(result.zip_path) as zf:
+        assert json.loads(zf.read("cognito-migrate.json"))["store"]["password"] == f"secretsmanager:{arn}#password"
+
+
+def test_every_manylinux_tag_of_the_lambda_glibc_is_accepted(tmp_path: Path) -> None:
+    """pip does not expand PEP 600 tags: a wheel published only as manylinux_2_24 needs its own --platform."""
+    al2023 = pip_command(["x"], tmp_path, arch="x86_64", python="3.12")
+    assert {"manylinux_2_34_x86_64", "manylinux_2_31_x86_64", "manylinux_2_24_x86_64", "manylinux_2_17_x86_64"} <= set(
+        al2023
+    )
+    al2 = pip_command(["x"], tmp_path, arch="arm64", python="3.11")
+    assert "manylinux_2_26_aarch64" in al2 and "manylinux_2_27_aarch64" not in al2  # Amazon Linux 2: glibc 2.26
+    assert not [t for t in al2023 + al2 if "musllinux" in t]
+
+
+def test_boto3_is_never_packaged(tmp_path: Path) -> None:
+    config = write_legacy_config(tmp_path)
+    with pytest.raises(PackagingError, match="runtime already provides boto3"):
+        build(config, tmp_path / "out", extra_extras=["aws"], installer=RecordingInstaller())
+
+
+def _fake_python(bin_dir: Path, version: str, log: Path) -> None:
+    """A ``pythonX.Y`` that answers the version probe and records the compileall call."""
+    bin_dir.mkdir(exist_ok=True)
+    script = bin_dir / f"python{version}"
+    script.write_text(
+        f'#!/bin/sh\nif [ "$1" = "-c" ]; then echo "cpython {version}"; exit 0; fi\necho "$@" >> "{log}"\n'
+    )
+    script.chmod(0o755)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a shell script stands in for the interpreter")
+def test_bytecode_is_compiled_by_the_target_python_when_it_is_on_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = "3.13" if HOST_PYTHON != "3.13" else "3.12"
+    log = tmp_path / "calls"
+    _fake_python(tmp_path / "bin", target, log)
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    config = write_legacy_config(tmp_path)
+    result = build(config, tmp_path / "out", python=target, installer=RecordingInstaller())
+    assert result.precompiled
+    assert "-m compileall" in log.read_text() and "--invalidation-mode unchecked-hash" in log.read_text()
+
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    result = build(config, tmp_path / "out", python=target, installer=RecordingInstaller())
+    assert not result.precompiled
+    assert any(f"python{target}" in note for note in result.notes)
+
+
+def test_a_mislabelled_interpreter_is_not_trusted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = "3.13" if HOST_PYTHON != "3.13" else "3.12"
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / f"python{target}").symlink_to(sys.executable)  # really the host's version
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    assert packaging.target_interpreter(target) is None

@@ -68,8 +68,9 @@ def package(
         list[str] | None,
         typer.Option(
             "--extra",
-            help="Add an extra (postgres, mysql, mssql, phone, argon2, or sqlite for none); "
-            "needed when store.url is a secret reference. Repeatable.",
+            help="Add an extra (postgres, mysql, mssql, phone, argon2, firebase, or sqlite for none); "
+            "needed when store.url is a secret reference, and for hashes the configuration does not name "
+            "(argon2 rows in a Keycloak, Spring or Django store). Repeatable.",
         ),
     ] = None,
     cache_dir: Annotated[
@@ -91,7 +92,7 @@ def package(
                 extra_extras=extra or (),
                 cache_dir=cache_dir,
             )
-    except (PackagingError, CognitoMigrateError) as exc:
+    except (PackagingError, CognitoMigrateError, OSError) as exc:
         console.print(f"[red]cannot build the package:[/] {exc}", highlight=False)
         raise typer.Exit(2) from None
     render(result, console)

@@ -42,16 +42,25 @@ PACKAGE: Final = "cognito_migrate"
 EXCLUDED: Final = ("cli", "local", "deploy", "testing")
 CONFIG_NAME: Final = "cognito-migrate.json"
 ARCHITECTURES: Final = {"arm64": "aarch64", "x86_64": "x86_64"}
+#: glibc of the Lambda images: Python 3.11 runs on Amazon Linux 2, 3.12 and 3.13 on Amazon Linux 2023.
+GLIBC: Final = {"3.11": 26, "3.12": 34, "3.13": 34}
+
+
+def _manylinux(glibc_minor: int) -> tuple[str, ...]:
+    """Every manylinux tag a glibc 2.<minor> system accepts, newest first (pip does not expand PEP 600
+    tags itself, so a wheel published only as manylinux_2_24 or _2_31 would otherwise be missed).
+    ``manylinux2014`` is manylinux_2_17 under its old name, which pip expands to manylinux2010 and 1."""
+    return (*(f"manylinux_2_{m}" for m in range(glibc_minor, 16, -1)), "manylinux2014")
+
+
 #: Python versions Lambda runs, and the glibc-based manylinux tags its image accepts (newest first).
-MANYLINUX: Final = {
-    "3.11": ("manylinux2014",),
-    "3.12": ("manylinux_2_34", "manylinux_2_28", "manylinux2014"),
-    "3.13": ("manylinux_2_34", "manylinux_2_28", "manylinux2014"),
-}
+MANYLINUX: Final = {python: _manylinux(minor) for python, minor in GLIBC.items()}
 #: Lambda's limit on the unzipped size of a function (zip upload, layers included).
 UNZIPPED_LIMIT: Final = 250 * 1024 * 1024
 #: Extras for the command line and development: never in a function.
 CLI_SIDE_EXTRAS: Final = frozenset({"cli", "local", "all", "dev"})
+#: Extras the Lambda Python runtime provides already: boto3 (about 80 MB unzipped) would only add weight.
+RUNTIME_PROVIDED_EXTRAS: Final = frozenset({"aws"})
 #: Extras that are not Python packages: a store URL scheme that needs no driver.
 NO_DRIVER: Final = "sqlite"
 _ZIP_TIME: Final = (1980, 1, 1, 0, 0, 0)
@@ -202,9 +211,14 @@ def _requirements_from_pyproject() -> tuple[list[str], dict[str, list[str]]]:
 def requirements_for(extras: Iterable[str]) -> list[str]:
     """The pip requirement strings for the core plus ``extras`` (``sqlite`` needs nothing)."""
     core, known = _project_requirements()
-    runtime = sorted(set(known) - CLI_SIDE_EXTRAS)
+    runtime = sorted(set(known) - CLI_SIDE_EXTRAS - RUNTIME_PROVIDED_EXTRAS)
     out = list(core)
     for extra in sorted(set(extras) - {NO_DRIVER}):
+        if extra in RUNTIME_PROVIDED_EXTRAS:
+            raise PackagingError(
+                f"extra {extra!r}: the Lambda Python runtime already provides boto3 (the trigger uses it only "
+                "when the secrets extension is absent); leave it out"
+            )
         if extra not in runtime:
             raise PackagingError(f"unknown extra {extra!r}; expected one of {', '.join([*runtime, NO_DRIVER])}")
         out.extend(r for r in known[extra] if not r.startswith("cognito-migrate"))
@@ -279,6 +293,29 @@ class ConfigPlan:
     url_is_reference: bool
 
 
+_URL_PASSWORD: Final = re.compile(r"://[^/@:]*:[^/@]+@")
+
+
+def inline_secrets(document: Mapping[str, Any]) -> list[str]:
+    """Keys of the configuration that hold a secret itself rather than a reference to one.
+
+    The package is an artifact (an S3 object, and the code anyone with ``lambda:GetFunction`` downloads):
+    a database password or the username-hash key in it is a leak.
+    """
+    from cognito_migrate import secrets
+
+    found: list[str] = []
+    store = document.get("store") or {}
+    url = store.get("url")
+    if isinstance(url, str) and not secrets.is_reference(url) and _URL_PASSWORD.search(url):
+        found.append("store.url (a password in the URL)")
+    for section, key in (("store", "password"), ("logging", "username_hash_key")):
+        value = (document.get(section) or {}).get(key)
+        if isinstance(value, str) and value and not secrets.is_reference(value):
+            found.append(f"{section}.{key}")
+    return found
+
+
 def plan_config(config: Path) -> ConfigPlan:
     """Load and validate the configuration (the file alone, no env overrides) and work out its needs."""
     import tomllib
@@ -291,6 +328,12 @@ def plan_config(config: Path) -> ConfigPlan:
     returned_attribute_names(settings)  # builds the mapper: a bad attribute mapping fails here, not in Lambda
     raw = config.read_bytes()
     document = json.loads(raw) if config.suffix == ".json" else tomllib.loads(raw.decode("utf-8"))
+    leaked = inline_secrets(document)
+    if leaked:
+        raise PackagingError(
+            f"{', '.join(leaked)} holds a secret in plain text, which would be readable in the zip: reference "
+            'it instead ("secretsmanager:<arn>#<field>", "ssm:/name" or "env:NAME"; see docs/deploy.md)'
+        )
     url = str(document.get("store", {}).get("url", ""))
     sqlite_files: list[Path] = []
     prefix = "sqlite:///"
@@ -336,17 +379,34 @@ def _write_zip(staging: Path, zip_path: Path) -> tuple[int, int]:
     return zip_path.stat().st_size, unzipped
 
 
-def _precompile(staging: Path) -> None:
-    """Bytecode for the running interpreter, checked by hash rather than mtime (zip timestamps are fixed).
+def target_interpreter(python: str) -> str | None:
+    """A CPython of the target version on this machine: the running one, else ``pythonX.Y`` on PATH."""
+    if f"{sys.version_info.major}.{sys.version_info.minor}" == python:
+        return sys.executable
+    found = shutil.which(f"python{python}")
+    if found is None:
+        return None
+    probe = "import sys; print(sys.implementation.name, '%d.%d' % sys.version_info[:2])"
+    try:
+        proc = subprocess.run([found, "-c", probe], capture_output=True, text=True, timeout=30, check=False)  # noqa: S603
+    except OSError:
+        return None
+    return found if proc.returncode == 0 and proc.stdout.split() == ["cpython", python] else None
+
+
+def _precompile(staging: Path, interpreter: str) -> None:
+    """Bytecode for the target version, checked by hash rather than mtime (zip timestamps are fixed).
 
     Lambda's /var/task is read-only, so without this every cold start compiles every module it imports.
+    A file that does not compile (a dependency's Python 2 example, say) is left as source.
     """
-    compileall.compile_dir(
-        str(staging),
-        quiet=2,
-        optimize=0,
-        invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
-    )
+    if interpreter == sys.executable:
+        compileall.compile_dir(
+            str(staging), quiet=2, optimize=0, invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH
+        )
+        return
+    cmd = [interpreter, "-m", "compileall", "-q", "-q", "--invalidation-mode", "unchecked-hash", str(staging)]
+    subprocess.run(cmd, capture_output=True, check=False)  # noqa: S603 - our own argv
 
 
 def build(
@@ -397,11 +457,12 @@ def build(
         shutil.copyfile(source, dest)
         included.append(relative.as_posix())
         notes.append(f"included the SQLite store {relative.as_posix()} (read-only in Lambda; for demos and tests)")
-    same_python = f"{sys.version_info.major}.{sys.version_info.minor}" == python
-    if same_python:
-        _precompile(staging)
+    interpreter = target_interpreter(python)
+    precompiled = interpreter is not None
+    if interpreter is not None:
+        _precompile(staging, interpreter)
     else:
-        notes.append(f"no bytecode: build with Python {python} to precompile (faster cold starts)")
+        notes.append(f"no bytecode: put python{python} on PATH (or build with it) to precompile (faster cold starts)")
     zip_size, unzipped = _write_zip(staging, out_dir / zip_name)
     if unzipped > UNZIPPED_LIMIT:
         notes.append(f"unzipped size {unzipped} bytes is over Lambda's 250 MB limit")
@@ -414,7 +475,7 @@ def build(
         requirements=tuple(requirements),
         dependencies=tuple(dependencies),
         included_files=tuple(included),
-        precompiled=same_python,
+        precompiled=precompiled,
         notes=tuple(notes),
     )
 
