@@ -16,9 +16,11 @@ LIMIT_DOCS = {
     "bcrypt_max_cost": "bcrypt log2 cost (`$2b$12$` is 12; each +1 doubles the time)",
     "pbkdf2_max_iterations": "PBKDF2 iterations times output blocks (ASP.NET, Django, Werkzeug, passlib, Keycloak, "
     "Spring, Symfony, Atlassian)",
-    "digest_max_iterations": "iterated digests (Symfony MessageDigest)",
-    "sha_crypt_max_rounds": "`$5$`/`$6$` rounds",
-    "phpass_max_log2": "phpass/Drupal log2 iteration count",
+    "digest_max_iterations": "iterated digests (Symfony MessageDigest); each 256 password bytes count as one "
+    "more iteration, as every iteration re-hashes the password",
+    "sha_crypt_max_rounds": "`$5$`/`$6$` rounds; each 256 password bytes count as one more round",
+    "phpass_max_log2": "phpass/Drupal log2 iteration count; the count 2**log2 is checked times "
+    "(1 + password bytes // 256)",
     "scrypt_max_n": "scrypt/yescrypt N (Django, Werkzeug, Firebase, Spring, `$7$`, `$y$`)",
     "scrypt_max_r": "scrypt block size r",
     "scrypt_max_p": "scrypt parallelism p",

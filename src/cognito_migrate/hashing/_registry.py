@@ -267,7 +267,11 @@ _CATALOGUE: tuple[SchemeInfo, ...] = (
             "salt_encoding": "text (v1 default), base64 (v2 default) or hex",
             "hash_encoding": "base64 (default) or hex",
         },
-        cost={"digest": "sha1, sha256 (default), sha512", "iterations": "default 64000"},
+        cost={
+            "format": "v2 (default: sha1, 64000 iterations, 18-byte hash) or v1 (sha256, 1000, 24 bytes)",
+            "digest": "sha1, sha256 or sha512 (default: the format's)",
+            "iterations": "default: the format's",
+        },
         creatable=True,
     ),
     SchemeInfo(

@@ -214,3 +214,11 @@ def test_spring_salted_message_digest_identified() -> None:
     stored = "{MD5}" + salt + hashlib.md5(("pw" + salt).encode()).hexdigest()  # noqa: S324
     assert identify(stored) == "spring_delegating"
     assert_match("pw", stored)
+
+
+@pytest.mark.parametrize(("fmt", "shape"), [(None, ("sha1", "64000", "18")), ("v1", ("sha256", "1000"))])
+def test_pbkdf2_generic_dummy_costs_what_its_format_costs(fmt: str | None, shape: tuple[str, ...]) -> None:
+    """defuse v1 rows are sha256 x 1000, v2 rows sha1 x 64000: a dummy of 64000 v1 iterations was 64x a real row."""
+    stored = create("pbkdf2_generic", "pw", cost={"format": fmt} if fmt else None)
+    assert tuple(stored.split(":")[: len(shape)]) == shape
+    assert_match("pw", stored)

@@ -119,10 +119,27 @@ def create_atlassian_pbkdf2_sha1(password: str, cost: Mapping[str, Any], params:
     return "{PKCS5S2}" + base64.b64encode(salt + dk).decode("ascii")
 
 
+_GENERIC_FORMATS = {
+    # defuse/password-hashing PasswordStorage: (digest, iterations, hash bytes) of each release
+    "v1": ("sha256", 1000, 24),  # PasswordHash.php: sha256:1000:salt:hash, the salt's base64 text is the salt
+    "v2": ("sha1", 64_000, 18),  # PasswordStorage (2015+): sha1:64000:18:base64 salt:base64 hash
+}
+
+
 def create_pbkdf2_generic(password: str, cost: Mapping[str, Any], params: Mapping[str, Any]) -> str:
-    """``sha256:iterations:salt:hash`` as defuse v1 wrote it (salt used as text), default 64,000 iterations."""
-    digest = param_choice(cost, "digest", {d: d for d in _DIGESTS}, "sha256")
-    iterations = param_int(cost, "iterations", 64_000) or 64_000
-    salt = base64.b64encode(os.urandom(24)).decode("ascii")
-    dk = hashlib.pbkdf2_hmac(digest, utf8(password), utf8(salt), iterations, 24)
-    return f"{digest}:{iterations}:{salt}:{base64.b64encode(dk).decode('ascii')}"
+    """As defuse's library writes it: v2 ``sha1:64000:18:salt:hash`` (default) or v1 ``sha256:1000:salt:hash``.
+
+    Each format's own digest and iteration count are the defaults, so a dummy costs what real rows cost.
+    """
+    version = param_choice(cost, "format", {v: v for v in _GENERIC_FORMATS}, "v2")
+    default_digest, default_iterations, size = _GENERIC_FORMATS[version]
+    digest = param_choice(cost, "digest", {d: d for d in _DIGESTS}, default_digest)
+    iterations = param_int(cost, "iterations", default_iterations) or default_iterations
+    salt = os.urandom(24)
+    if version == "v1":
+        salt_text = base64.b64encode(salt).decode("ascii")
+        dk = hashlib.pbkdf2_hmac(digest, utf8(password), utf8(salt_text), iterations, size)
+        return f"{digest}:{iterations}:{salt_text}:{base64.b64encode(dk).decode('ascii')}"
+    dk = hashlib.pbkdf2_hmac(digest, utf8(password), salt, iterations, size)
+    encoded = (base64.b64encode(v).decode("ascii") for v in (salt, dk))
+    return f"{digest}:{iterations}:{size}:{':'.join(encoded)}"
