@@ -116,3 +116,82 @@ def test_an_existing_user_gets_a_code_without_the_trigger(local: LocalCognito, c
     assert local.forgot_password_code(pool_id, "carol") is not None
     # a CONFIRMED user keeps the old password until the reset is confirmed
     assert "IdToken" in sign_in(cognito, client_id, "carol", "old-Carol-1")["AuthenticationResult"]
+
+
+def _existing_user(cognito: Any, pool_id: str, name: str, email: str) -> None:
+    cognito.admin_create_user(
+        UserPoolId=pool_id,
+        Username=name,
+        MessageAction="SUPPRESS",
+        UserAttributes=[{"Name": "email", "Value": email}, {"Name": "email_verified", "Value": "true"}],
+    )
+    cognito.admin_set_user_password(UserPoolId=pool_id, Username=name, Password="Existing-pw-1", Permanent=True)
+
+
+def test_a_disabled_user_gets_no_code(local: LocalCognito, cognito: Any) -> None:
+    pool_id, enabled = local.create_pool_and_client(trigger=_trigger())
+    legacy = cognito.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="legacy", PreventUserExistenceErrors="LEGACY"
+    )["UserPoolClient"]["ClientId"]
+    _existing_user(cognito, pool_id, "dora", "dora@example.com")
+    cognito.admin_disable_user(UserPoolId=pool_id, Username="dora")
+
+    simulated = cognito.forgot_password(ClientId=enabled, Username="dora")
+
+    # the simulated answer has the medium a real user of this pool gets, and no code exists
+    assert simulated["CodeDeliveryDetails"]["DeliveryMedium"] == "EMAIL"
+    assert local.forgot_password_code(pool_id, "dora") is None
+    assert error_of(lambda: cognito.forgot_password(ClientId=legacy, Username="dora")) == (
+        "NotAuthorizedException",
+        "User is disabled.",
+    )
+    assert local.forgot_password_code(pool_id, "dora") is None
+
+
+def test_an_unknown_plain_name_gets_the_medium_a_real_user_gets(local: LocalCognito, cognito: Any) -> None:
+    pool_id, client_id = local.create_pool_and_client(trigger=None)  # recovery: verified email first
+    _existing_user(cognito, pool_id, "erik", "erik@example.com")
+
+    real = cognito.forgot_password(ClientId=client_id, Username="erik")["CodeDeliveryDetails"]
+    simulated = cognito.forgot_password(ClientId=client_id, Username="ghost")["CodeDeliveryDetails"]
+    again = cognito.forgot_password(ClientId=client_id, Username="ghost")["CodeDeliveryDetails"]
+
+    assert real["DeliveryMedium"] == simulated["DeliveryMedium"] == "EMAIL"  # used to be SMS for "ghost"
+    assert real["AttributeName"] == simulated["AttributeName"] == "email"
+    assert simulated == again
+    assert "@" in simulated["Destination"]
+
+
+def test_admin_only_recovery_refuses_everyone_without_firing_the_trigger(local: LocalCognito, cognito: Any) -> None:
+    trigger = _trigger()
+    pool_id, client_id = local.create_pool_and_client(trigger=trigger, recovery=["admin_only"])
+
+    known = error_of(lambda: cognito.forgot_password(ClientId=client_id, Username="carol"))
+    unknown = error_of(lambda: cognito.forgot_password(ClientId=client_id, Username="ghost"))
+
+    assert known == unknown == ("NotAuthorizedException", "Contact administrator to reset password.")
+    assert trigger.calls() == 0
+    assert cognito.list_users(UserPoolId=pool_id)["Users"] == []
+
+
+def test_a_failing_forgot_password_trigger_creates_no_user(local: LocalCognito, cognito: Any) -> None:
+    down = DictTrigger({"carol": LegacyUser("old-Carol-1", email="carol@example.com")}, down=True)
+    pool_id, client_id = local.create_pool_and_client(trigger=down)
+
+    assert error_of(lambda: cognito.forgot_password(ClientId=client_id, Username="carol")) == (
+        "UserLambdaValidationException",
+        "UserMigration failed with error Legacy user store unavailable.",
+    )
+    assert cognito.list_users(UserPoolId=pool_id)["Users"] == []
+    assert down.calls("UserMigration_ForgotPassword") == 1
+
+
+def test_a_rejected_forgot_password_response_creates_no_user(local: LocalCognito, cognito: Any) -> None:
+    bad = DictTrigger({"carol": LegacyUser("old-Carol-1", email="carol@example.com", extra={"custom:tier": "x"})})
+    pool_id, client_id = local.create_pool_and_client(trigger=bad)
+
+    assert error_of(lambda: cognito.forgot_password(ClientId=client_id, Username="carol")) == (
+        "UserNotFoundException",
+        "Attributes did not conform to the schema: custom:tier: Attribute does not exist in the schema.",
+    )
+    assert cognito.list_users(UserPoolId=pool_id)["Users"] == []

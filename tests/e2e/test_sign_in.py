@@ -222,3 +222,77 @@ def test_a_trigger_error_quoting_the_password_is_not_echoed_on_the_console(
     assert "Canary-Secret-42" in message  # Cognito shows the trigger's message to the client as it is
     assert not any("Canary-Secret-42" in line for line in console_lines)
     assert any("cannot verify ***" in line for line in console_lines)
+
+
+def _admin_sign_in(cognito: Any, pool_id: str, client_id: str, username: str, password: str) -> Any:
+    return cognito.admin_initiate_auth(
+        UserPoolId=pool_id,
+        ClientId=client_id,
+        AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": username, "PASSWORD": password},
+    )
+
+
+@pytest.mark.parametrize(
+    ("prevent", "expected"),
+    [
+        (False, ("PasswordResetRequiredException", "Password reset required for the user")),
+        (True, INCORRECT),
+    ],
+    ids=["legacy-client", "prevent-user-existence-errors"],
+)
+def test_admin_initiate_auth_refuses_a_reset_required_user(
+    local: LocalCognito, cognito: Any, prevent: bool, expected: tuple[str, str]
+) -> None:
+    # moto alone answers a NEW_PASSWORD_REQUIRED challenge (or tokens) here
+    trigger = DictTrigger(_users())
+    pool_id, client_id = local.create_pool_and_client(trigger=trigger, prevent_user_existence_errors=prevent)
+
+    assert error_of(lambda: _admin_sign_in(cognito, pool_id, client_id, "rita", "short")) == expected
+    assert error_of(lambda: _admin_sign_in(cognito, pool_id, client_id, "rita", "short")) == expected
+    assert cognito.admin_get_user(UserPoolId=pool_id, Username="rita")["UserStatus"] == "RESET_REQUIRED"
+    assert trigger.calls() == 1
+
+
+def test_admin_initiate_auth_hides_or_reveals_unknown_users_by_client_setting(
+    local: LocalCognito, cognito: Any
+) -> None:
+    trigger = DictTrigger(_users())
+    pool_id, enabled = local.create_pool_and_client(trigger=trigger)
+    legacy = cognito.create_user_pool_client(
+        UserPoolId=pool_id,
+        ClientName="legacy",
+        ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        PreventUserExistenceErrors="LEGACY",
+    )["UserPoolClient"]["ClientId"]
+
+    assert error_of(lambda: _admin_sign_in(cognito, pool_id, enabled, "nobody", "x")) == INCORRECT
+    assert error_of(lambda: _admin_sign_in(cognito, pool_id, legacy, "nobody", "x")) == (
+        "UserNotFoundException",
+        "User does not exist.",
+    )
+    assert trigger.calls("UserMigration_Authentication") == 2
+    assert cognito.list_users(UserPoolId=pool_id)["Users"] == []
+
+
+def test_admin_initiate_auth_on_a_client_without_the_admin_flow_fires_nothing(
+    local: LocalCognito, cognito: Any
+) -> None:
+    trigger = DictTrigger(_users())
+    pool_id, client_id = local.create_pool_and_client(trigger=trigger, explicit_auth_flows=["ALLOW_USER_PASSWORD_AUTH"])
+
+    assert error_of(lambda: _admin_sign_in(cognito, pool_id, client_id, "alice", "Alice-pw-1")) == (
+        "InvalidParameterException",
+        "Auth flow not enabled for this client",
+    )
+    assert trigger.calls() == 0
+
+
+def test_a_disabled_user_is_told_so_by_both_apis(local: LocalCognito, cognito: Any) -> None:
+    pool_id, client_id = local.create_pool_and_client(trigger=DictTrigger(_users()))
+    sign_in(cognito, client_id, "alice", "Alice-pw-1")
+    cognito.admin_disable_user(UserPoolId=pool_id, Username="alice")
+
+    disabled = ("NotAuthorizedException", "User is disabled.")
+    assert error_of(lambda: sign_in(cognito, client_id, "alice", "Alice-pw-1")) == disabled
+    assert error_of(lambda: _admin_sign_in(cognito, pool_id, client_id, "alice", "Alice-pw-1")) == disabled

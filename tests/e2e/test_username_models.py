@@ -123,3 +123,20 @@ def test_phone_as_username(local: LocalCognito, cognito: Any) -> None:
     assert attributes(created)["phone_number"] == phone
     assert "IdToken" in sign_in(cognito, client_id, phone, "Pat-pw-1")["AuthenticationResult"]
     assert trigger.calls() == 1
+
+
+def test_a_forced_alias_stays_with_its_owner_when_the_migration_fails(local: LocalCognito, cognito: Any) -> None:
+    # typed an unknown email; the trigger names an existing user and forces bob's verified email
+    newcomer = LegacyUser(
+        "New-pw-1", email="shared@example.com", username="robert", response={"forceAliasCreation": True}
+    )
+    pool_id, client_id = _pool_with_bob(local, cognito, DictTrigger({"new@example.com": newcomer}))
+    cognito.admin_create_user(UserPoolId=pool_id, Username="robert", MessageAction="SUPPRESS")
+
+    assert error_of(lambda: sign_in(cognito, client_id, "new@example.com", "New-pw-1")) == (
+        "UsernameExistsException",
+        "User account already exists",
+    )
+    # the failed migration changed nothing: bob still owns (and signs in with) his verified email
+    assert attributes(cognito.admin_get_user(UserPoolId=pool_id, Username="bob"))["email_verified"] == "true"
+    assert "IdToken" in sign_in(cognito, client_id, "shared@example.com", "Bob-pw-123")["AuthenticationResult"]

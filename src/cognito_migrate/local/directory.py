@@ -69,7 +69,12 @@ def _alias_owner(pool: Any, settings: PoolSettings, alias: str, value: str) -> A
 
 
 def create_user(backend: Any, pool: Any, settings: PoolSettings, plan: MigrationPlan, password: str | None) -> Any:
-    """Create the migrated user with the plan's attributes and status; alias conflicts fail unless forced."""
+    """Create the migrated user with the plan's attributes and status; alias conflicts fail unless forced.
+
+    Every check runs before anything changes: a migration that fails (an alias conflict, a taken user name,
+    an error from moto) leaves the pool exactly as it was, including the aliases of other users.
+    """
+    moved: list[tuple[Any, str]] = []  # (old owner, alias) that forceAliasCreation takes over
     for alias in settings.alias_attributes:
         value = plan.attributes.get(alias)
         if value is None or not _verified(plan.attributes, alias):
@@ -79,16 +84,18 @@ def create_user(backend: Any, pool: Any, settings: PoolSettings, plan: Migration
             continue
         if not plan.force_alias_creation:
             raise CognitoError("AliasExistsException", f"An account with the given {alias} already exists.")
-        # forceAliasCreation: the alias moves to the new user; the old owner can no longer sign in with it.
-        flag = _VERIFIED_BY.get(alias)
-        if flag:
-            owner.update_attributes([{"Name": flag, "Value": "false"}])
-        else:
-            owner.delete_attributes([alias])
+        moved.append((owner, alias))
     if not settings.username_attributes and _by_username(pool, settings, plan.username) is not None:
         raise CognitoError("UsernameExistsException", "User account already exists")
     attributes = [{"Name": name, "Value": value} for name, value in plan.attributes.items()]
     user = call_moto(backend.admin_create_user, pool.id, plan.username, "SUPPRESS", None, attributes)
     user.password = password
     user.status = status(plan.status)
+    # forceAliasCreation: the alias moves to the new user; the old owner can no longer sign in with it.
+    for owner, alias in moved:
+        flag = _VERIFIED_BY.get(alias)
+        if flag:
+            owner.update_attributes([{"Name": flag, "Value": "false"}])
+        else:
+            owner.delete_attributes([alias])
     return user

@@ -25,7 +25,13 @@ Handler = Callable[[dict[str, Any], Any], Any]
 INVOKE_PATH = "/2015-03-31/functions/{name}/invocations"
 
 
-class TriggerFailed(Exception):
+class TriggerError(Exception):
+    """A trigger call that produced no usable answer; ``attempts`` is how many attempts it took."""
+
+    attempts: int = 1
+
+
+class TriggerFailed(TriggerError):
     """The function ran and raised (Lambda's ``X-Amz-Function-Error``); ``message`` is its errorMessage."""
 
     def __init__(self, message: str) -> None:
@@ -33,16 +39,38 @@ class TriggerFailed(Exception):
         self.message = message
 
 
-class TriggerTimedOut(Exception):
+class TriggerTimedOut(TriggerError):
     """One attempt did not answer within the per-attempt budget."""
 
 
-class TriggerUnreachable(Exception):
+class TriggerUnreachable(TriggerError):
     """The function could not be called at all (connection refused, 404, not permitted)."""
 
 
-class TriggerBadResponse(Exception):
+class TriggerBadResponse(TriggerError):
     """The function answered with something that is not JSON."""
+
+
+def _within(timeout: float, work: Callable[[], Any], *, name: str) -> Any:
+    """``work()``'s result, or ``TriggerTimedOut`` once ``timeout`` seconds have passed, whatever ``work`` is
+    doing (a socket timeout alone bounds each read, not the whole answer). A late ``work`` keeps running in a
+    daemon thread and its result is discarded, as Cognito discards a late Lambda answer."""
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["result"] = work()
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+            box["error"] = exc
+
+    worker = threading.Thread(target=run, name=name, daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise TriggerTimedOut
+    if "error" in box:
+        raise box["error"]
+    return box["result"]
 
 
 class Trigger(Protocol):
@@ -65,24 +93,17 @@ class InProcessTrigger:
         self.region = region
 
     def attempt(self, event: dict[str, Any], timeout: float) -> Any:
-        box: dict[str, Any] = {}
         context = LocalLambdaContext(budget_seconds=timeout, function_name=self.function_name, region=self.region)
 
-        def run() -> None:
+        def run() -> Any:
             try:
-                box["result"] = self.handler(event, context)
+                return self.handler(event, context)
             except BaseException as exc:  # noqa: BLE001 - the runtime reports every error the handler raises
-                box["error"] = exc
+                raise TriggerFailed(str(exc)) from None
 
-        worker = threading.Thread(target=run, name="local-cognito-trigger", daemon=True)
-        worker.start()
-        worker.join(timeout)
-        if worker.is_alive():
-            raise TriggerTimedOut
-        if "error" in box:
-            raise TriggerFailed(str(box["error"]))
+        result = _within(timeout, run, name="local-cognito-trigger")
         try:
-            return json.loads(json.dumps(box["result"]))
+            return json.loads(json.dumps(result))
         except (TypeError, ValueError) as exc:
             raise TriggerFailed(f"Unable to marshal response: {exc}") from None
 
@@ -109,6 +130,9 @@ class LambdaInvokeTrigger:
         return self.endpoint.rstrip("/") + INVOKE_PATH.format(name=name)
 
     def attempt(self, event: dict[str, Any], timeout: float) -> Any:
+        return _within(timeout, lambda: self._post(event, timeout), name="local-cognito-lambda-invoke")
+
+    def _post(self, event: dict[str, Any], timeout: float) -> Any:
         request = urllib.request.Request(  # noqa: S310 - the scheme is checked in from_url / by the caller
             self.url,
             data=json.dumps(event).encode(),
@@ -154,7 +178,11 @@ def invoke(trigger: Trigger, event: dict[str, Any], *, timeout: float, attempts:
     for attempt in range(1, attempts + 1):
         try:
             return InvocationResult(trigger.attempt(copy.deepcopy(event), timeout), attempt)
-        except TriggerTimedOut:
+        except TriggerTimedOut as exc:
             if attempt == attempts:
+                exc.attempts = attempt
                 raise
+        except TriggerError as exc:
+            exc.attempts = attempt
+            raise
     raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises

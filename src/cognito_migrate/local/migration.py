@@ -25,9 +25,9 @@ from cognito_migrate.local.errors import CognitoError, exception_migrating
 from cognito_migrate.local.invoker import (
     Trigger,
     TriggerBadResponse,
+    TriggerError,
     TriggerFailed,
     TriggerTimedOut,
-    TriggerUnreachable,
     invoke,
 )
 from cognito_migrate.local.trigger_event import build_event
@@ -136,23 +136,9 @@ class Migrator:
         started = time.perf_counter()
         try:
             result = invoke(trigger, event, timeout=self._timeout, attempts=self._attempts)
-        except TriggerFailed as exc:
-            call.attempts = 1
-            raise CognitoError(
-                "UserLambdaValidationException", f"UserMigration failed with error {exc.message}."
-            ) from None
-        except TriggerTimedOut:
-            raise CognitoError(
-                "UnexpectedLambdaException",
-                "UserMigration invocation failed due to error Socket timeout while invoking Lambda function.",
-            ) from None
-        except TriggerUnreachable:
-            call.attempts = 1
-            raise exception_migrating(client_id) from None
-        except TriggerBadResponse:
-            raise CognitoError(
-                "InvalidLambdaResponseException", "Invalid lambda response received: not valid JSON"
-            ) from None
+        except TriggerError as exc:
+            call.attempts = exc.attempts
+            raise _client_error(exc, client_id) from None
         finally:
             call.trigger_ms = (time.perf_counter() - started) * 1000
         call.attempts = result.attempts
@@ -170,6 +156,20 @@ class Migrator:
         )
         with self._journal_lock:
             self._journal.append(entry)
+
+
+def _client_error(exc: TriggerError, client_id: str) -> CognitoError:
+    """The error Cognito reports to the client for a trigger call that produced no usable answer."""
+    if isinstance(exc, TriggerFailed):
+        return CognitoError("UserLambdaValidationException", f"UserMigration failed with error {exc.message}.")
+    if isinstance(exc, TriggerTimedOut):
+        return CognitoError(
+            "UnexpectedLambdaException",
+            "UserMigration invocation failed due to error Socket timeout while invoking Lambda function.",
+        )
+    if isinstance(exc, TriggerBadResponse):
+        return CognitoError("InvalidLambdaResponseException", "Invalid lambda response received: not valid JSON")
+    return exception_migrating(client_id)  # TriggerUnreachable
 
 
 @dataclass

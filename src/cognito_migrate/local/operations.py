@@ -9,6 +9,7 @@ Tokens and challenges still come from moto, called with the user's stored name.
 
 from __future__ import annotations
 
+import hashlib
 from typing import TYPE_CHECKING, Any
 
 from cognito_migrate.local.backend import MOTO_LOCK, call_moto, find_client, find_pool, status
@@ -22,7 +23,7 @@ from cognito_migrate.local.errors import (
 from cognito_migrate.local.passwords import check_password
 from cognito_migrate.local.settings import ClientSettings, PoolSettings
 from cognito_migrate.local.trigger_event import AUTHENTICATION, FORGOT_PASSWORD
-from cognito_migrate.local.validation import is_email
+from cognito_migrate.local.validation import is_email, is_phone
 
 if TYPE_CHECKING:
     from cognito_migrate.local.codes import CodeBook
@@ -171,6 +172,9 @@ class Operations:
     def forgot_password(self, params: Json) -> Json:
         target = self._by_client(params.get("ClientId", ""))
         name = params.get("Username") or ""
+        if "admin_only" in target.settings.recovery:
+            # no self-service recovery: the same answer for every name, and no reason to fire the trigger
+            raise not_authorized("Contact administrator to reset password.")
         with MOTO_LOCK:
             user = find_user(target.pool, target.settings, name)
         if user is None and name:
@@ -186,17 +190,24 @@ class Operations:
             )
         if user is None:
             if target.client.prevent_user_existence_errors:
-                return _simulated_delivery(name)
+                return _simulated_delivery(name, target.settings.recovery)
             raise user_not_found(_UNKNOWN_PAIR)
         with MOTO_LOCK:
             attributes = dict(user.attribute_lookup)
             username = user.username
-            if user.status is status("FORCE_CHANGE_PASSWORD"):
+            enabled = user.enabled
+            if enabled and user.status is status("FORCE_CHANGE_PASSWORD"):
                 raise not_authorized("User password cannot be reset in the current state.")
+        if not enabled:
+            # PreventUserExistenceErrors: "a user [who] isn't found, is disabled, or doesn't have a verified
+            # delivery mechanism" gets the simulated answer; no code is issued
+            if target.client.prevent_user_existence_errors:
+                return _simulated_delivery(name, target.settings.recovery)
+            raise not_authorized("User is disabled.")
         delivery = _delivery(target.settings.recovery, attributes)
         if delivery is None:
             if target.client.prevent_user_existence_errors:
-                return _simulated_delivery(name)
+                return _simulated_delivery(name, target.settings.recovery)
             raise invalid_parameter(
                 "Cannot reset password for the user as there is no registered/verified email or phone_number"
             )
@@ -273,20 +284,30 @@ def _mask(destination: str) -> str:
     return "+*******" + destination[-4:]
 
 
-def _simulated_delivery(name: str) -> Json:
-    """What PreventUserExistenceErrors=ENABLED answers when no code is sent (unknown user, no contact)."""
+def _simulated_delivery(name: str, recovery: tuple[str, ...]) -> Json:
+    """What PreventUserExistenceErrors=ENABLED answers when no code is sent (unknown or disabled user, no
+    verified contact). AWS: "The simulated delivery medium is determined by the input username format and
+    verification settings of the user pool": an email-shaped name gets EMAIL, a phone-shaped one SMS, any
+    other the pool's first recovery channel, so that a plain user name gets the medium real users get. The
+    destination is made up, stable for a name."""
+    digest = hashlib.sha256(name.encode()).hexdigest()
     if is_email(name):
+        medium = "EMAIL"
+    elif is_phone(name):
+        medium = "SMS"
+    else:
+        first = next((m for m in recovery if m in _CONTACTS), "verified_phone_number")
+        medium = _CONTACTS[first][0]
+    if medium == "EMAIL":
+        destination = _mask(name) if is_email(name) else f"{_letter(digest, 0)}***@{_letter(digest, 1)}***"
         return {
-            "CodeDeliveryDetails": {
-                "Destination": _mask(name),
-                "DeliveryMedium": "EMAIL",
-                "AttributeName": "email",
-            }
+            "CodeDeliveryDetails": {"Destination": destination, "DeliveryMedium": "EMAIL", "AttributeName": "email"}
         }
+    destination = "+*******" + (name[-4:] if is_phone(name) else f"{int(digest[:8], 16) % 10000:04d}")
     return {
-        "CodeDeliveryDetails": {
-            "Destination": "+*******" + f"{sum(map(ord, name)) % 10000:04d}",
-            "DeliveryMedium": "SMS",
-            "AttributeName": "phone_number",
-        }
+        "CodeDeliveryDetails": {"Destination": destination, "DeliveryMedium": "SMS", "AttributeName": "phone_number"}
     }
+
+
+def _letter(digest: str, index: int) -> str:
+    return "abcdefghijklmnopqrstuvwxyz"[int(digest[index * 2 : index * 2 + 2], 16) % 26]

@@ -95,6 +95,7 @@ class PoolSettings:
     password_policy: PasswordPolicy = field(default_factory=PasswordPolicy)
     recovery: tuple[str, ...] = LEGACY_RECOVERY
     schema: dict[str, AttributeSpec] = field(default_factory=dict)
+    mfa: str = "OFF"  # MfaConfiguration: OFF, ON or OPTIONAL
 
     def fold(self, value: str) -> str:
         """A user name or alias as the pool compares it."""
@@ -122,6 +123,7 @@ class PoolSettings:
             password_policy=PasswordPolicy.from_cognito((config.get("Policies") or {}).get("PasswordPolicy")),
             recovery=tuple(m["Name"] for m in mechanisms) or LEGACY_RECOVERY,
             schema={name: _spec(attr) for name, attr in pool.schema_attributes.items()},
+            mfa=str(getattr(pool, "mfa_config", None) or config.get("MfaConfiguration") or "OFF"),
         )
 
 

@@ -31,6 +31,12 @@ MAX_VALUE_LENGTH = 2048
 STATUSES = ("CONFIRMED", "RESET_REQUIRED")
 MESSAGE_ACTIONS = ("SUPPRESS", "RESEND")
 MEDIUMS = ("EMAIL", "SMS")
+# Cognito's answer when the typed name does not have the shape the pool's username attributes require.
+_USERNAME_SHOULD_BE = {
+    frozenset({"email"}): "Username should be an email.",
+    frozenset({"phone_number"}): "Username should be a phone number.",
+    frozenset({"email", "phone_number"}): "Username should be either an email or a phone number.",
+}
 
 
 @dataclass(frozen=True)
@@ -79,7 +85,8 @@ def plan_migration(
     force = response.get("forceAliasCreation")
     if force is not None and not isinstance(force, bool):
         raise migration_error("Error during migration: Invalid forceAliasCreation")
-    if response.get("enableSMSMFA") not in (None, True, False):
+    sms_mfa = response.get("enableSMSMFA")
+    if sms_mfa not in (None, True, False):
         raise migration_error("Error during migration: Invalid enableSMSMFA")
 
     attributes = dict(attributes)
@@ -88,6 +95,13 @@ def plan_migration(
         raise schema_error("username", "Attribute value must be a string.")
     username = _creation_name(pool, user_name, returned_username, attributes)
     _check_attributes(pool, attributes, username)
+    if sms_mfa:
+        # "the pool must have MFA enabled and the attributes must include a phone number, or else the
+        # migration of that user will fail" (trigger docs); the wording of the error is ours
+        if pool.mfa == "OFF":
+            raise migration_error("Error during migration: enableSMSMFA needs a user pool with MFA enabled")
+        if not attributes.get("phone_number") and not (pool.username_attributes and is_phone(username)):
+            raise migration_error("Error during migration: enableSMSMFA needs a phone_number attribute")
     # Authentication: docs since 2022 say "If you don't set this attribute to CONFIRMED, it's set to
     # RESET_REQUIRED". Forgot-password: the user always ends with the code-based reset.
     final_status = (status or "RESET_REQUIRED") if trigger_source == AUTHENTICATION else "RESET_REQUIRED"
@@ -111,7 +125,7 @@ def _creation_name(
         elif "phone_number" in pool.username_attributes and is_phone(user_name):
             kind, label = "phone_number", "phone number"
         else:
-            raise invalid_parameter("Username should be either an email or a phone number.")
+            raise invalid_parameter(_USERNAME_SHOULD_BE[frozenset(pool.username_attributes)])
         value = attributes.get(kind)
         if value is not None and (not isinstance(value, str) or pool.fold(value) != pool.fold(user_name)):
             raise invalid_parameter(

@@ -80,3 +80,49 @@ def test_a_closed_port_is_unreachable() -> None:
         port = sock.getsockname()[1]
     with pytest.raises(TriggerUnreachable):
         LambdaInvokeTrigger(f"http://127.0.0.1:{port}", "f").attempt({}, 1.0)
+
+
+def test_the_attempts_of_a_failure_after_a_timeout_are_counted() -> None:
+    calls = []
+
+    def handler(event: dict[str, Any], context: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 1:
+            time.sleep(0.3)
+        raise ValueError("store down")
+
+    with pytest.raises(TriggerFailed) as info:
+        invoke(InProcessTrigger(handler), {}, timeout=0.1, attempts=3)
+    assert info.value.attempts == 2  # the journal said 1
+
+
+def test_an_invoke_answer_that_trickles_in_is_bounded_by_the_whole_attempt() -> None:
+    """A server that sends its answer slowly: each read stays under the socket timeout, the whole does not."""
+    import socket
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    port = server.getsockname()[1]
+    stop = threading.Event()
+
+    def serve() -> None:
+        connection, _ = server.accept()
+        with connection:
+            connection.recv(65536)
+            connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 40\r\n\r\n")
+            for _ in range(40):  # one byte every 0.1 s: 4 s in all
+                if stop.wait(0.1):
+                    return
+                connection.sendall(b" ")
+
+    threading.Thread(target=serve, daemon=True).start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(TriggerTimedOut):
+            LambdaInvokeTrigger(f"http://127.0.0.1:{port}", "f").attempt({}, 0.5)
+        assert time.monotonic() - started < 1.5
+    finally:
+        stop.set()
+        server.close()

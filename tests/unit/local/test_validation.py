@@ -109,11 +109,34 @@ def test_email_as_username_uses_the_email_and_allows_a_case_variant_in_a_case_in
     assert plan(EMAIL_NAME, "a@example.com", no_email).username == "a@example.com"
 
 
-def test_email_as_username_refuses_a_plain_name() -> None:
-    assert failure(EMAIL_NAME, "alice", payload()) == (
-        "InvalidParameterException",
-        "Username should be either an email or a phone number.",
+@pytest.mark.parametrize(
+    ("username_attributes", "message"),
+    [
+        (("email",), "Username should be an email."),
+        (("phone_number",), "Username should be a phone number."),
+        (("email", "phone_number"), "Username should be either an email or a phone number."),
+    ],
+)
+def test_username_attribute_pools_refuse_a_plain_name_in_cognitos_words(
+    username_attributes: tuple[str, ...], message: str
+) -> None:
+    pool = PoolSettings("us-east-1_x", "us-east-1", username_attributes=username_attributes)
+    assert failure(pool, "alice", payload()) == ("InvalidParameterException", message)
+
+
+def test_enable_sms_mfa_needs_a_phone_number_and_a_pool_with_mfa() -> None:
+    mfa_pool = PoolSettings("us-east-1_x", "us-east-1", mfa="OPTIONAL")
+    with_phone = {"response": {"userAttributes": {"phone_number": "+14325551212"}, "enableSMSMFA": True}}
+    assert plan(mfa_pool, "alice", with_phone) is not None
+    assert failure(mfa_pool, "alice", payload(enableSMSMFA=True)) == (
+        "UserNotFoundException",
+        "Error during migration: enableSMSMFA needs a phone_number attribute",
     )
+    assert failure(PLAIN, "alice", with_phone) == (
+        "UserNotFoundException",
+        "Error during migration: enableSMSMFA needs a user pool with MFA enabled",
+    )
+    assert plan(PLAIN, "alice", payload(enableSMSMFA=False)) is not None
 
 
 def test_username_may_be_returned_only_for_an_alias_sign_in() -> None:
