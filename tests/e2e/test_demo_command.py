@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import random
+import subprocess
+import sys
+import tempfile
+import textwrap
 from typing import TYPE_CHECKING
 
+import pytest
 from typer.testing import CliRunner
 
 from cognito_migrate.cli.app import app
 from cognito_migrate.config import load_settings
+from cognito_migrate.local.demo_data import make_population
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -24,3 +31,93 @@ def test_the_demo_migrates_a_sample_and_every_answer_is_what_cognito_would_give(
     assert "remain in the legacy store" in result.output
     settings = load_settings(tmp_path / "cognito-migrate.toml")
     assert settings.store.url == f"sqlite:///{tmp_path / 'legacy.db'}"
+
+
+@pytest.mark.parametrize("value", ["0", "9", "-5", "50001", "99999999999999999999", "many"])
+def test_a_bad_user_count_is_one_clear_error(value: str) -> None:
+    # 99999999999999999999 used to be accepted: the demo then tried to build that many users
+    result = CliRunner().invoke(app, ["demo", "--users", value])
+
+    assert result.exit_code == 2
+    assert "Invalid value for '--users'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_keep_on_a_file_is_one_clear_error(tmp_path: Path) -> None:
+    target = tmp_path / "a-file"
+    target.write_text("")
+
+    result = CliRunner().invoke(app, ["demo", "--users", "10", "--keep", str(target)])
+
+    assert result.exit_code == 2
+    assert "--keep" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_without_keep_the_demo_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+    result = CliRunner().invoke(app, ["demo", "--users", "30", "--sample", "10"])
+
+    assert result.exit_code == 0, result.output
+    assert list(tmp_path.iterdir()) == []  # the legacy database (real hashes) used to stay in /tmp
+
+
+# Packages of the other extras and of the dev tools: the demo must not need any of them.
+NOT_IN_THE_LOCAL_EXTRA = (
+    "psycopg2", "psycopg", "pymysql", "pytds", "phonenumbers", "argon2", "django", "passlib", "flask",
+    "sqlalchemy", "cfnlint", "samtranslator", "mypy_boto3_cognito_idp", "pytest",
+)  # fmt: skip
+
+RUN_DEMO_OFFLINE = textwrap.dedent(
+    """
+    import socket, sys
+
+    BLOCKED = set(sys.argv[1].split(","))
+
+    class Blocker:
+        def find_spec(self, name, path=None, target=None):
+            if name.split(".")[0] in BLOCKED:
+                raise ModuleNotFoundError(f"No module named {name!r} (not in the local extra)", name=name)
+            return None
+
+    sys.meta_path.insert(0, Blocker())
+    for name in list(sys.modules):
+        if name.split(".")[0] in BLOCKED:
+            del sys.modules[name]
+
+    real_connect = socket.socket.connect
+
+    def loopback_only(self, address):
+        host = address[0] if isinstance(address, tuple) else address
+        if host not in ("127.0.0.1", "::1", "localhost"):
+            raise OSError(f"network access attempted: {address!r}")
+        return real_connect(self, address)
+
+    socket.socket.connect = loopback_only
+    sys.argv = ["cognito-migrate", "demo", *sys.argv[2:]]
+    from cognito_migrate.cli import main
+    main()
+    """
+)
+
+
+def test_the_demo_needs_only_the_local_extra_and_no_network_and_prints_no_password(tmp_path: Path) -> None:
+    args = ["--users", "150", "--sample", "60", "--seed", "11"]
+    result = subprocess.run(
+        [sys.executable, "-c", RUN_DEMO_OFFLINE, ",".join(NOT_IN_THE_LOCAL_EXTRA), *args],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "COLUMNS": "200"},
+    )
+
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "answers are what Cognito would give" in output
+    assert "network access attempted" not in output
+    population = make_population(150, random.Random(11))
+    leaked = [u.username for u in population if u.password in output]
+    assert leaked == []

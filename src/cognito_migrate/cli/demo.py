@@ -29,9 +29,17 @@ if TYPE_CHECKING:
     from cognito_migrate.local.demo_scenarios import Result
 
 
+MAX_USERS = 50_000  # about 2.5 minutes of hashing on 2 cores; the default takes about 15 s in all
+MAX_SAMPLE = 5_000
+
+
 def demo(
-    users: Annotated[int, typer.Option("--users", min=10, help="Legacy users to create.")] = 3000,
-    sample: Annotated[int, typer.Option("--sample", min=5, help="Users the demo signs in.")] = 400,
+    users: Annotated[
+        int, typer.Option("--users", min=10, max=MAX_USERS, help=f"Legacy users to create (10 to {MAX_USERS}).")
+    ] = 3000,
+    sample: Annotated[
+        int, typer.Option("--sample", min=5, max=MAX_SAMPLE, help=f"Users the demo signs in (5 to {MAX_SAMPLE}).")
+    ] = 400,
     seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same users).")] = 7,
     keep: Annotated[
         Path | None,
@@ -40,19 +48,39 @@ def demo(
 ) -> None:
     """Migrate synthetic legacy users into a local Cognito and report what happened."""
     try:
-        from cognito_migrate.local import demo_data, demo_scenarios
-        from cognito_migrate.local.configured import configured_cognito, create_recommended_pool
+        from cognito_migrate.local import demo_data
+        from cognito_migrate.local.configured import configured_cognito  # noqa: F401 - checks the extra
     except ModuleNotFoundError as exc:  # pragma: no cover - depends on the installed extras
         errors.print(f"[red]error:[/] {exc.name} is missing: pip install 'cognito-migrate[local]'")
         raise typer.Exit(2) from None
-    from cognito_migrate.config import settings_from_mapping
 
+    if keep is not None:
+        try:
+            keep.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            errors.print(f"[red]error:[/] --keep {keep}: {exc.strerror or exc}")
+            raise typer.Exit(2) from None
     started = time.perf_counter()
     rng = random.Random(seed)  # noqa: S311 - synthetic demo data, reproducible by seed
     console.print(Panel.fit("[bold]cognito-migrate demo[/]: legacy users -> local Cognito, through boto3"))
     console.print(f"[dim]{demo_data.COST_NOTE}[/]")
-    workdir = keep or Path(tempfile.mkdtemp(prefix="cognito-migrate-demo-"))
-    workdir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="cognito-migrate-demo-", ignore_cleanup_errors=True) as scratch:
+        workdir = keep or Path(scratch)
+        results = _run(workdir, users, sample, rng, keep=keep is not None)
+    console.print(f"[dim]{time.perf_counter() - started:.1f} s in all[/]")
+    if keep is not None:
+        console.print(f"legacy database: {workdir / 'legacy.db'}")
+        console.print(f"try it yourself: [bold]cognito-migrate serve --config {workdir / 'cognito-migrate.toml'}[/]")
+    if any(not r.as_expected for r in results):
+        raise typer.Exit(1)
+
+
+def _run(workdir: Path, users: int, sample: int, rng: random.Random, *, keep: bool) -> list[Result]:
+    """Create the legacy database in ``workdir``, migrate a sample through the local Cognito, report."""
+    from cognito_migrate.config import settings_from_mapping
+    from cognito_migrate.local import demo_data, demo_scenarios
+    from cognito_migrate.local.configured import configured_cognito, create_recommended_pool
+
     db = workdir / "legacy.db"
     db.unlink(missing_ok=True)
     population = demo_data.make_population(users, rng)
@@ -61,7 +89,7 @@ def demo(
         url = demo_data.write_legacy_db(db, population, progress=lambda n: progress.advance(task, n))
     mapping = demo_data.demo_settings_mapping(url)
     settings = settings_from_mapping(mapping, environ={})
-    if keep is not None:
+    if keep:
         (workdir / "cognito-migrate.toml").write_text(_toml(mapping))
 
     with (
@@ -80,11 +108,7 @@ def demo(
         migrated = int(cognito.describe_user_pool(UserPoolId=pool.user_pool_id)["UserPool"]["EstimatedNumberOfUsers"])
 
     _report(results, len(population), migrated)
-    console.print(f"[dim]legacy database: {db}  ({time.perf_counter() - started:.1f} s in all)[/]")
-    if keep is not None:
-        console.print(f"try it yourself: [bold]cognito-migrate serve --config {workdir / 'cognito-migrate.toml'}[/]")
-    if any(not r.as_expected for r in results):
-        raise typer.Exit(1)
+    return results
 
 
 def _progress() -> Progress:
