@@ -37,8 +37,16 @@ def identify_cmd() -> None:
 
 
 def _parse_params(text: str | None) -> dict[str, Any] | None:
+    """The --params JSON; ``@PATH`` reads it from a file, so that a pepper or signer key stays out of argv
+    (which other local users can read in /proc and which the shell keeps in its history)."""
     if text is None:
         return None
+    if text.startswith("@"):
+        try:
+            with open(text[1:], encoding="utf-8") as handle:  # noqa: PTH123 - no pathlib on the CLI's path
+                text = handle.read()
+        except OSError as exc:
+            raise typer.BadParameter(f"cannot read {text[1:]!r}: {exc.strerror}", param_hint="--params") from None
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -52,7 +60,10 @@ def _parse_params(text: str | None) -> dict[str, Any] | None:
 def verify_cmd(
     stored: Annotated[str | None, typer.Argument(help="The stored hash (or use --stored-stdin).")] = None,
     scheme: Annotated[str | None, typer.Option(help="Scheme id; default: identify the stored value.")] = None,
-    params: Annotated[str | None, typer.Option(help="Scheme params as a JSON object (salt, pepper...).")] = None,
+    params: Annotated[
+        str | None,
+        typer.Option(help="Scheme params as a JSON object (salt, pepper...), or @FILE to read it from a file."),
+    ] = None,
     stored_stdin: Annotated[bool, typer.Option("--stored-stdin", help="Read the stored hash from stdin.")] = False,
 ) -> None:
     """Prompt for a password (no echo) and verify it; exit 0 on MATCH, 1 otherwise, 2 on bad usage."""
@@ -71,7 +82,8 @@ def verify_cmd(
     result = check_detailed(password, stored, scheme=scheme, params=parsed)
     _out.print(result.verdict.value)
     if result.verdict is not Verdict.MATCH:
-        _err.print(f"scheme: {result.scheme or 'unknown'}; {result.reason}")
+        # no markup: a reason such as "pip install 'cognito-migrate[argon2]'" must print as written
+        _err.print(f"scheme: {result.scheme or 'unknown'}; {result.reason}", markup=False, soft_wrap=True)
         raise typer.Exit(1)
 
 

@@ -502,6 +502,8 @@ def _load(scheme: str, kind: str) -> Any:
     except ModuleNotFoundError as exc:
         extra = f" (pip install 'cognito-migrate[{info.extra}]')" if info.extra else ""
         raise Unsupported(f"{scheme}: backend {exc.name!r} is not installed{extra}") from None
+    except ImportError:  # installed but broken (a compiled extension for another platform): not the row's fault
+        raise Unsupported(f"{scheme}: backend of {info.module} failed to import") from None
     return getattr(module, f"{kind}_{scheme}")
 
 

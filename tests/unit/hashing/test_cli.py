@@ -68,3 +68,31 @@ def test_schemes_lists_the_catalogue() -> None:
     assert result.exit_code == 0
     assert "aspnet_identity_v3" in result.stdout
     assert "yescrypt" in result.stdout
+
+
+def test_params_from_a_file_keep_secrets_out_of_argv(tmp_path: object) -> None:
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "params.json"
+    path.write_text(MEMBERSHIP_PARAMS, encoding="utf-8")
+    args = ["hash", "verify", "--scheme", "aspnet_membership", "--params", f"@{path}", MEMBERSHIP]
+    result = runner.invoke(app, args, input="3GrM4v[eYgK-UT\n")
+    assert result.exit_code == 0, result.output
+    args[-2] = f"@{path}.nope"
+    missing = runner.invoke(app, args, input="x\n")
+    assert missing.exit_code == 2
+    assert "cannot read" in missing.output
+
+
+def test_reason_printed_without_markup(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rich markup ate "[argon2]" from the pip command in the reason."""
+    import sys
+
+    from cognito_migrate.hashing import _registry
+
+    monkeypatch.setitem(sys.modules, "argon2", None)
+    monkeypatch.delitem(sys.modules, "cognito_migrate.hashing.schemes.argon2", raising=False)
+    monkeypatch.setattr(_registry, "_verifiers", {})
+    result = runner.invoke(app, ["hash", "verify", "$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHQ$" + "A" * 43], input="x\n")
+    assert result.exit_code == 1
+    assert "pip install 'cognito-migrate[argon2]'" in result.output

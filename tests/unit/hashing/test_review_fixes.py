@@ -222,3 +222,24 @@ def test_pbkdf2_generic_dummy_costs_what_its_format_costs(fmt: str | None, shape
     stored = create("pbkdf2_generic", "pw", cost={"format": fmt} if fmt else None)
     assert tuple(stored.split(":")[: len(shape)]) == shape
     assert_match("pw", stored)
+
+
+def test_broken_backend_is_unsupported_not_malformed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An installed but unloadable extension (ImportError, not ModuleNotFoundError) is not the row's fault."""
+    import builtins
+
+    from cognito_migrate.hashing import _registry
+
+    real_import = builtins.__import__
+
+    def broken(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name == "bcrypt":
+            raise ImportError("undefined symbol: something")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.delitem(sys.modules, "cognito_migrate.hashing.schemes.bcrypt_family", raising=False)
+    monkeypatch.delitem(sys.modules, "bcrypt", raising=False)
+    monkeypatch.setattr(builtins, "__import__", broken)
+    monkeypatch.setattr(_registry, "_verifiers", {})
+    result = check_detailed("x", "$2b$04$" + "a" * 53)
+    assert result.verdict is Verdict.UNSUPPORTED, result
