@@ -365,3 +365,85 @@ def test_a_mislabelled_interpreter_is_not_trusted(tmp_path: Path, monkeypatch: p
     (tmp_path / "bin" / f"python{target}").symlink_to(sys.executable)  # really the host's version
     monkeypatch.setenv("PATH", str(tmp_path / "bin"))
     assert packaging.target_interpreter(target) is None
+
+
+DRIVERS = r"""
+import json, sys
+unpacked = sys.argv[1]
+sys.path.insert(0, unpacked)
+from cognito_migrate import hashing
+from cognito_migrate.stores.sql_drivers import driver_for
+
+for url in ("postgresql://u@db/app", "mysql://u@db/app", "mssql://u@db/app"):
+    driver_for(url, password=lambda: None, query_timeout=1.0)  # imports the driver, connects to nothing
+import phonenumbers
+import cryptography.hazmat.primitives.ciphers
+
+checks = {
+    "argon2": hashing.verify("pw", sys.stdin.readline().strip()),
+    "phone": phonenumbers.is_valid_number(phonenumbers.parse("+14155552671")),
+}
+foreign = sorted(
+    name for name, module in list(sys.modules.items())
+    if getattr(module, "__file__", None)
+    and not module.__file__.startswith((unpacked, sys.base_prefix, sys.base_exec_prefix))
+)
+print(json.dumps({"checks": checks, "foreign": foreign}))
+"""
+
+
+@pytest.mark.skipif(HOST_PYTHON not in packaging.MANYLINUX, reason=f"Lambda has no Python {HOST_PYTHON}")
+@pytest.mark.skipif(__import__("platform").machine() != "x86_64", reason="the x86_64 wheels run only on x86_64")
+def test_the_wheels_of_every_runtime_extra_load_in_isolation(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The platform and ABI pip is told to pick give extension modules that load: psycopg2's libpq,
+    argon2-cffi's cffi backend, cryptography's Rust core; and nothing is imported from outside the zip."""
+    argon2 = pytest.importorskip("argon2")
+    config = write_legacy_config(tmp_path)
+    extras = ["postgres", "mysql", "mssql", "phone", "argon2", "firebase"]
+    cache = tmp_path_factory.getbasetemp() / "pip-cache"
+    try:
+        result = build(
+            config, tmp_path / "out", arch="x86_64", python=HOST_PYTHON, extra_extras=extras, cache_dir=cache
+        )
+    except PackagingError as exc:
+        if any(s in str(exc) for s in ("NewConnectionError", "Temporary failure in name resolution", "Network is")):
+            pytest.skip(f"PyPI is not reachable, so the wheels cannot be downloaded: {exc}")
+        raise
+    assert set(result.extras) == set(extras)
+    unpacked = tmp_path / "task"
+    with zipfile.ZipFile(result.zip_path) as zf:
+        zf.extractall(unpacked)
+    stored = argon2.PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash("pw")
+    proc = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", DRIVERS, str(unpacked)],
+        input=stored + "\n",
+        capture_output=True,
+        text=True,
+        env=packaging.environment_for(unpacked),
+        cwd=unpacked,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert report["checks"] == {"argon2": True, "phone": True}
+    assert report["foreign"] == []
+
+
+def test_a_source_checkout_packages_the_extras_its_pyproject_declares(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An editable install's metadata is as old as its last pip install: the checkout's pyproject decides."""
+    (tmp_path / "src" / "cognito_migrate").mkdir(parents=True)
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "cognito-migrate"\ndependencies = ["bcrypt>=4.1"]\n'
+        '[project.optional-dependencies]\nnewdriver = ["newdriver>=1"]\n'
+    )
+    monkeypatch.setattr(packaging, "package_root", lambda: tmp_path / "src" / "cognito_migrate")
+    assert packaging.requirements_for(["newdriver"]) == ["bcrypt>=4.1", "newdriver>=1"]
+
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "someone-else"\n')  # installed in their venv
+    with pytest.raises(PackagingError, match="unknown extra 'newdriver'"):
+        packaging.requirements_for(["newdriver"])

@@ -177,13 +177,20 @@ def forbidden_imports(root: Path | None = None) -> list[tuple[str, str]]:
 
 
 def _project_requirements() -> tuple[list[str], dict[str, list[str]]]:
-    """Core dependencies and extras of cognito-migrate: from the installed metadata, else pyproject.toml."""
+    """Core dependencies and extras of cognito-migrate: from pyproject.toml when the code being packaged is
+    a source checkout (an editable install's metadata is only as fresh as its last ``pip install``, and
+    would miss an extra added since), else from the installed metadata."""
+    from_source = _requirements_from_pyproject()
+    if from_source is not None:
+        return from_source
     from importlib import metadata
 
     try:
         requires = metadata.requires("cognito-migrate") or []
     except metadata.PackageNotFoundError:
-        return _requirements_from_pyproject()
+        raise PackagingError(
+            "cannot find cognito-migrate's dependency list (neither installed metadata nor pyproject)"
+        ) from None
     core: list[str] = []
     extras: dict[str, list[str]] = {}
     for req in requires:
@@ -196,7 +203,7 @@ def _project_requirements() -> tuple[list[str], dict[str, list[str]]]:
     return core, extras
 
 
-def _requirements_from_pyproject() -> tuple[list[str], dict[str, list[str]]]:
+def _requirements_from_pyproject() -> tuple[list[str], dict[str, list[str]]] | None:
     import tomllib
 
     for parent in package_root().parents:
@@ -205,7 +212,8 @@ def _requirements_from_pyproject() -> tuple[list[str], dict[str, list[str]]]:
             project = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project", {})
             if project.get("name") == "cognito-migrate":
                 return list(project.get("dependencies", [])), dict(project.get("optional-dependencies", {}))
-    raise PackagingError("cannot find cognito-migrate's dependency list (neither installed metadata nor pyproject)")
+            return None  # another project's file: this copy is installed, not checked out
+    return None
 
 
 def requirements_for(extras: Iterable[str]) -> list[str]:
