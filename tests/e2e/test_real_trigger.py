@@ -223,3 +223,23 @@ def test_from_config_serves_our_trigger_for_a_toml_file(sqlite_url: str, tmp_pat
         _, client_id = create_recommended_pool(local, load_settings(config))
 
         assert "IdToken" in sign_in(local.client(), client_id, "alice", GOOD)["AuthenticationResult"]
+
+
+def test_concurrent_sign_ins_share_the_store_safely(ours: LocalCognito, store_url: str) -> None:
+    """Each in-process attempt runs in its own thread: the store's one connection must cope."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool_id, client_id = create_recommended_pool(ours, _settings(store_url))
+    cognito = ours.client()
+    names = ["alice", "bob", "ivan", "judy"] * 3
+
+    with ThreadPoolExecutor(max_workers=8) as workers:
+        results = list(workers.map(lambda name: sign_in(cognito, client_id, name, GOOD), names))
+
+    assert all("IdToken" in r["AuthenticationResult"] for r in results)
+    assert sorted(u["Username"] for u in cognito.list_users(UserPoolId=pool_id)["Users"]) == [
+        "alice",
+        "bob",
+        "ivan",
+        "judy",
+    ]

@@ -296,3 +296,15 @@ def test_a_disabled_user_is_told_so_by_both_apis(local: LocalCognito, cognito: A
     disabled = ("NotAuthorizedException", "User is disabled.")
     assert error_of(lambda: sign_in(cognito, client_id, "alice", "Alice-pw-1")) == disabled
     assert error_of(lambda: _admin_sign_in(cognito, pool_id, client_id, "alice", "Alice-pw-1")) == disabled
+
+
+def test_an_unconfirmed_user_is_refused_by_both_apis(local: LocalCognito, cognito: Any) -> None:
+    # moto alone gives an UNCONFIRMED user tokens through AdminInitiateAuth
+    trigger = DictTrigger(_users())
+    pool_id, client_id = local.create_pool_and_client(trigger=trigger)
+    cognito.sign_up(ClientId=client_id, Username="uma", Password="Uma-pw-123")
+
+    unconfirmed = ("UserNotConfirmedException", "User is not confirmed.")
+    assert error_of(lambda: sign_in(cognito, client_id, "uma", "Uma-pw-123")) == unconfirmed
+    assert error_of(lambda: _admin_sign_in(cognito, pool_id, client_id, "uma", "Uma-pw-123")) == unconfirmed
+    assert trigger.calls() == 0  # the user exists: no migration

@@ -54,14 +54,20 @@ def test_a_code_is_six_digits_redeemed_once() -> None:
         book.redeem("pool", "alice", code)
 
 
-def test_a_new_code_replaces_the_old_one_and_codes_expire() -> None:
+def test_a_new_code_replaces_the_old_one_and_codes_expire(monkeypatch: pytest.MonkeyPatch) -> None:
+    import secrets
+
+    draws = iter([111111, 222222])
+    monkeypatch.setattr(secrets, "randbelow", lambda _n: next(draws))  # two different codes, always
     book = CodeBook()
     first = book.issue("pool", "alice")
     second = book.issue("pool", "alice")
-    if first != second:
-        with pytest.raises(CognitoError):
-            book.redeem("pool", "alice", first)
+    assert (first, second) == ("111111", "222222")
+    with pytest.raises(CognitoError, match="CodeMismatchException"):
+        book.redeem("pool", "alice", first)
+    book.redeem("pool", "alice", second)
     expired = CodeBook(validity_seconds=-1)
+    monkeypatch.undo()
     code = expired.issue("pool", "bob")
     assert expired.peek("pool", "bob") is None
     with pytest.raises(CognitoError, match="ExpiredCodeException"):
