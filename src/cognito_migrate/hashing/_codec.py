@@ -147,10 +147,9 @@ def param_str(params: Mapping[str, Any], name: str, default: str | None = None) 
 def param_choice(params: Mapping[str, Any], name: str, choices: Mapping[str, Any], default: str) -> Any:
     """A string param restricted to ``choices`` (case-insensitive); returns the mapped value."""
     value = param_str(params, name, default)
-    assert value is not None  # noqa: S101 - default is a str
     try:
-        return choices[value.lower()]
-    except KeyError:
+        return choices[value.lower()]  # type: ignore[union-attr] # None (an explicit null) fails as any other
+    except (KeyError, AttributeError):
         raise Malformed(f"params.{name}: expected one of {', '.join(sorted(choices))}") from None
 
 

@@ -243,3 +243,11 @@ def test_broken_backend_is_unsupported_not_malformed(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(_registry, "_verifiers", {})
     result = check_detailed("x", "$2b$04$" + "a" * 53)
     assert result.verdict is Verdict.UNSUPPORTED, result
+
+
+def test_params_of_wrong_types_are_malformed_with_a_reason() -> None:
+    """An explicit null for a choice param tripped an assert (stripped under -O): now a named refusal."""
+    result = check_detailed("pw", "5baa61e4c9b93f3f0682250b6cf8331b7ee68fd8", scheme="raw_digest",
+                            params={"algorithm": None})  # fmt: skip
+    assert result.verdict is Verdict.MALFORMED
+    assert result.reason.startswith("params.algorithm")
