@@ -21,7 +21,10 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 
-def test_serve_prints_the_endpoint_line_serves_our_trigger_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_serve_prints_the_endpoint_line_serves_our_trigger_and_stops_on_ctrl_c(
+    tmp_path: Path, stop: signal.Signals
+) -> None:
     url = create_aspnet_sqlite(str(tmp_path / "legacy.db"), legacy_users())
     config = tmp_path / "cognito-migrate.toml"
     config.write_text(
@@ -47,9 +50,10 @@ def test_serve_prints_the_endpoint_line_serves_our_trigger_and_stops_on_ctrl_c(t
         user = cognito.admin_get_user(UserPoolId=line["user_pool_id"], Username="alice")
         assert user["UserStatus"] == "CONFIRMED"
     finally:
-        process.send_signal(signal.SIGINT)
+        process.send_signal(stop)
         _, stderr = process.communicate(timeout=10)
-    assert process.returncode == 0, stderr
+    assert process.returncode == 0, stderr  # SIGTERM used to kill it at once (-15)
+    assert "stopped" in stderr
     assert GOOD not in stderr
 
 

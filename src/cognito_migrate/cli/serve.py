@@ -2,7 +2,7 @@
 
 It creates a user pool and app client as the deployment recommends (USER_PASSWORD_AUTH allowed,
 PreventUserExistenceErrors ENABLED, the configuration's username model and password policy), prints one
-JSON line ``{"endpoint", "region", "user_pool_id", "client_id"}`` on stdout, and serves until Ctrl-C.
+JSON line ``{"endpoint", "region", "user_pool_id", "client_id"}`` on stdout, and serves until Ctrl-C (or SIGTERM).
 Console messages (forgot-password codes) and the trigger's log lines go to stderr. A bad configuration,
 region or port, or a port that is already taken, ends it with one line on stderr and exit code 2 (1 for the
 busy port) before anything is printed on stdout.
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import errno
 import json
+import signal
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -54,6 +55,7 @@ def serve(
         hint = " (another program uses it: pick another --port, or 0 for any free port)" if busy else ""
         errors.print(f"[red]error:[/] cannot listen on 127.0.0.1:{port}: {exc.strerror}{hint}")
         raise typer.Exit(1) from None
+    previous = signal.signal(signal.SIGTERM, _interrupt)  # `kill`, docker stop, CI: stop as cleanly as Ctrl-C
     try:
         pool = create_recommended_pool(local, settings)
         line = {"endpoint": endpoint, "region": region, "user_pool_id": pool.user_pool_id, "client_id": pool.client_id}
@@ -64,4 +66,9 @@ def serve(
     except KeyboardInterrupt:
         errors.print("stopped")
     finally:
+        signal.signal(signal.SIGTERM, previous)
         local.stop()
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
