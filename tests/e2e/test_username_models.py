@@ -140,3 +140,20 @@ def test_a_forced_alias_stays_with_its_owner_when_the_migration_fails(local: Loc
     # the failed migration changed nothing: bob still owns (and signs in with) his verified email
     assert attributes(cognito.admin_get_user(UserPoolId=pool_id, Username="bob"))["email_verified"] == "true"
     assert "IdToken" in sign_in(cognito, client_id, "shared@example.com", "Bob-pw-123")["AuthenticationResult"]
+
+
+def test_sign_in_by_preferred_username_creates_the_user_under_the_returned_username(
+    local: LocalCognito, cognito: Any
+) -> None:
+    bobby = LegacyUser("Robert-pw-1", username="robert", extra={"preferred_username": "bobby"})
+    trigger = DictTrigger({"bobby": bobby})
+    pool_id, client_id = local.create_pool_and_client(trigger=trigger, alias_attributes=["preferred_username"])
+
+    # refused before: "username can be returned only for an alias sign-in"
+    assert "IdToken" in sign_in(cognito, client_id, "bobby", "Robert-pw-1")["AuthenticationResult"]
+
+    user = cognito.admin_get_user(UserPoolId=pool_id, Username="robert")
+    assert attributes(user)["preferred_username"] == "bobby"
+    assert "IdToken" in sign_in(cognito, client_id, "robert", "Robert-pw-1")["AuthenticationResult"]
+    assert "IdToken" in sign_in(cognito, client_id, "BOBBY", "Robert-pw-1")["AuthenticationResult"]
+    assert trigger.calls() == 1

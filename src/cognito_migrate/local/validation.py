@@ -120,26 +120,15 @@ def _creation_name(
 ) -> str:
     """The name the user is created under, by the pool's username model (see the reference, section 2.1)."""
     if pool.username_attributes:
-        if "email" in pool.username_attributes and is_email(user_name):
-            kind, label = "email", "email"
-        elif "phone_number" in pool.username_attributes and is_phone(user_name):
-            kind, label = "phone_number", "phone number"
-        else:
-            raise invalid_parameter(_USERNAME_SHOULD_BE[frozenset(pool.username_attributes)])
-        value = attributes.get(kind)
-        if value is not None and (not isinstance(value, str) or pool.fold(value) != pool.fold(user_name)):
-            raise invalid_parameter(
-                f"User {label} should be empty or same as username, since username attribute is {kind}."
-            )
-        if returned_username is not None:
-            raise migration_error("Error during migration: username can be returned only for an alias sign-in")
-        return value if isinstance(value, str) else user_name
+        return _attribute_name(pool, user_name, returned_username, attributes)
 
     typed_alias = _alias_format(pool, user_name)
     if typed_alias:
         if returned_username is None:
             raise _alias_format_error(typed_alias)
         name = returned_username
+    elif returned_username is not None and _typed_preferred_username(pool, user_name, attributes):
+        name = returned_username  # sign-in by a preferred_username alias: any user name may come back
     else:
         if returned_username is not None and pool.fold(returned_username) != pool.fold(user_name):
             raise migration_error("Error during migration: username can be returned only for an alias sign-in")
@@ -153,6 +142,37 @@ def _creation_name(
             "Member must satisfy regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+"
         )
     return name
+
+
+def _attribute_name(
+    pool: PoolSettings, user_name: str, returned_username: str | None, attributes: dict[str, Any]
+) -> str:
+    """Email or phone number as the user name: the typed name must have that shape and match the attribute."""
+    if "email" in pool.username_attributes and is_email(user_name):
+        kind, label = "email", "email"
+    elif "phone_number" in pool.username_attributes and is_phone(user_name):
+        kind, label = "phone_number", "phone number"
+    else:
+        raise invalid_parameter(_USERNAME_SHOULD_BE[frozenset(pool.username_attributes)])
+    value = attributes.get(kind)
+    if value is not None and (not isinstance(value, str) or pool.fold(value) != pool.fold(user_name)):
+        raise invalid_parameter(
+            f"User {label} should be empty or same as username, since username attribute is {kind}."
+        )
+    if returned_username is not None:
+        raise migration_error("Error during migration: username can be returned only for an alias sign-in")
+    return value if isinstance(value, str) else user_name
+
+
+def _typed_preferred_username(pool: PoolSettings, user_name: str, attributes: dict[str, Any]) -> bool:
+    """Whether the typed name is the ``preferred_username`` alias the trigger returns (it has no format of
+    its own, unlike an email or a phone number)."""
+    value = attributes.get("preferred_username")
+    return (
+        "preferred_username" in pool.alias_attributes
+        and isinstance(value, str)
+        and pool.fold(value) == pool.fold(user_name)
+    )
 
 
 def _alias_format(pool: PoolSettings, name: str) -> str | None:

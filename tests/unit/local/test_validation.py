@@ -155,3 +155,18 @@ def test_an_email_shaped_username_is_refused_in_an_email_alias_pool() -> None:
     assert failure(EMAIL_ALIAS, "a@example.com", payload()) == expected
     renamed = {"response": {"userAttributes": {"username": "b@example.com"}}}
     assert failure(EMAIL_ALIAS, "a@example.com", renamed) == expected
+
+
+def test_a_sign_in_by_preferred_username_may_return_the_username() -> None:
+    # "you can return a username only if the submitted user name matches an alias attribute": a
+    # preferred_username alias has no format, so it matches when it equals the returned attribute
+    pool = PoolSettings("us-east-1_x", "us-east-1", alias_attributes=("preferred_username",), case_sensitive=False)
+    answer = {"response": {"userAttributes": {"preferred_username": "Bobby", "username": "robert"}}}
+    result = plan(pool, "bobby", answer)
+    assert result.username == "robert"
+    assert result.attributes == {"preferred_username": "Bobby"}
+    other = {"response": {"userAttributes": {"preferred_username": "rob", "username": "robert"}}}
+    assert failure(pool, "bobby", other) == (
+        "UserNotFoundException",
+        "Error during migration: username can be returned only for an alias sign-in",
+    )
