@@ -71,7 +71,7 @@ def test_lint_catches_a_broken_template(tmp_path: Path) -> None:
 def test_runtime_and_handler(resources: dict[str, Any]) -> None:
     (fn,) = _of_type(resources, "AWS::Serverless::Function")
     props = fn["Properties"]
-    assert props["Runtime"] == "python3.13"
+    assert props["Runtime"] == {"Fn::Sub": "python${PythonVersion}"}
     assert props["Handler"] == "cognito_migrate.handler.lambda_handler"
     assert props["Environment"]["Variables"]["COGNITO_MIGRATE_CONFIG"] == {"Fn::Sub": "/var/task/${ConfigFile}"}
 
@@ -276,3 +276,12 @@ def test_the_new_pool_is_protected_from_deletion(resources: dict[str, Any]) -> N
     (pool,) = _of_type(resources, "AWS::Cognito::UserPool")
     assert pool["Properties"]["DeletionProtection"] == "ACTIVE"
     assert pool["UpdateReplacePolicy"] == "Retain"
+
+
+def test_the_template_offers_the_python_versions_the_package_builds(template: dict[str, Any]) -> None:
+    from cognito_migrate.cli.package import PythonVersion
+    from cognito_migrate.deploy.packaging import MANYLINUX
+
+    offered = template["Parameters"]["PythonVersion"]["AllowedValues"]
+    assert offered == list(MANYLINUX) == [v.value for v in PythonVersion]
+    assert template["Parameters"]["PythonVersion"]["Default"] in offered

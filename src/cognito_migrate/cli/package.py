@@ -26,6 +26,7 @@ class PythonVersion(StrEnum):
     py311 = "3.11"
     py312 = "3.12"
     py313 = "3.13"
+    py314 = "3.14"
 
 
 def _size(n: int) -> str:

@@ -193,7 +193,7 @@ def _function_settings(conf: Mapping[str, Any]) -> list[CheckResult]:
                 "function runtime",
                 Status.FAIL,
                 f"runtime is {runtime}: the trigger needs Python 3.11 or newer",
-                fix="use python3.13 (the template does) and a package built with --python 3.13",
+                fix="use python3.13 or newer (the template's PythonVersion) and a package built with the same --python",
             )
         )
     variables = (conf.get("Environment") or {}).get("Variables") or {}

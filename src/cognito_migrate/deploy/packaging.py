@@ -11,7 +11,7 @@ What goes in, and why:
   relative SQLite paths resolve against the configuration's directory (demos and tests only).
 * The core dependencies plus the extras the configuration needs (``wiring.required_extras``), installed
   by pip as binary wheels for the target: ``--platform manylinux... --implementation cp --python-version
-  X.Y --only-binary=:all:``. Lambda's Python 3.12 and 3.13 run on Amazon Linux 2023 (glibc 2.34), 3.11 on
+  X.Y --only-binary=:all:``. Lambda's Python 3.12 to 3.14 run on Amazon Linux 2023 (glibc 2.34), 3.11 on
   Amazon Linux 2 (glibc 2.26), which decides the manylinux tags accepted.
 
 The zip is reproducible (sorted entries, fixed timestamps and modes), so rebuilding unchanged inputs
@@ -42,8 +42,8 @@ PACKAGE: Final = "cognito_migrate"
 EXCLUDED: Final = ("cli", "local", "deploy", "testing")
 CONFIG_NAME: Final = "cognito-migrate.json"
 ARCHITECTURES: Final = {"arm64": "aarch64", "x86_64": "x86_64"}
-#: glibc of the Lambda images: Python 3.11 runs on Amazon Linux 2, 3.12 and 3.13 on Amazon Linux 2023.
-GLIBC: Final = {"3.11": 26, "3.12": 34, "3.13": 34}
+#: glibc of the Lambda images: Python 3.11 runs on Amazon Linux 2, 3.12 to 3.14 on Amazon Linux 2023.
+GLIBC: Final = {"3.11": 26, "3.12": 34, "3.13": 34, "3.14": 34}
 
 
 def _manylinux(glibc_minor: int) -> tuple[str, ...]:
