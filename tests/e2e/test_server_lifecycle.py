@@ -98,3 +98,27 @@ def test_an_unexpected_error_is_a_json_internal_error_without_the_request_on_the
     assert any("internal error answering AWSCognitoIdentityProviderService.InitiateAuth" in line for line in lines)
     assert not any("Canary-Secret-42" in line for line in lines)
     assert pool_id
+
+
+def _status_with_host(endpoint: str, host: str) -> int:
+    import http.client
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(endpoint)
+    connection = http.client.HTTPConnection(parts.hostname or "", parts.port)
+    try:
+        connection.request("GET", "/_local/health", headers={"Host": host})
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+def test_a_loopback_server_refuses_requests_for_other_host_names(local: LocalCognito) -> None:
+    # DNS rebinding: a web page whose name now resolves to 127.0.0.1 sends its own name as Host
+    assert local.endpoint is not None
+    port = local.endpoint.rsplit(":", 1)[1]
+
+    assert _status_with_host(local.endpoint, f"attacker.example:{port}") == 403
+    assert _status_with_host(local.endpoint, f"127.0.0.1.attacker.example:{port}") == 403
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", "LOCALHOST", "127.0.0.1"):
+        assert _status_with_host(local.endpoint, host) == 200, host

@@ -12,7 +12,7 @@ from cognito_migrate.local.codes import CodeBook
 from cognito_migrate.local.invoker import Handler, InProcessTrigger, LambdaInvokeTrigger, Trigger
 from cognito_migrate.local.migration import Console, Migrator, TriggerInvocation
 from cognito_migrate.local.operations import Operations
-from cognito_migrate.local.wsgi import LayerApp, forgot_password_code
+from cognito_migrate.local.wsgi import LOOPBACK_HOSTS, LayerApp, forgot_password_code
 
 if TYPE_CHECKING:
     import os
@@ -83,6 +83,17 @@ def _listen(host: str, port: int) -> socket.socket:
         listener.close()
         raise
     return listener
+
+
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _url_host(host: str) -> str:
@@ -162,7 +173,14 @@ class LocalCognito:
             raise ValueError(f"port must be an integer from 0 to 65535, got {port!r}")
         listener = _listen(host, port)
         try:
-            app = LayerApp(moto_cognito_app, self.operations, console=self._console)
+            loopback = _is_loopback(host)
+            allowed = LOOPBACK_HOSTS | {host.lower()} | ({""} if loopback else set())
+            app = LayerApp(
+                moto_cognito_app,
+                self.operations,
+                console=self._console,
+                allowed_hosts=frozenset(allowed) if loopback else None,
+            )
             self._server = make_server(
                 host,
                 listener.getsockname()[1],

@@ -31,11 +31,17 @@ class LayerApp:
     """A WSGI application: the migration-aware layer wrapped around ``moto_app``."""
 
     def __init__(
-        self, moto_app: WSGIApp, operations: Operations, *, console: Callable[[str], None] | None = None
+        self,
+        moto_app: WSGIApp,
+        operations: Operations,
+        *,
+        console: Callable[[str], None] | None = None,
+        allowed_hosts: frozenset[str] | None = None,
     ) -> None:
         self.moto_app = moto_app
         self.operations = operations
         self.console = console or (lambda _line: None)
+        self.allowed_hosts = allowed_hosts  # None: any Host header
         self.handlers: dict[str, Callable[[dict[str, Any]], dict[str, Any] | None]] = {
             "InitiateAuth": operations.initiate_auth,
             "AdminInitiateAuth": operations.admin_initiate_auth,
@@ -61,6 +67,15 @@ class LayerApp:
             )
 
     def _dispatch(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if self.allowed_hosts is not None and _host_name(environ.get("HTTP_HOST", "")) not in self.allowed_hosts:
+            # a loopback server answers only requests addressed to loopback: a web page that rebinds its own
+            # DNS name to 127.0.0.1 must not get a password oracle on the legacy store behind the trigger
+            return _json(
+                start_response,
+                403,
+                {"__type": "AccessDeniedException", "message": "The local Cognito answers only loopback hosts."},
+                [("x-amzn-ErrorType", "AccessDeniedException")],
+            )
         path = environ.get("PATH_INFO", "")
         if path.startswith("/_local/"):
             return self._local(path, environ, start_response)
@@ -140,6 +155,18 @@ def forgot_password_code(operations: Operations, pool_id: str, name: str) -> str
     return None if username is None else operations.codes.peek(pool_id, username)
 
 
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def _host_name(header: str) -> str:
+    """The host of a ``Host`` header, without the port and the IPv6 brackets; "" stays "" (HTTP/1.0)."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1:].partition("]")[0]
+    host = header.rpartition(":")[0] if header.count(":") == 1 else header
+    return host.rstrip(".")
+
+
 def _read_body(environ: dict[str, Any]) -> bytes:
     length = int(environ.get("CONTENT_LENGTH") or 0)
     stream = environ["wsgi.input"]
@@ -147,7 +174,14 @@ def _read_body(environ: dict[str, Any]) -> bytes:
     return data
 
 
-_REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 500: "Internal Server Error"}
+_REASONS = {
+    200: "OK",
+    400: "Bad Request",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    500: "Internal Server Error",
+}
 
 
 def _json(
