@@ -113,9 +113,14 @@ class CostLimits(NamedTuple):
         SHA-crypt, phpass/Drupal and Symfony's MessageDigest hash the password (not a fixed-size key) in each
         round, so their cost is rounds x password length: a 16 KB password at an allowed round count would
         take minutes. Each started :data:`PASSWORD_BLOCK` bytes of password counts as one more round, so
-        every real password (shorter than that) is checked against the cap exactly as before.
+        every real password (shorter than that) is checked against the cap exactly as before. The verdict is
+        OVER_LIMIT, not MISMATCH: callers spend a dummy verification on any non-MATCH/MISMATCH verdict, so a
+        known user answers in the time an unknown one does.
         """
-        self.check(name, rounds * (1 + secret_length // PASSWORD_BLOCK))
+        self.check(name, rounds)
+        if rounds * (1 + secret_length // PASSWORD_BLOCK) > getattr(self, name):
+            # the row is fine, the password is long: say so, so that nobody goes looking for a hostile row
+            raise OverLimit(f"{name} exceeded for this password length")
 
     def scrypt_maxmem(self, n: int, r: int, p: int) -> int:
         """Check scrypt's N, r, p (and N*r*p, memory) against the caps; the ``maxmem`` to pass to hashlib.

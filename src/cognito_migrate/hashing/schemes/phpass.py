@@ -39,7 +39,7 @@ def phpass_checksum(password: bytes, setting: str, digest: str, limits: CostLimi
     limits.check("phpass_max_log2", log2)
     # every round re-hashes the password: a long one counts as more rounds (CostLimits.check_iterated)
     if (1 << log2) * (1 + len(password) // PASSWORD_BLOCK) > 1 << limits.phpass_max_log2:
-        raise OverLimit("phpass_max_log2 exceeded")
+        raise OverLimit("phpass_max_log2 exceeded for this password length")
     new = getattr(hashlib, digest)
     h = new(setting[4:12].encode("ascii") + password).digest()
     for _ in range(1 << log2):
