@@ -352,6 +352,7 @@ def test_bytecode_is_compiled_by_the_target_python_when_it_is_on_path(
     result = build(config, tmp_path / "out", python=target, installer=RecordingInstaller())
     assert result.precompiled
     assert "-m compileall" in log.read_text() and "--invalidation-mode unchecked-hash" in log.read_text()
+    assert "-d /var/task" in log.read_text()
 
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     result = build(config, tmp_path / "out", python=target, installer=RecordingInstaller())
@@ -447,3 +448,19 @@ def test_a_source_checkout_packages_the_extras_its_pyproject_declares(
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "someone-else"\n')  # installed in their venv
     with pytest.raises(PackagingError, match="unknown extra 'newdriver'"):
         packaging.requirements_for(["newdriver"])
+
+
+def test_precompiled_packages_are_reproducible_and_name_lambdas_paths(tmp_path: Path) -> None:
+    """Bytecode embeds the file name it was compiled from: the staging path would differ between builds
+    (so CloudFormation would see new code every time) and show the build machine in tracebacks."""
+    import marshal
+
+    config = write_legacy_config(tmp_path)
+    first = build(config, tmp_path / "a", python=HOST_PYTHON, installer=RecordingInstaller())
+    second = build(config, tmp_path / "elsewhere", python=HOST_PYTHON, installer=RecordingInstaller())
+    assert first.precompiled
+    assert first.zip_path.read_bytes() == second.zip_path.read_bytes()
+    with zipfile.ZipFile(first.zip_path) as zf:
+        (pyc,) = [n for n in zf.namelist() if n.startswith("cognito_migrate/__pycache__/handler.")]
+        code = marshal.loads(zf.read(pyc)[16:])  # noqa: S302 - bytecode this test just built
+    assert code.co_filename == "/var/task/cognito_migrate/handler.py"

@@ -41,6 +41,8 @@ PACKAGE: Final = "cognito_migrate"
 #: Subpackages and modules of cognito_migrate the trigger never imports.
 EXCLUDED: Final = ("cli", "local", "deploy", "testing")
 CONFIG_NAME: Final = "cognito-migrate.json"
+#: Where Lambda unpacks the zip.
+TASK_ROOT: Final = "/var/task"
 ARCHITECTURES: Final = {"arm64": "aarch64", "x86_64": "x86_64"}
 #: glibc of the Lambda images: Python 3.11 runs on Amazon Linux 2, 3.12 to 3.14 on Amazon Linux 2023.
 GLIBC: Final = {"3.11": 26, "3.12": 34, "3.13": 34, "3.14": 34}
@@ -408,12 +410,19 @@ def _precompile(staging: Path, interpreter: str) -> None:
     Lambda's /var/task is read-only, so without this every cold start compiles every module it imports.
     A file that does not compile (a dependency's Python 2 example, say) is left as source.
     """
+    # The code objects name their files as Lambda will see them (/var/task/...), not the staging path: the
+    # tracebacks are right, no build path leaks, and two builds in different directories are identical.
     if interpreter == sys.executable:
         compileall.compile_dir(
-            str(staging), quiet=2, optimize=0, invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH
+            str(staging),
+            ddir=TASK_ROOT,
+            quiet=2,
+            optimize=0,
+            invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
         )
         return
-    cmd = [interpreter, "-m", "compileall", "-q", "-q", "--invalidation-mode", "unchecked-hash", str(staging)]
+    cmd = [interpreter, "-m", "compileall", "-q", "-q", "-d", TASK_ROOT]
+    cmd += ["--invalidation-mode", "unchecked-hash", str(staging)]
     subprocess.run(cmd, capture_output=True, check=False)  # noqa: S603 - our own argv
 
 
@@ -478,7 +487,7 @@ def build(
         zip_path=out_dir / zip_name,
         zip_size=zip_size,
         unzipped_size=unzipped,
-        config_env=f"COGNITO_MIGRATE_CONFIG=/var/task/{CONFIG_NAME}",
+        config_env=f"COGNITO_MIGRATE_CONFIG={TASK_ROOT}/{CONFIG_NAME}",
         extras=tuple(sorted(extras)),
         requirements=tuple(requirements),
         dependencies=tuple(dependencies),
