@@ -135,20 +135,27 @@ def _best_of(n: int, fn: object) -> float:
     return best
 
 
+def _ratio(n: int, real: object, dummy: object) -> float:
+    """best(dummy) / best(real), measured interleaved so that load from other processes hits both alike."""
+    best_real = best_dummy = float("inf")
+    for _ in range(n):
+        best_real = min(best_real, _best_of(1, real))
+        best_dummy = min(best_dummy, _best_of(1, dummy))
+    return best_dummy / best_real
+
+
 def test_dummy_costs_what_a_real_row_costs() -> None:
     real = create("bcrypt", UNICODE, cost={"rounds": 8})
     dummy = dummy_credential("bcrypt", cost={"rounds": 8})
-    t_real = _best_of(3, lambda: verify("wrong", real))
-    t_dummy = _best_of(3, lambda: verify("wrong", dummy.stored, scheme=dummy.scheme))
-    assert 0.7 < t_dummy / t_real < 1.4
+    ratio = _ratio(9, lambda: verify("wrong", real), lambda: verify("wrong", dummy.stored, scheme=dummy.scheme))
+    assert 0.7 < ratio < 1.4
 
 
 def test_dummy_for_aspnet_v3_takes_the_iterations() -> None:
     dummy = dummy_credential("aspnet_identity_v3", cost={"iterations": 20_000, "prf": "HMACSHA256"})
     real = create("aspnet_identity_v3", "x", cost={"iterations": 20_000, "prf": "HMACSHA256"})
-    t_real = _best_of(3, lambda: verify("wrong", real))
-    t_dummy = _best_of(3, lambda: verify("wrong", dummy.stored, scheme=dummy.scheme))
-    assert 0.6 < t_dummy / t_real < 1.6
+    ratio = _ratio(9, lambda: verify("wrong", real), lambda: verify("wrong", dummy.stored, scheme=dummy.scheme))
+    assert 0.6 < ratio < 1.6
 
 
 # ---- cold start ----------------------------------------------------------------------------------------------
