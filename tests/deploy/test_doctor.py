@@ -410,7 +410,7 @@ class Denying:
     [
         ("list_user_pool_clients", None, "app clients", "cognito-idp:ListUserPoolClients"),
         ("describe_user_pool_client", None, "app clients", "cognito-idp:DescribeUserPoolClient"),
-        (None, "get_function", "function exists", "lambda:GetFunction"),
+        (None, "get_function_configuration", "function exists", "lambda:GetFunctionConfiguration"),
         (None, "get_policy", "Cognito may invoke", "lambda:GetPolicy"),
     ],
 )
@@ -514,3 +514,42 @@ def test_a_permission_open_to_everyone_is_an_unpinned_warning() -> None:
     fn = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:f"
     result = check_invoke_permission(policy, pool_arn=pool_arn, account=ACCOUNT, function_arn=fn)
     assert result.status is Status.WARN
+
+
+@pytest.mark.parametrize(
+    ("operator", "pattern", "allowed"),
+    [
+        ("ArnLike", "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/*", True),
+        ("StringLike", "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_ab?", True),
+        ("ArnEquals", "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_abc", True),
+        # under an Equals operator "*" is a character, not a wildcard: Cognito's real ARN never matches it
+        ("ArnEquals", "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/*", False),
+        ("StringEquals", "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/*", False),
+    ],
+)
+def test_source_arn_is_matched_by_the_operators_rule(operator: str, pattern: str, allowed: bool) -> None:
+    pool_arn = f"arn:aws:cognito-idp:{REGION}:{ACCOUNT}:userpool/{REGION}_abc"
+    policy = {
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "cognito-idp.amazonaws.com"},
+                "Action": "lambda:InvokeFunction",
+                "Condition": {operator: {"AWS:SourceArn": pattern}},
+            }
+        ]
+    }
+    fn = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:f"
+    result = check_invoke_permission(policy, pool_arn=pool_arn, account=ACCOUNT, function_arn=fn)
+    assert (result.status is Status.PASS) is allowed, result
+
+
+def test_doctor_does_not_need_to_download_the_code(aws: Aws) -> None:
+    """lambda:GetFunction also returns a URL to the code (and the configuration inside it): not needed."""
+    report = run_checks(
+        cognito=aws.cognito,
+        lambda_for_region=lambda region: Denying(boto3.client("lambda", region_name=region), "get_function"),
+        user_pool_id=aws.pool_id,
+        expected=EXPECTED,
+    )
+    assert report.ok, [r for r in report.results if r.failed]

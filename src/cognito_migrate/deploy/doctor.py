@@ -4,7 +4,7 @@ Most failed migrations are wiring mistakes, not code: the trigger is not attache
 invoke the function, the app client does not allow the password flow that fires the trigger, the
 client leaks user existence, or the pool's username model disagrees with the configuration. Each check
 here is a plain function over the data boto3 returns (``describe_user_pool``, ``describe_user_pool_client``,
-``lambda get_function`` / ``get_policy``) and returns :class:`CheckResult` objects with a concrete fix,
+``lambda get_function_configuration`` / ``get_policy``) and returns :class:`CheckResult` objects with a concrete fix,
 so that the checks are testable without AWS and without the command line, which only renders them.
 
 The checks only read; they never change the pool or the function.
@@ -143,7 +143,8 @@ def check_trigger_wired(pool: Mapping[str, Any], *, region: str) -> CheckResult:
 def check_function_exists(function: Mapping[str, Any] | None, arn: str) -> list[CheckResult]:
     """The wired function exists; its handler and timeout suit the trigger.
 
-    ``function`` is the ``get_function`` answer, or None when Lambda says it does not exist.
+    ``function`` is the ``get_function_configuration`` answer (or ``get_function``'s), or None when Lambda
+    says it does not exist.
     """
     name = "function exists"
     if function is None:
@@ -258,6 +259,26 @@ def _condition_values(condition: Mapping[str, Any], key: str) -> list[str]:
     return values
 
 
+def _source_arn_matches(condition: Mapping[str, Any], pool_arn: str) -> bool:
+    """The statement's aws:SourceArn condition admits ``pool_arn``, by the operator's own rule: ``*`` and ``?``
+    are wildcards only under the ``...Like`` operators; ``ArnEquals`` and ``StringEquals`` compare literally."""
+    for operator, clauses in condition.items():
+        if not isinstance(clauses, Mapping):
+            continue
+        base = str(operator).split(":")[-1].removesuffix("IfExists")
+        for k, v in clauses.items():
+            if k.lower() != "aws:sourcearn":
+                continue
+            for pattern in [v] if isinstance(v, str) else v:
+                if base.endswith("Like") and fnmatch.fnmatchcase(pool_arn, pattern):
+                    return True
+                if base in {"ArnEquals", "StringEquals"} and pool_arn == pattern:
+                    return True
+                if base == "StringEqualsIgnoreCase" and pool_arn.lower() == pattern.lower():
+                    return True
+    return False
+
+
 def check_invoke_permission(
     policy: Mapping[str, Any] | str | None, *, pool_arn: str, account: str, function_arn: str
 ) -> CheckResult:
@@ -286,7 +307,7 @@ def check_invoke_permission(
         if not source_arns:
             unpinned = True
             continue
-        if any(fnmatch.fnmatchcase(pool_arn, pattern) for pattern in source_arns):
+        if _source_arn_matches(st.get("Condition") or {}, pool_arn):
             accounts = _condition_values(st.get("Condition") or {}, "aws:SourceAccount")
             if accounts and account not in accounts:
                 other_pools.extend(source_arns)
@@ -642,17 +663,18 @@ def _describe_clients(
 def _function_checks(
     lambda_client: Any, pool: Mapping[str, Any], arn: str
 ) -> tuple[list[CheckResult], Mapping[str, str] | None]:
-    """Existence and invoke permission of the wired function (needs lambda:GetFunction, GetPolicy).
+    """Existence and invoke permission of the wired function (needs lambda:GetFunctionConfiguration and
+    lambda:GetPolicy; not lambda:GetFunction, which would also let the identity download the code).
 
     Also returns the function's environment variables, or None when the function could not be read.
     """
     base, qualifier = _split_qualifier(arn)
     qualified: dict[str, Any] = {"FunctionName": base, **({"Qualifier": qualifier} if qualifier else {})}
     try:
-        function: dict[str, Any] | None = lambda_client.get_function(**qualified)
+        function: dict[str, Any] | None = lambda_client.get_function_configuration(**qualified)
     except Exception as exc:  # noqa: BLE001 - botocore's ClientError; any other failure is reported too
         if _error_code(exc) != "ResourceNotFoundException":
-            return [_unreadable("function exists", "lambda:GetFunction", arn, exc)], None
+            return [_unreadable("function exists", "lambda:GetFunctionConfiguration", arn, exc)], None
         function = None
     results = check_function_exists(function, arn)
     if function is None:
