@@ -464,3 +464,12 @@ def test_precompiled_packages_are_reproducible_and_name_lambdas_paths(tmp_path: 
         (pyc,) = [n for n in zf.namelist() if n.startswith("cognito_migrate/__pycache__/handler.")]
         code = marshal.loads(zf.read(pyc)[16:])  # noqa: S302 - bytecode this test just built
     assert code.co_filename == "/var/task/cognito_migrate/handler.py"
+
+
+def test_a_missing_sqlite_store_is_refused_before_pip_runs(tmp_path: Path) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text('[store]\nurl = "sqlite:///missing.db"\npreset = "django"\n')
+    installer = RecordingInstaller()
+    with pytest.raises(PackagingError, match=r"missing\.db"):
+        build(config, tmp_path / "out", installer=installer)
+    assert installer.calls == []

@@ -455,6 +455,9 @@ def build(
             "postgres, mysql, mssql or sqlite"
         )
     requirements = requirements_for(extras)
+    for relative in plan.sqlite_files:  # before pip spends a minute downloading
+        if not (config.parent / relative).is_file():
+            raise PackagingError(f"store.url names {relative}, which does not exist next to {config}")
 
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = out_dir / "staging"
@@ -467,8 +470,6 @@ def build(
     included: list[str] = []
     for relative in plan.sqlite_files:
         source = config.parent / relative
-        if not source.is_file():
-            raise PackagingError(f"store.url names {relative}, which does not exist next to {config}")
         dest = staging / relative
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, dest)
