@@ -195,3 +195,37 @@ def test_without_the_extension_the_function_gets_none_of_its_variables() -> None
     resolve.values["SecretsExtensionLayerArn"] = "auto"
     props = resolve(template["Resources"]["MigrateUserFunction"]["Properties"])
     assert props["Environment"]["Variables"]["PARAMETERS_SECRETS_EXTENSION_HTTP_PORT"] == "2773"
+
+
+def test_the_legacy_unavailable_alarm_sees_what_the_configured_trigger_emits(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The function's environment (over a file that says otherwise) gives a log whose EMF metric is exactly the
+    one the alarm watches: namespace, metric name, dimension name and value."""
+    import json
+
+    from cognito_migrate.config import settings_from_mapping
+    from cognito_migrate.outcomes import Outcome
+    from cognito_migrate.wiring import build_log
+
+    template, _ = cfnlint_decode.decode(str(TEMPLATE))
+    resolve = Resolver(template, {"TriggerRole.Arn": "role", "UserPool.Arn": "pool", "MigrateUserFunction.Ref": "fn"})
+    resolve.values["MetricsService"] = "customers-migration"
+    environ = {
+        k: str(v)
+        for k, v in resolve(template["Resources"]["MigrateUserFunction"]["Properties"])["Environment"][
+            "Variables"
+        ].items()
+    }
+    log = build_log(settings_from_mapping(CONTRARY_FILE, environ=environ))
+    log.emit("ERROR", "migration", {"latency_ms": {"total": 12.0}}, outcome=Outcome.LEGACY_UNAVAILABLE)
+    record = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+
+    alarm = resolve(template["Resources"]["LegacyUnavailableAlarm"]["Properties"])
+    (directive,) = record["_aws"]["CloudWatchMetrics"]
+    assert directive["Namespace"] == alarm["Namespace"]
+    assert alarm["MetricName"] in [m["Name"] for m in directive["Metrics"]]
+    assert record[alarm["MetricName"]] == 1
+    (dimension,) = alarm["Dimensions"]
+    assert directive["Dimensions"] == [[dimension["Name"]]]
+    assert record[dimension["Name"]] == dimension["Value"] == "customers-migration"
