@@ -103,10 +103,12 @@ def build_verifier(settings: Settings) -> PasswordVerifier:
     if unknown:
         raise ConfigError("hashing.dummy_cost", f"unknown keys for {dummy_scheme}: {', '.join(sorted(unknown))}")
     cost = dict(h.dummy_cost) or None
+    # the configured scheme's parameters (iterations of Symfony, Membership's algorithm...) shape its cost
+    params = dict(h.params) if dummy_scheme == h.scheme and h.params else None
 
     def make_dummy() -> Credential:
         try:
-            return hashing.dummy_credential(dummy_scheme, cost=cost)
+            return hashing.dummy_credential(dummy_scheme, cost=cost, params=params)
         except ValueError as exc:
             # a hashing.dummy_cost the scheme refuses: fall back to the scheme's usual cost rather than
             # answer unknown users differently; the log line says so at ERROR (verifier.problem)
@@ -117,7 +119,7 @@ def build_verifier(settings: Settings) -> PasswordVerifier:
         default_params=h.params,
         limits=limits,
         make_dummy=make_dummy,
-        fallback_dummy=lambda: hashing.dummy_credential(dummy_scheme),
+        fallback_dummy=lambda: hashing.dummy_credential(dummy_scheme, params=params),
     )
 
 
