@@ -285,3 +285,38 @@ def test_the_template_offers_the_python_versions_the_package_builds(template: di
     offered = template["Parameters"]["PythonVersion"]["AllowedValues"]
     assert offered == list(MANYLINUX) == [v.value for v in PythonVersion]
     assert template["Parameters"]["PythonVersion"]["Default"] in offered
+
+
+@pytest.mark.parametrize(
+    ("parameter", "accepted", "refused"),
+    [
+        (
+            "LegacyDbSecretArn",
+            ["", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:legacy/db-AbCdEf"],
+            [
+                "arn:aws:secretsmanager:eu-west-1:123456789012:secret:legacy-db",  # partial: IAM never matches it
+                "legacy-db",
+            ],
+        ),
+        (
+            "LegacyDbSecretKmsKeyArn",
+            ["", "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"],
+            ["arn:aws:kms:eu-west-1:123456789012:alias/legacy-db", "alias/legacy-db"],
+        ),
+        (
+            "AlarmTopicArn",
+            ["", "arn:aws:sns:eu-west-1:123456789012:oncall"],
+            ["oncall", "https://example.com/hook"],
+        ),
+    ],
+)
+def test_arn_parameters_refuse_what_a_policy_could_not_match(
+    template: dict[str, Any], parameter: str, accepted: list[str], refused: list[str]
+) -> None:
+    import re
+
+    pattern = re.compile(template["Parameters"][parameter]["AllowedPattern"])
+    for value in accepted:
+        assert pattern.fullmatch(value), value
+    for value in refused:
+        assert not pattern.fullmatch(value), value
