@@ -473,3 +473,23 @@ def test_a_missing_sqlite_store_is_refused_before_pip_runs(tmp_path: Path) -> No
     with pytest.raises(PackagingError, match=r"missing\.db"):
         build(config, tmp_path / "out", installer=installer)
     assert installer.calls == []
+
+
+def test_the_build_says_which_secret_the_stack_must_grant(tmp_path: Path) -> None:
+    config = tmp_path / "c.toml"
+    arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf"
+    other = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:logs-GhIjKl"
+    config.write_text(
+        f'[store]\npreset = "django"\nurl = "postgresql://u@db/app"\npassword = "secretsmanager:{arn}#password"\n'
+    )
+    notes = build(config, tmp_path / "out", installer=RecordingInstaller()).notes
+    assert f"deploy with LegacyDbSecretArn={arn} (the one secret the function may read)" in notes
+    config.write_text(
+        f'[store]\npreset = "django"\nurl = "postgresql://u@db/app"\npassword = "secretsmanager:{arn}#password"\n'
+        f'[logging]\nusername_hash_key = "secretsmanager:{other}"\n'
+    )
+    notes = build(config, tmp_path / "out", installer=RecordingInstaller()).notes
+    assert any("references 2 secrets" in n and "one JSON secret" in n for n in notes), notes
+    config.write_text('[store]\npreset = "django"\nurl = "postgresql://u@db/app"\npassword = "ssm:/legacy/db"\n')
+    notes = build(config, tmp_path / "out", installer=RecordingInstaller()).notes
+    assert any(n.startswith("ssm:/legacy/db needs ssm:GetParameter") for n in notes), notes

@@ -326,6 +326,31 @@ def inline_secrets(document: Mapping[str, Any]) -> list[str]:
     return found
 
 
+def secret_notes(document: Mapping[str, Any]) -> list[str]:
+    """What the deployment must grant for the references in the configuration (the SAM template's role
+    reads exactly one Secrets Manager secret, LegacyDbSecretArn, and no SSM parameter)."""
+    values = [
+        (document.get(section) or {}).get(key)
+        for section, key in (("store", "url"), ("store", "password"), ("logging", "username_hash_key"))
+    ]
+    refs = [v for v in values if isinstance(v, str)]
+    arns = sorted(
+        {v.removeprefix("secretsmanager:").partition("#")[0] for v in refs if v.startswith("secretsmanager:")}
+    )
+    notes: list[str] = []
+    if len(arns) == 1:
+        notes.append(f"deploy with LegacyDbSecretArn={arns[0]} (the one secret the function may read)")
+    elif len(arns) > 1:
+        notes.append(
+            f"the configuration references {len(arns)} secrets ({', '.join(arns)}), but the template's role "
+            "reads one: keep them as fields of one JSON secret (#field), or grant the others"
+        )
+    for ref in refs:
+        if ref.startswith("ssm:"):
+            notes.append(f"{ref} needs ssm:GetParameter on that parameter: the template's role does not grant it")
+    return notes
+
+
 def plan_config(config: Path) -> ConfigPlan:
     """Load and validate the configuration (the file alone, no env overrides) and work out its needs."""
     import tomllib
@@ -448,7 +473,7 @@ def build(
         raise PackagingError(f"the trigger reaches modules left out of the package: {listed}")
     plan = plan_config(config)
     extras = set(plan.extras) | set(extra_extras)
-    notes: list[str] = []
+    notes: list[str] = secret_notes(plan.document)
     if plan.url_is_reference and not set(extra_extras):
         raise PackagingError(
             "store.url is a secret reference, so the database driver cannot be read from it: pass --extra "
