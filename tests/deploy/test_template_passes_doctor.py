@@ -229,3 +229,75 @@ def test_the_legacy_unavailable_alarm_sees_what_the_configured_trigger_emits(
     (dimension,) = alarm["Dimensions"]
     assert directive["Dimensions"] == [[dimension["Name"]]]
     assert record[dimension["Name"]] == dimension["Value"] == "customers-migration"
+
+
+def test_an_existing_pool_wired_as_the_guide_says_passes_doctor(aws: Any) -> None:
+    """UserPoolId given: the stack's permission (pinned to that pool's ARN, built from the id) and the guide's
+    wiring recipe together give a pool that doctor finds wired and invocable."""
+    import re
+
+    cognito = boto3.client("cognito-idp", region_name=REGION)
+    existing = cognito.create_user_pool(
+        PoolName="existing",
+        UsernameConfiguration={"CaseSensitive": False},
+        Policies={"PasswordPolicy": {"MinimumLength": 10}},
+    )["UserPool"]
+    template, _ = cfnlint_decode.decode(str(TEMPLATE))
+    resources = template["Resources"]
+    resolve = Resolver(template, {})
+    resolve.values["UserPoolId"] = existing["Id"]
+    assert not resolve.condition("CreatePool")
+
+    iam = boto3.client("iam", region_name=REGION)
+    resolve.attributes["TriggerRole.Arn"] = iam.create_role(RoleName="trigger", AssumeRolePolicyDocument="{}")["Role"][
+        "Arn"
+    ]
+    fn_props = resolve(resources["MigrateUserFunction"]["Properties"])
+    assert not [v for v in fn_props["Environment"]["Variables"] if v.startswith("COGNITO_MIGRATE_POOL_")]
+    buf = io.BytesIO()
+    zipfile.ZipFile(buf, "w").close()
+    lam = boto3.client("lambda", region_name=REGION)
+    fn_arn = lam.create_function(
+        FunctionName=fn_props["FunctionName"],
+        Runtime=fn_props["Runtime"],
+        Role=fn_props["Role"],
+        Handler=fn_props["Handler"],
+        Code={"ZipFile": buf.getvalue()},
+        Timeout=fn_props["Timeout"],
+        MemorySize=int(fn_props["MemorySize"]),
+        Environment=fn_props["Environment"],
+    )["FunctionArn"]
+    resolve.attributes["MigrateUserFunction.Arn"] = fn_arn
+    perm = resolve(resources["CognitoInvokePermission"]["Properties"])
+    assert perm["SourceArn"] == existing["Arn"]
+    lam.add_permission(
+        FunctionName=perm["FunctionName"],
+        StatementId="CognitoInvokePermission",
+        Action=perm["Action"],
+        Principal=perm["Principal"],
+        SourceArn=perm["SourceArn"],
+        SourceAccount=perm["SourceAccount"],
+    )
+    cognito.create_user_pool_client(
+        UserPoolId=existing["Id"],
+        ClientName="app",
+        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        PreventUserExistenceErrors="ENABLED",
+    )
+
+    guide = (TEMPLATE.parents[2] / "docs" / "deploy.md").read_text(encoding="utf-8")
+    match = re.search(r"<!-- wire-pool:start -->\s*```python\n(.*?)```", guide, re.DOTALL)
+    assert match
+    namespace: dict[str, Any] = {"__name__": "recipe"}
+    exec(compile(match.group(1), "docs/deploy.md", "exec"), namespace)  # noqa: S102 - our own documentation
+    namespace["set_user_migration_trigger"](existing["Id"], fn_arn, region=REGION)
+
+    report = run_checks(
+        cognito=cognito,
+        lambda_for_region=lambda region: boto3.client("lambda", region_name=region),
+        user_pool_id=existing["Id"],
+    )
+    statuses = {r.check: r.status for r in report.results}
+    assert statuses["trigger wired"] is Status.PASS
+    assert statuses["Cognito may invoke"] is Status.PASS
+    assert report.ok, [r for r in report.results if r.failed]
