@@ -90,7 +90,9 @@ def test_permission_is_pinned_to_the_pool_and_account(resources: dict[str, Any])
     source_arn = props["SourceArn"]["Fn::If"]
     assert source_arn[0] == "CreatePool"
     assert source_arn[1] == {"Fn::GetAtt": ["UserPool", "Arn"]}
-    assert "userpool/${UserPoolId}" in source_arn[2]["Fn::Sub"]
+    arn, variables = source_arn[2]["Fn::Sub"]
+    assert arn == "arn:${AWS::Partition}:cognito-idp:${PoolRegion}:${AWS::AccountId}:userpool/${UserPoolId}"
+    assert variables == {"PoolRegion": {"Fn::Select": [0, {"Fn::Split": ["_", {"Ref": "UserPoolId"}]}]}}
 
 
 def test_new_pool_is_wired_and_its_client_fires_the_trigger(resources: dict[str, Any]) -> None:

@@ -28,7 +28,7 @@ ACCOUNT = "123456789012"
 
 
 class Resolver:
-    """Evaluates Ref, Fn::If, Fn::Equals/Not/And, Fn::Join, Fn::Sub and Fn::GetAtt with known values."""
+    """Evaluates Ref, Fn::If, Fn::Equals/Not/And, Fn::Join, Fn::Select/Split, Fn::Sub and Fn::GetAtt."""
 
     def __init__(self, template: dict[str, Any], attributes: dict[str, str]) -> None:
         self.template = template
@@ -67,6 +67,10 @@ class Resolver:
                 return self.condition(arg)
             if key == "Fn::Join":
                 return arg[0].join(str(v) for v in self(arg[1]))
+            if key == "Fn::Select":
+                return self(arg[1])[int(arg[0])]
+            if key == "Fn::Split":
+                return str(self(arg[1])).split(arg[0])
             if key == "Fn::GetAtt":
                 return self.attributes[".".join(arg)]
             if key == "Fn::Sub":
@@ -301,3 +305,12 @@ def test_an_existing_pool_wired_as_the_guide_says_passes_doctor(aws: Any) -> Non
     assert statuses["trigger wired"] is Status.PASS
     assert statuses["Cognito may invoke"] is Status.PASS
     assert report.ok, [r for r in report.results if r.failed]
+
+
+def test_the_permission_names_the_pools_own_region() -> None:
+    template, _ = cfnlint_decode.decode(str(TEMPLATE))
+    resolve = Resolver(template, {"MigrateUserFunction.Arn": "fn"})
+    resolve.values["UserPoolId"] = "eu-central-1_AbC123"
+    resolve.values["AWS::Region"] = "us-east-1"  # a stack elsewhere than the pool
+    perm = resolve(template["Resources"]["CognitoInvokePermission"]["Properties"])
+    assert perm["SourceArn"] == f"arn:aws:cognito-idp:eu-central-1:{ACCOUNT}:userpool/eu-central-1_AbC123"
