@@ -200,6 +200,7 @@ def test_the_sam_transform_accepts_the_template(
     assert fn["Properties"]["Role"] == {"Fn::GetAtt": ["TriggerRole", "Arn"]}
     # SAM created no role of its own (that one would carry AWSLambdaBasicExecutionRole)
     assert [r for r, v in resources.items() if v["Type"] == "AWS::IAM::Role"] == ["TriggerRole"]
+    assert out["Rules"] == template["Rules"]  # the parameter checks survive the transform
 
 
 def test_a_new_pool_and_the_trigger_agree_on_the_username_model(resources: dict[str, Any]) -> None:
