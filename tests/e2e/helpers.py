@@ -22,7 +22,7 @@ def error_of(call: Callable[[], Any]) -> tuple[str, str]:
 
 
 def claims(token: str) -> dict[str, Any]:
-    """The payload of a JWT (signature checks are moto's business and tested in test_tokens)."""
+    """The payload of a JWT, unverified (test_tokens.py checks the signatures against the served JWKS)."""
     payload = token.split(".")[1]
     decoded: dict[str, Any] = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
     return decoded
