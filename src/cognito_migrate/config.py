@@ -16,6 +16,8 @@ import re
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple
 
+from cognito_migrate.config_env import CONFIG_ENV, ENV_PREFIX, apply_env_overrides, env_override_names
+from cognito_migrate.config_reader import TableReader
 from cognito_migrate.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -23,8 +25,6 @@ if TYPE_CHECKING:
 
 _NAMED_PARAM: Final = re.compile(r"(?<![:\w]):username\b")
 _QUOTED_PARAM: Final = re.compile(r"['\"]:username\b[^'\"]*['\"]")
-CONFIG_ENV: Final = "COGNITO_MIGRATE_CONFIG"
-ENV_PREFIX: Final = "COGNITO_MIGRATE_"
 
 STORE_TYPES: Final = ("sql",)
 SQL_PRESETS: Final = ("aspnet_identity", "django")
@@ -196,8 +196,8 @@ def settings_from_mapping(
     source: str = "<mapping>",
 ) -> Settings:
     """Validate an already parsed document (plus env overrides) into :class:`Settings`."""
-    merged = _apply_env_overrides(_deep_copy(data), os.environ if environ is None else environ)
-    reader = _Reader(merged)
+    merged = apply_env_overrides(data, os.environ if environ is None else environ)
+    reader = TableReader(merged)
     reader.only(("store", "hashing", "pool", "policy", "trigger", "mapping", "logging"))
     settings = Settings(
         store=_store(reader.section("store", required=True), base_dir),
@@ -216,7 +216,7 @@ def settings_from_mapping(
 # ------------------------------------------------------------------------------------------- sections
 
 
-def _store(r: _Reader, base_dir: str | os.PathLike[str] | None) -> StoreSettings:
+def _store(r: TableReader, base_dir: str | os.PathLike[str] | None) -> StoreSettings:
     r.only(
         (
             "type", "url", "password", "preset", "query", "email_query", "phone_query", "sample_query",
@@ -279,7 +279,7 @@ def _resolve_sqlite_path(url: str, base_dir: str | os.PathLike[str] | None) -> s
     return prefix + os.path.join(base_dir, rest)  # noqa: PTH118
 
 
-def _hashing(r: _Reader) -> HashingSettings:
+def _hashing(r: TableReader) -> HashingSettings:
     r.only(("scheme", "params", "limits", "dummy_scheme", "dummy_cost"))
     return HashingSettings(
         scheme=r.optional_string("scheme"),
@@ -290,7 +290,7 @@ def _hashing(r: _Reader) -> HashingSettings:
     )
 
 
-def _pool(r: _Reader) -> PoolSettings:
+def _pool(r: TableReader) -> PoolSettings:
     r.only(("username_attributes", "alias_attributes", "case_sensitive", "password_policy"))
     username_attributes = r.string_list("username_attributes", allowed=LOGIN_ATTRIBUTES)
     # preferred_username aliases are not looked up in legacy stores (they have no such field): refused
@@ -320,7 +320,7 @@ def _pool(r: _Reader) -> PoolSettings:
     )
 
 
-def _policy(r: _Reader) -> PolicySettings:
+def _policy(r: TableReader) -> PolicySettings:
     r.only(("reset_required_on",))
     default = PolicySettings().reset_required_on
     if "reset_required_on" not in r.data:
@@ -328,7 +328,7 @@ def _policy(r: _Reader) -> PolicySettings:
     return PolicySettings(reset_required_on=frozenset(r.string_list("reset_required_on", allowed=RESET_REASONS)))
 
 
-def _trigger(r: _Reader) -> TriggerSettings:
+def _trigger(r: TableReader) -> TriggerSettings:
     r.only(("on_reject", "message_action", "desired_delivery_mediums", "force_alias_creation", "safety_margin_ms"))
     on_reject: Literal["empty", "raise"] = (
         "raise" if r.choice("on_reject", ("empty", "raise"), default="empty") == "raise" else "empty"
@@ -345,7 +345,7 @@ def _trigger(r: _Reader) -> TriggerSettings:
     )
 
 
-def _mapping(r: _Reader) -> MappingSettings:
+def _mapping(r: TableReader) -> MappingSettings:
     r.only(("attributes", "default_phone_region"))
     region = r.optional_string("default_phone_region")
     if region is not None and not (len(region) == 2 and region.isalpha() and region.isupper()):
@@ -354,7 +354,7 @@ def _mapping(r: _Reader) -> MappingSettings:
     return MappingSettings(attributes=r.string_table("attributes"), default_phone_region=region)
 
 
-def _logging(r: _Reader) -> LoggingSettings:
+def _logging(r: TableReader) -> LoggingSettings:
     r.only(("level", "username_hash_key", "debug_usernames", "metrics", "namespace", "service"))
     return LoggingSettings(
         level=r.choice("level", ("DEBUG", "INFO", "WARNING", "ERROR"), default="INFO"),
@@ -376,225 +376,11 @@ def _check_consistency(settings: Settings) -> None:
             raise ConfigError("store.phone_query", "required: the pool signs users in by phone number")
 
 
-# ---------------------------------------------------------------------------------- env var overrides
-
-_SCALAR_KEYS: Final[dict[str, tuple[str, ...]]] = {
-    "STORE_TYPE": ("store", "type"),
-    "STORE_URL": ("store", "url"),
-    "STORE_PASSWORD": ("store", "password"),
-    "STORE_PRESET": ("store", "preset"),
-    "STORE_QUERY": ("store", "query"),
-    "STORE_EMAIL_QUERY": ("store", "email_query"),
-    "STORE_PHONE_QUERY": ("store", "phone_query"),
-    "STORE_NORMALIZE": ("store", "normalize"),
-    "STORE_CONNECT_TIMEOUT": ("store", "connect_timeout"),
-    "STORE_QUERY_TIMEOUT": ("store", "query_timeout"),
-    "HASHING_SCHEME": ("hashing", "scheme"),
-    "HASHING_DUMMY_SCHEME": ("hashing", "dummy_scheme"),
-    "POOL_USERNAME_ATTRIBUTES": ("pool", "username_attributes"),
-    "POOL_ALIAS_ATTRIBUTES": ("pool", "alias_attributes"),
-    "POOL_CASE_SENSITIVE": ("pool", "case_sensitive"),
-    "POOL_PASSWORD_POLICY_MINIMUM_LENGTH": ("pool", "password_policy", "minimum_length"),
-    "POOL_PASSWORD_POLICY_REQUIRE_UPPERCASE": ("pool", "password_policy", "require_uppercase"),
-    "POOL_PASSWORD_POLICY_REQUIRE_LOWERCASE": ("pool", "password_policy", "require_lowercase"),
-    "POOL_PASSWORD_POLICY_REQUIRE_NUMBERS": ("pool", "password_policy", "require_numbers"),
-    "POOL_PASSWORD_POLICY_REQUIRE_SYMBOLS": ("pool", "password_policy", "require_symbols"),
-    "POLICY_RESET_REQUIRED_ON": ("policy", "reset_required_on"),
-    "TRIGGER_ON_REJECT": ("trigger", "on_reject"),
-    "TRIGGER_MESSAGE_ACTION": ("trigger", "message_action"),
-    "TRIGGER_DESIRED_DELIVERY_MEDIUMS": ("trigger", "desired_delivery_mediums"),
-    "TRIGGER_FORCE_ALIAS_CREATION": ("trigger", "force_alias_creation"),
-    "TRIGGER_SAFETY_MARGIN_MS": ("trigger", "safety_margin_ms"),
-    "MAPPING_DEFAULT_PHONE_REGION": ("mapping", "default_phone_region"),
-    "LOGGING_LEVEL": ("logging", "level"),
-    "LOGGING_USERNAME_HASH_KEY": ("logging", "username_hash_key"),
-    "LOGGING_DEBUG_USERNAMES": ("logging", "debug_usernames"),
-    "LOGGING_METRICS": ("logging", "metrics"),
-    "LOGGING_NAMESPACE": ("logging", "namespace"),
-    "LOGGING_SERVICE": ("logging", "service"),
-}
-_LIST_KEYS: Final = frozenset(
-    {
-        "POOL_USERNAME_ATTRIBUTES",
-        "POOL_ALIAS_ATTRIBUTES",
-        "POLICY_RESET_REQUIRED_ON",
-        "TRIGGER_DESIRED_DELIVERY_MEDIUMS",
-    }
-)
-
-
-def env_override_names() -> tuple[str, ...]:
-    """Every environment variable that overrides one key (for docs and ``config validate``)."""
-    return tuple(ENV_PREFIX + name for name in _SCALAR_KEYS)
-
-
-def _apply_env_overrides(data: dict[str, Any], environ: Mapping[str, str]) -> dict[str, Any]:
-    unknown = [
-        name
-        for name in environ
-        if name.startswith(ENV_PREFIX) and name != CONFIG_ENV and name[len(ENV_PREFIX) :] not in _SCALAR_KEYS
-    ]
-    if unknown:
-        raise ConfigError(unknown[0], "unknown override; see docs/configuration.md for the variables")
-    for suffix, path in _SCALAR_KEYS.items():
-        raw = environ.get(ENV_PREFIX + suffix)
-        if raw is None:
-            continue
-        value: Any = _env_list(raw) if suffix in _LIST_KEYS else _env_scalar(raw, suffix)
-        target = data
-        for part in path[:-1]:
-            nxt = target.setdefault(part, {})
-            if not isinstance(nxt, dict):
-                raise ConfigError(".".join(path), "cannot override: the file does not hold a table there")
-            target = nxt
-        target[path[-1]] = value
-    return data
-
-
-_BOOL_KEYS: Final = frozenset(
-    {
-        "POOL_CASE_SENSITIVE", "POOL_PASSWORD_POLICY_REQUIRE_UPPERCASE", "POOL_PASSWORD_POLICY_REQUIRE_LOWERCASE",
-        "POOL_PASSWORD_POLICY_REQUIRE_NUMBERS", "POOL_PASSWORD_POLICY_REQUIRE_SYMBOLS",
-        "TRIGGER_FORCE_ALIAS_CREATION", "LOGGING_DEBUG_USERNAMES", "LOGGING_METRICS",
-    }
-)  # fmt: skip
-_INT_KEYS: Final = frozenset({"POOL_PASSWORD_POLICY_MINIMUM_LENGTH", "TRIGGER_SAFETY_MARGIN_MS"})
-_FLOAT_KEYS: Final = frozenset({"STORE_CONNECT_TIMEOUT", "STORE_QUERY_TIMEOUT"})
-
-
-def _env_scalar(raw: str, suffix: str) -> Any:
-    """Env values are text; they are converted by the type of the key they override, so a password of
-    digits stays a string and ``1_000`` is not a number."""
-    text = raw.strip()
-    name = ENV_PREFIX + suffix
-    if suffix in _BOOL_KEYS:
-        if text.lower() not in ("true", "false"):
-            raise ConfigError(name, "expected true or false")
-        return text.lower() == "true"
-    if suffix in _INT_KEYS:
-        if not text.isdigit():
-            raise ConfigError(name, "expected a whole number")
-        return int(text)
-    if suffix in _FLOAT_KEYS:
-        if not re.fullmatch(r"[0-9]+(\.[0-9]+)?", text):
-            raise ConfigError(name, "expected a number of seconds")
-        return float(text)
-    return raw
-
-
-def _env_list(raw: str) -> list[str]:
-    text = raw.strip()
-    if text.startswith("["):
-        try:
-            value = json.loads(text)
-        except ValueError:
-            value = None
-        if isinstance(value, list):
-            return [str(v) for v in value]
-    return [part.strip() for part in text.split(",") if part.strip()]
-
-
-def _deep_copy(data: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: _deep_copy(v) if isinstance(v, dict) else v for k, v in data.items()}
-
-
-# ---------------------------------------------------------------------------------------- the reader
-
-
-class _Reader:
-    """Typed access to one table of the document; every failure names the full key."""
-
-    def __init__(self, data: Mapping[str, Any], prefix: str = "") -> None:
-        self.data = data
-        self.prefix = prefix
-
-    def key(self, name: str) -> str:
-        return f"{self.prefix}{name}"
-
-    def only(self, allowed: tuple[str, ...]) -> None:
-        for name in self.data:
-            if name not in allowed:
-                raise ConfigError(self.key(name), f"unknown key; expected one of {', '.join(allowed)}")
-
-    def section(self, name: str, *, required: bool = False) -> _Reader:
-        value = self.data.get(name)
-        if value is None:
-            if required:
-                raise ConfigError(self.key(name), "required table is missing")
-            value = {}
-        if not isinstance(value, dict):
-            raise ConfigError(self.key(name), "expected a table")
-        return _Reader(value, f"{self.key(name)}.")
-
-    def _get(self, name: str, kind: type | tuple[type, ...], what: str, default: Any, *, required: bool = False) -> Any:
-        if name not in self.data or self.data[name] is None:
-            if required:
-                raise ConfigError(self.key(name), f"required; expected {what}")
-            return default
-        value = self.data[name]
-        if isinstance(value, bool) and kind is not bool:
-            raise ConfigError(self.key(name), f"expected {what}, got a boolean")
-        if not isinstance(value, kind):
-            raise ConfigError(self.key(name), f"expected {what}, got {type(value).__name__}")
-        return value
-
-    def string(self, name: str, *, default: str = "", required: bool = False) -> str:
-        value: str = self._get(name, str, "a string", default, required=required)
-        if required and not value.strip():
-            raise ConfigError(self.key(name), "must not be empty")
-        return value
-
-    def optional_string(self, name: str) -> str | None:
-        value: str | None = self._get(name, str, "a string", None)
-        return value
-
-    def boolean(self, name: str, *, default: bool) -> bool:
-        value: bool = self._get(name, bool, "true or false", default)
-        return value
-
-    def integer(self, name: str, *, default: int, minimum: int, maximum: int) -> int:
-        value: int = self._get(name, int, "an integer", default)
-        if not minimum <= value <= maximum:
-            raise ConfigError(self.key(name), f"expected an integer from {minimum} to {maximum}, got {value}")
-        return value
-
-    def number(self, name: str, *, default: float, minimum: float, maximum: float) -> float:
-        value = float(self._get(name, (int, float), "a number", default))
-        if not minimum <= value <= maximum:
-            raise ConfigError(self.key(name), f"expected a number from {minimum} to {maximum}, got {value}")
-        return value
-
-    def choice(self, name: str, allowed: tuple[str, ...], *, default: str) -> str:
-        value = self.string(name, default=default)
-        return self._check_choice(name, value, allowed)
-
-    def optional_choice(self, name: str, allowed: tuple[str, ...]) -> str | None:
-        value = self.optional_string(name)
-        return None if value is None else self._check_choice(name, value, allowed)
-
-    def _check_choice(self, name: str, value: str, allowed: tuple[str, ...]) -> str:
-        if value not in allowed:
-            raise ConfigError(self.key(name), f"expected one of {', '.join(allowed)}, got {value!r}")
-        return value
-
-    def string_list(self, name: str, *, allowed: tuple[str, ...]) -> tuple[str, ...]:
-        value = self._get(name, list, "a list of strings", [])
-        out: list[str] = []
-        for item in value:
-            if not isinstance(item, str):
-                raise ConfigError(self.key(name), "expected a list of strings")
-            self._check_choice(name, item, allowed)
-            if item not in out:
-                out.append(item)
-        return tuple(out)
-
-    def table(self, name: str) -> dict[str, Any]:
-        value: dict[str, Any] = self._get(name, dict, "a table", {})
-        return dict(value)
-
-    def string_table(self, name: str) -> dict[str, str]:
-        value = self.table(name)
-        for key, item in value.items():
-            if not isinstance(item, str) or not item:
-                raise ConfigError(self.key(f"{name}.{key}"), "expected a non-empty string")
-        return value
+__all__ = [
+    "CONFIG_ENV",
+    "ENV_PREFIX",
+    "Settings",
+    "env_override_names",
+    "load_settings",
+    "settings_from_mapping",
+]
