@@ -26,6 +26,7 @@ _SCALAR_KEYS: Final[dict[str, tuple[str, ...]]] = {
     "STORE_QUERY": ("store", "query"),
     "STORE_EMAIL_QUERY": ("store", "email_query"),
     "STORE_PHONE_QUERY": ("store", "phone_query"),
+    "STORE_SAMPLE_QUERY": ("store", "sample_query"),
     "STORE_NORMALIZE": ("store", "normalize"),
     "STORE_CONNECT_TIMEOUT": ("store", "connect_timeout"),
     "STORE_QUERY_TIMEOUT": ("store", "query_timeout"),
