@@ -8,7 +8,7 @@ from __future__ import annotations
 import enum
 import time
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Final, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -108,8 +108,6 @@ class Deadline:
     """
 
     __slots__ = ("_clock", "_expires")
-
-    NEVER: Final = float("inf")
 
     def __init__(self, seconds: float, *, clock: Any = time.monotonic) -> None:
         self._clock = clock

@@ -44,14 +44,21 @@ class InvocationLog:
         level: str = "INFO",
         stream: TextIO | None = None,
     ) -> None:
-        self._namespace = namespace
         self._service = service
         # Without a configured key the hashes are only comparable within one container.
         self._key = username_key or os.urandom(32)
-        self.key_is_ephemeral = username_key is None
         self._debug = debug_usernames
         self._metrics = metrics
         self._threshold = _LEVELS[level]
+        # the EMF directive is the same on every line: built once
+        self._directive = [
+            {
+                "Namespace": namespace,
+                "Dimensions": [["Service"]],
+                "Metrics": [{"Name": n, "Unit": "Count"} for n in OUTCOME_METRICS.values()]
+                + [{"Name": LATENCY_METRIC, "Unit": "Milliseconds"}],
+            }
+        ]
         self._stream = stream
 
     def user_ref(self, username: str) -> str:
@@ -68,18 +75,7 @@ class InvocationLog:
             fields = {}  # below the log level: the metrics still go out, the details do not
         record: dict[str, Any] = {"level": level, "message": message, "service": self._service, **fields}
         if outcome is not None and self._metrics:
-            names = list(OUTCOME_METRICS.values())
-            record["_aws"] = {
-                "Timestamp": int(time.time() * 1000),
-                "CloudWatchMetrics": [
-                    {
-                        "Namespace": self._namespace,
-                        "Dimensions": [["Service"]],
-                        "Metrics": [{"Name": n, "Unit": "Count"} for n in names]
-                        + [{"Name": LATENCY_METRIC, "Unit": "Milliseconds"}],
-                    }
-                ],
-            }
+            record["_aws"] = {"Timestamp": int(time.time() * 1000), "CloudWatchMetrics": self._directive}
             record["Service"] = self._service
             for key, name in OUTCOME_METRICS.items():
                 record[name] = 1 if key is outcome else 0

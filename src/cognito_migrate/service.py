@@ -59,6 +59,7 @@ class MigrationService:
         self._store = store
         self._verifier = verifier
         self._mapper = mapper
+        self._fields = mapper.username_model.lookup_fields()  # fixed by the pool's model: computed once
         self._reset = reset_policy
         self._throttle = throttle
 
@@ -75,9 +76,7 @@ class MigrationService:
             return self._reject(Reason.THROTTLED, password, timer)
 
         try:
-            found = self._store.find(
-                request.username, fields=self._mapper.username_model.lookup_fields(), deadline=deadline
-            )
+            found = self._store.find(request.username, fields=self._fields, deadline=deadline)
         except LegacyUnavailableError as exc:
             timer.lap("lookup")
             reason = Reason.DEADLINE if deadline.expired else Reason.STORE_ERROR
@@ -186,7 +185,7 @@ class _Timer:
     """Per-step latency in milliseconds, for the log line."""
 
     def __init__(self) -> None:
-        self._start = self._last = time.perf_counter()
+        self._last = time.perf_counter()
         self.laps: dict[str, float] = {}
 
     def lap(self, step: str) -> None:

@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from cognito_migrate.local.settings import PoolSettings
     from cognito_migrate.local.validation import MigrationPlan
 
-ALIASES = ("email", "phone_number", "preferred_username")
 _VERIFIED_BY = {"email": "email_verified", "phone_number": "phone_number_verified"}
 
 
