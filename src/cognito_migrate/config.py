@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple
 from cognito_migrate.config_env import CONFIG_ENV, ENV_PREFIX, apply_env_overrides, env_override_names
 from cognito_migrate.config_reader import TableReader
 from cognito_migrate.errors import ConfigError
+from cognito_migrate.stores import STORE_TYPES
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
 _NAMED_PARAM: Final = re.compile(r"(?<![:\w]):username\b")
 _QUOTED_PARAM: Final = re.compile(r"['\"]:username\b[^'\"]*['\"]")
 
-STORE_TYPES: Final = ("sql",)
 SQL_PRESETS: Final = ("aspnet_identity", "django")
 NORMALIZATIONS: Final = ("none", "lower", "upper")
 LOGIN_ATTRIBUTES: Final = ("email", "phone_number")

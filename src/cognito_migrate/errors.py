@@ -9,6 +9,7 @@
     ├── LegacyUnavailableError      the legacy store cannot answer now (outage, timeout, deadline)
     ├── MalformedRecordError        a legacy row cannot be used (names the column, never the value)
     ├── MappingError                a legacy profile cannot become Cognito attributes
+    ├── StoreCapabilityError        the configured store cannot do what a command asked (list every user)
     └── SecretResolutionError       a secret reference cannot be resolved
 
 No exception here ever carries a password: messages name keys, fields and columns, not values.
@@ -68,6 +69,10 @@ class MappingError(CognitoMigrateError):
         self.attribute = attribute
         self.problem = problem
         super().__init__(f"attribute {attribute}: {problem}")
+
+
+class StoreCapabilityError(CognitoMigrateError):
+    """The configured store cannot do what a command asked (``audit`` on a store that cannot list its users)."""
 
 
 class SecretResolutionError(CognitoMigrateError):

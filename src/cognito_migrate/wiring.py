@@ -14,15 +14,16 @@ from cognito_migrate.mapping import AttributeMapper, UsernameModel
 from cognito_migrate.observability import InvocationLog
 from cognito_migrate.policy import PasswordPolicy, ResetPolicy
 from cognito_migrate.service import MigrationService
-from cognito_migrate.stores.sql import SqlUserStore
-from cognito_migrate.stores.sql_drivers import EXTRAS, dialect_of, driver_for
-from cognito_migrate.stores.sql_presets import PRESETS, limit_one, requote
+from cognito_migrate.stores import STORE_TYPES
 from cognito_migrate.verifier import DummyCostError, PasswordVerifier
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from cognito_migrate.config import Settings
     from cognito_migrate.mapping.identity import LoginField
     from cognito_migrate.models import Credential
+    from cognito_migrate.stores.base import UserStore
 
 # The scheme a preset's rows use, for the dummy verification before the first real row is seen.
 PRESET_DUMMY_SCHEMES: Final = {"aspnet_identity": "aspnet_identity_v3", "django": "django_pbkdf2_sha256"}
@@ -39,8 +40,21 @@ def build_service(settings: Settings) -> MigrationService:
     )
 
 
-def build_store(settings: Settings) -> SqlUserStore:
-    """The legacy store; the database password is resolved at the first connection, not before."""
+def build_store(settings: Settings) -> UserStore:
+    """The legacy store ``[store] type`` names; its backend module is imported only now."""
+    kind = settings.store.type
+    builder = _STORE_BUILDERS.get(kind)
+    if builder is None:
+        raise ConfigError("store.type", f"unknown store type {kind!r}; expected one of {', '.join(STORE_TYPES)}")
+    return builder(settings)
+
+
+def _sql_store(settings: Settings) -> UserStore:
+    """The SQL store; the database password is resolved at the first connection, not before."""
+    from cognito_migrate.stores.sql import SqlUserStore
+    from cognito_migrate.stores.sql_drivers import dialect_of, driver_for
+    from cognito_migrate.stores.sql_presets import PRESETS, limit_one, requote
+
     store = settings.store
     url = secrets.resolve(store.url)
 
@@ -75,6 +89,10 @@ def build_store(settings: Settings) -> SqlUserStore:
         query_timeout=store.query_timeout,
         forget_secret=forget_password,
     )
+
+
+# ``[store] type`` -> its builder; every name of STORE_TYPES has one (tests/unit/test_stores.py checks)
+_STORE_BUILDERS: Final[dict[str, Callable[[Settings], UserStore]]] = {"sql": _sql_store}
 
 
 def build_verifier(settings: Settings) -> PasswordVerifier:
@@ -171,7 +189,9 @@ def required_extras(settings: Settings) -> set[str]:
     """The ``cognito-migrate[...]`` extras a deployment of this configuration needs (for ``package``)."""
     extras: set[str] = set()
     url = settings.store.url
-    if not secrets.is_reference(url):
+    if settings.store.type == "sql" and not secrets.is_reference(url):
+        from cognito_migrate.stores.sql_drivers import EXTRAS, dialect_of
+
         extra = EXTRAS[dialect_of(url)]
         if extra:
             extras.add(extra)

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from cognito_migrate.errors import BackendNotAvailableError, ConfigError, MalformedRecordError
-from cognito_migrate.stores.sql import RowReader, normalize_login
+from cognito_migrate.stores.rows import RowReader, normalize_login
 from cognito_migrate.stores.sql_drivers import dialect_of, driver_for
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)

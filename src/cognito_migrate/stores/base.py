@@ -1,21 +1,62 @@
-"""What every legacy store provides, and its error contract.
+"""The store contract: :class:`UserStore` owns the lookup flow; a backend implements a few small steps.
 
-``find`` returns the user and which field matched, or None when nobody matches (or the match is
-ambiguous: two users share the alias). It raises :class:`~cognito_migrate.errors.LegacyUnavailableError`
-when the store cannot answer (never "not found" for an outage) and
-:class:`~cognito_migrate.errors.MalformedRecordError` when a row exists but cannot be read.
+What every store does the same way, and therefore lives here once:
+
+- the typed sign-in name is normalized by the store's explicit case rule (``normalize``);
+- the lookup fields are tried in the order the pool's username model gives; the first field with
+  exactly one match wins, and two matches on a field mean no match on it (never pick one at random);
+- every step is bounded by the invocation's :class:`~cognito_migrate.models.Deadline`; a step is not
+  started once the deadline is spent;
+- a broken connection (:class:`ConnectionLost`) is re-opened once, if the deadline leaves time for it;
+  a timeout or any other failure is an outage (:class:`~cognito_migrate.errors.LegacyUnavailableError`),
+  never "not found" and never retried;
+- rows are read into :class:`~cognito_migrate.models.LegacyUser` by :class:`~cognito_migrate.stores.rows.RowReader`
+  using the configured column roles; a row that cannot be read is a
+  :class:`~cognito_migrate.errors.MalformedRecordError` (names the column, never the value);
+- steps are serialized by one lock: a backend keeps one connection, and the local Cognito may call from
+  several threads.
+
+How to add a store
+------------------
+
+1. Write a leaf module ``stores/<type>.py`` with a subclass of :class:`UserStore`. Import its client
+   library inside the module only (it is imported only when ``[store] type`` names it), and raise
+   :class:`~cognito_migrate.errors.BackendNotAvailableError` with the extra's name when it is missing.
+2. Implement the steps. Required: :meth:`UserStore._lookup` (the rows whose ``field`` equals the name;
+   two are enough to know it is ambiguous). Optional: :meth:`UserStore._sample` (one real row, to
+   calibrate the unknown-user dummy), :meth:`UserStore._batches` and :meth:`UserStore._count` (every
+   row, for ``audit``), :meth:`UserStore._columns` (the fields a lookup returns, for ``config validate``),
+   :meth:`UserStore._disconnect` (drop a broken connection before the one retry).
+   A step raises :class:`ConnectionLost` when the connection broke (the base reconnects once) and
+   :class:`~cognito_migrate.errors.LegacyUnavailableError` for every other failure. It takes its timeouts
+   from the deadline it is given. It never interpolates the sign-in name into a query or filter.
+3. Return rows as mappings (column or attribute name to value); pass ``columns`` (role to name) to
+   ``super().__init__`` and the base reads them. A backend whose rows need more (LDAP's
+   ``userAccountControl``) subclasses :class:`~cognito_migrate.stores.rows.RowReader` and passes it as ``rows``.
+4. Add the type's name to :data:`cognito_migrate.stores.STORE_TYPES` and a builder to
+   ``wiring.build_store``, its extra to ``pyproject.toml``, and a section to the docs.
+
+The service only calls :meth:`find` and :meth:`sample_credential`; the CLI also calls :meth:`describe`,
+:meth:`scan`, :meth:`count` and :meth:`close`. Nothing calls a backend's own methods.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple, Protocol
+import threading
+from abc import ABC, abstractmethod
+from functools import partial
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+
+from cognito_migrate.errors import LegacyUnavailableError, MalformedRecordError, StoreCapabilityError
+from cognito_migrate.stores.rows import RowReader, normalize_login
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Iterator, Mapping, Sequence
 
     from cognito_migrate.mapping.identity import LoginField
     from cognito_migrate.models import Credential, Deadline, LegacyUser
 
+_T = TypeVar("_T")
 
 class LookupResult(NamedTuple):
     """A found user and the field the sign-in name matched (``username``, ``email``, ``phone_number``)."""
@@ -24,17 +65,171 @@ class LookupResult(NamedTuple):
     matched_by: LoginField
 
 
-class UserStore(Protocol):
-    """A source of legacy users."""
+class ConnectionLost(Exception):
+    """Raised by a step when its connection broke: the base drops it and tries once more on a new one.
+
+    A signal between a backend's step and the base, never seen outside a store (so not in ``errors.py``).
+
+    ``cause`` names what broke (an exception's type name), never a value from the request or the row.
+    """
+
+    def __init__(self, cause: str) -> None:
+        self.cause = cause
+        super().__init__(cause)
+
+
+class UserStore(ABC):
+    """A source of legacy users: the shared flow, around the steps a backend implements.
+
+    ``lookup_fields`` are the sign-in fields the backend can look up; ``normalize`` is the case rule
+    (``none``, ``lower``, ``upper``) applied to the typed name; ``reconnect_budget`` is the least time
+    (seconds) the deadline must still hold for the one reconnect to be tried.
+    """
+
+    def __init__(
+        self,
+        *,
+        lookup_fields: frozenset[LoginField] | set[LoginField],
+        columns: Mapping[str, str] | None = None,
+        rows: RowReader | None = None,
+        normalize: str = "none",
+        reconnect_budget: float = 0.5,
+    ) -> None:
+        if rows is None:
+            if columns is None:
+                raise TypeError("give the column roles (columns=) or a RowReader (rows=)")
+            rows = RowReader(columns)
+        self.lookup_fields = frozenset(lookup_fields)
+        self._rows = rows
+        self._normalize = normalize
+        self._reconnect_budget = reconnect_budget
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------------------------- the contract
 
     def find(self, login: str, *, fields: Sequence[LoginField], deadline: Deadline) -> LookupResult | None:
-        """Look the sign-in name up in ``fields``, in order; the first field with exactly one match wins."""
-        ...
+        """Look the sign-in name up in ``fields``, in order; the first field with exactly one match wins.
+
+        Returns None when nobody matches or every match is ambiguous; raises
+        :class:`~cognito_migrate.errors.LegacyUnavailableError` when the store cannot answer and
+        :class:`~cognito_migrate.errors.MalformedRecordError` when the matching row cannot be read.
+        """
+        key = normalize_login(login, self._normalize)
+        with self._lock:
+            for field in fields:
+                if field not in self.lookup_fields:
+                    continue
+                rows = self._attempt(partial(self._lookup, field, key, deadline), deadline)
+                if len(rows) == 1:
+                    return LookupResult(self._read(rows[0]), field)
+                # Two users share this name or alias: never pick one at random. The next field may still
+                # match exactly one user; otherwise the sign-in fails like an unknown user.
+        return None
 
     def sample_credential(self, deadline: Deadline) -> Credential | None:
-        """Any one real credential of the store (to calibrate the dummy verification), or None."""
-        ...
+        """Any one real credential of the store (to calibrate the dummy verification), or None.
+
+        An unreadable sample is None: the configured dummy stands in, and the lookup decides the user.
+        """
+        with self._lock:
+            row = self._attempt(partial(self._sample, deadline), deadline)
+        if row is None:
+            return None
+        try:
+            return self._rows.credential(row)
+        except Exception:  # noqa: BLE001 - any corrupt row (even one that recurses) just means "no sample"
+            return None
+
+    def describe(self, deadline: Deadline) -> dict[LoginField, list[str] | None]:
+        """The names each lookup returns (run with a name nobody has), or None where the store cannot tell.
+
+        ``config validate`` compares them with the configured column roles and mapping.
+        """
+        out: dict[LoginField, list[str] | None] = {}
+        with self._lock:
+            for field in sorted(self.lookup_fields):
+                out[field] = self._attempt(partial(self._columns, field, deadline), deadline)
+        return out
+
+    def scan(self, batch_size: int = 5000) -> Iterator[list[LegacyUser | MalformedRecordError]]:
+        """Every user of the store, in batches (flat memory whatever the store's size), for ``audit``.
+
+        A row that cannot be read comes as its :class:`~cognito_migrate.errors.MalformedRecordError`, so
+        one bad row is counted rather than ending the scan. Raises
+        :class:`~cognito_migrate.errors.StoreCapabilityError` when the
+        store cannot be enumerated. Never used by the trigger.
+        """
+        for batch in self._batches(batch_size):
+            yield [self._read_or_error(row) for row in batch]
+
+    def count(self) -> int | None:
+        """How many users :meth:`scan` will give (for a progress bar), or None when the store cannot tell."""
+        return self._count()
+
+    @property
+    def column_roles(self) -> dict[str, str]:
+        """The configured column roles (role to column name), as the rows are read."""
+        return dict(self._rows.columns)
 
     def close(self) -> None:
         """Release connections (the CLI calls it; Lambda keeps the store for the container's life)."""
-        ...
+        with self._lock:
+            self._disconnect()
+
+    # ------------------------------------------------------------------ steps a backend implements
+
+    @abstractmethod
+    def _lookup(self, field: LoginField, key: str, deadline: Deadline) -> Sequence[Mapping[str, Any]]:
+        """The rows whose ``field`` equals ``key`` (already normalized); at most two are needed."""
+
+    def _sample(self, deadline: Deadline) -> Mapping[str, Any] | None:
+        """One real row with a credential, or None (the default: the configured dummy is used)."""
+        return None
+
+    def _batches(self, batch_size: int) -> Iterator[Sequence[Mapping[str, Any]]]:
+        """Every row, ``batch_size`` at a time, on a connection of its own (``audit``)."""
+        raise StoreCapabilityError(f"a {type(self).__name__} cannot list every user")
+
+    def _count(self) -> int | None:
+        """How many rows :meth:`_batches` gives, or None when it is not cheap to know."""
+        return None
+
+    def _columns(self, field: LoginField, deadline: Deadline) -> list[str] | None:
+        """The names a lookup by ``field`` returns, or None (the default) when the store cannot tell."""
+        return None
+
+    def _disconnect(self) -> None:
+        """Drop the connection (it broke, or the store is closed); the next step opens a new one.
+
+        The default has nothing to drop (a store without a connection, such as an indexed file).
+        """
+        return
+
+    # --------------------------------------------------------------------------------- internals
+
+    def _attempt(self, step: Callable[[], _T], deadline: Deadline) -> _T:
+        """Run ``step`` within the deadline; after a broken connection, once more on a new one."""
+        for attempt in (1, 2):
+            if deadline.expired:
+                raise LegacyUnavailableError("deadline spent before the legacy store answered")
+            try:
+                return step()
+            except ConnectionLost as exc:
+                self._disconnect()
+                if attempt == 2 or deadline.remaining() < self._reconnect_budget:
+                    raise LegacyUnavailableError(f"legacy store query failed ({exc.cause})") from exc
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _read(self, row: Mapping[str, Any]) -> LegacyUser:
+        try:
+            return self._rows.read(row)
+        except MalformedRecordError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a hostile or corrupt row must look like any unreadable row
+            raise MalformedRecordError("(row)", f"unreadable ({type(exc).__name__})") from None
+
+    def _read_or_error(self, row: Mapping[str, Any]) -> LegacyUser | MalformedRecordError:
+        try:
+            return self._read(row)
+        except MalformedRecordError as exc:
+            return exc
