@@ -52,7 +52,7 @@ def build_store(settings: Settings) -> UserStore:
 def _sql_store(settings: Settings) -> UserStore:
     """The SQL store; the database password is resolved at the first connection, not before."""
     from cognito_migrate.stores.sql import SqlUserStore
-    from cognito_migrate.stores.sql_drivers import dialect_of, driver_for
+    from cognito_migrate.stores.sql_drivers import check_query, dialect_of, driver_for
     from cognito_migrate.stores.sql_presets import PRESETS, limit_one, requote
 
     store = settings.store
@@ -77,6 +77,10 @@ def _sql_store(settings: Settings) -> UserStore:
     else:
         queries = {"username": store.query, "email": store.email_query, "phone_number": store.phone_query}
         sample = store.sample_query
+        for key, sql in (("query", store.query), ("email_query", store.email_query),
+                         ("phone_query", store.phone_query), ("sample_query", sample)):  # fmt: skip
+            if sql is not None:
+                check_query(f"store.{key}", sql)
         columns = dict(store.columns)
         normalize = store.normalize or "none"
     return SqlUserStore(

@@ -2,13 +2,14 @@
 
 The flow (normalizing, field order, ambiguity, the one reconnect, reading rows, the deadline) is
 :class:`~cognito_migrate.stores.base.UserStore`'s; this module only runs queries. The connection is opened
-on first use and kept for the container's life (warm invocations reuse it). Nothing from the event is
-ever interpolated into SQL: the sign-in name is always a bound parameter.
+on first use and kept for the container's life (warm invocations reuse it); after any failure it is dropped,
+and a broken one is re-opened (by the base) only when a whole ``connect_timeout`` is left. How each statement
+is bounded, on the client and on the server, is ``sql_drivers``'s. Nothing from the event is ever
+interpolated into SQL: the sign-in name is always a bound parameter.
 """
 
 from __future__ import annotations
 
-import contextlib
 from typing import TYPE_CHECKING, Any, Final
 
 from cognito_migrate.errors import LegacyUnavailableError
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 
     from cognito_migrate.mapping.identity import LoginField
     from cognito_migrate.models import Deadline
-    from cognito_migrate.stores.sql_drivers import Driver
+    from cognito_migrate.stores.sql_drivers import Driver, Rows, Session
 
 # bound to the lookup queries by ``config validate``: no user has it, so no row (and no hash) comes back
 _NOBODY: Final = "\x01cognito-migrate-validate"
@@ -46,8 +47,8 @@ class SqlUserStore(UserStore):
             lookup_fields=set(queries),
             rows=RowReader(columns, clock=clock),
             normalize=normalize,
-            # a reconnect is worth trying only if it has a fair part of a connect's time left
-            reconnect_budget=connect_timeout / 4,
+            # a reconnect is tried only when it has the whole time a connect may take
+            reconnect_budget=connect_timeout,
         )
         self._driver = driver
         self._queries = {field: driver.prepare(sql) for field, sql in queries.items()}
@@ -55,32 +56,26 @@ class SqlUserStore(UserStore):
         self._connect_timeout = connect_timeout
         self._query_timeout = query_timeout
         self._forget_secret = forget_secret or (lambda: None)
-        self._conn: Any = None
+        self._session: Session | None = None
 
     # ------------------------------------------------------------------------------------ steps
 
     def _lookup(self, field: LoginField, key: str, deadline: Deadline) -> list[dict[str, Any]]:
-        return self._fetch(self._queries[field], {"username": key}, deadline)
+        return self._rows_of(self._queries[field], {"username": key}, deadline)
 
     def _sample(self, deadline: Deadline) -> dict[str, Any] | None:
         if self._sample_query is None:
             return None
-        rows = self._fetch(self._sample_query, {}, deadline)
+        rows = self._rows_of(self._sample_query, {}, deadline)
         return rows[0] if rows else None
 
     def _columns(self, field: LoginField, deadline: Deadline) -> list[str]:
-        conn = self._connection(deadline)
-        cursor = conn.cursor()
         try:
-            cursor.execute(self._queries[field], {"username": _NOBODY})
-            names = [d[0] for d in cursor.description]
-            cursor.fetchall()
-        except self._driver.error as exc:
-            self._drop()
-            raise LegacyUnavailableError(f"the {field} query failed: {type(exc).__name__}: {exc}") from None
-        finally:
-            with contextlib.suppress(Exception):
-                cursor.close()
+            names, _ = self._fetch(self._queries[field], {"username": _NOBODY}, deadline, 1)
+        except LegacyUnavailableError as exc:
+            # the server's own words help here (a missing column); this never runs in the trigger
+            detail = f"{exc}: {exc.__cause__}" if exc.__cause__ else str(exc)
+            raise LegacyUnavailableError(f"the {field} query failed: {detail}") from None
         return names
 
     def _disconnect(self) -> None:
@@ -88,44 +83,28 @@ class SqlUserStore(UserStore):
 
     # ---------------------------------------------------------------------------------------- internals
 
-    def _fetch(self, query: str, params: dict[str, str], deadline: Deadline) -> list[dict[str, Any]]:
-        conn = self._connection(deadline)
-        try:
-            return self._run(conn, query, params, deadline)
-        except self._driver.transient as exc:
-            # the connection broke (or the server went away between invocations): the base reconnects once
-            raise ConnectionLost(type(exc).__name__) from exc
-        except self._driver.error as exc:
-            self._drop()
-            raise LegacyUnavailableError(f"legacy store query failed ({type(exc).__name__})") from exc
+    def _rows_of(self, query: str, params: dict[str, str], deadline: Deadline) -> list[dict[str, Any]]:
+        names, rows = self._fetch(query, params, deadline, 2)
+        return [dict(zip(names, row, strict=True)) for row in rows]
 
-    def _run(self, conn: Any, query: str, params: dict[str, str], deadline: Deadline) -> list[dict[str, Any]]:
-        left = deadline.remaining()
-        restore = self._driver.limit(conn, left) if left < self._query_timeout else None
+    def _fetch(self, query: str, params: dict[str, str], deadline: Deadline, max_rows: int) -> Rows:
+        session = self._connection(deadline)
         try:
-            cursor = conn.cursor()
-            try:
-                cursor.execute(query, params)
-                names = [d[0] for d in cursor.description]
-                return [dict(zip(names, row, strict=True)) for row in cursor.fetchmany(2)]
-            finally:
-                cursor.close()
-        finally:
-            if restore is not None:
-                restore()
+            return self._driver.run(session, query, params, deadline.timeout(self._query_timeout), max_rows)
+        except (ConnectionLost, LegacyUnavailableError):
+            self._drop()  # broken, or in an unknown state after a timeout: the next step opens a new one
+            raise
 
-    def _connection(self, deadline: Deadline) -> Any:
-        if self._conn is None:
+    def _connection(self, deadline: Deadline) -> Session:
+        if self._session is None:
             try:
-                self._conn = self._driver.connect(deadline.timeout(self._connect_timeout))
-            except (self._driver.error, OSError) as exc:
+                self._session = self._driver.open(deadline.timeout(self._connect_timeout))
+            except LegacyUnavailableError:
                 self._forget_secret()  # a rotated password is fetched again on the next attempt
-                raise LegacyUnavailableError(f"cannot connect to the legacy store ({type(exc).__name__})") from exc
-        return self._conn
+                raise
+        return self._session
 
     def _drop(self) -> None:
-        conn, self._conn = self._conn, None
-        if conn is not None:
-            # a broken connection may fail to close; it is discarded anyway
-            with contextlib.suppress(Exception):
-                conn.close()
+        session, self._session = self._session, None
+        if session is not None:
+            self._driver.close(session)

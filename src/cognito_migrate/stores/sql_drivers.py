@@ -1,23 +1,35 @@
-"""Connections to the legacy database through plain DB-API drivers, one per URL scheme.
+"""Connections to the legacy database through plain DB-API drivers: what they share, and the leaf per scheme.
 
 No SQL toolkit: SQLAlchemy alone costs 360-500 ms of imports on a cold start and psycopg 3 280 ms, against
-10-40 ms for ``sqlite3``, ``psycopg2`` and ``pymysql`` measured the same way (BENCHMARKS.md). The driver
-is imported only when a URL of its scheme is configured; a missing one names the extra to install.
+10-40 ms for ``sqlite3``, ``psycopg2`` and ``pymysql`` measured the same way (BENCHMARKS.md). Each driver
+lives in a leaf module (``sql_sqlite``, ``sql_postgres``, ``sql_mysql``, ``sql_mssql``) imported only when a
+URL of its scheme is configured; a missing DB-API package names the extra to install.
 
-Every connection is read-only where the server allows it, autocommit (no idle transaction held across
-warm invocations) and bounded by timeouts taken from the invocation's deadline.
+Every connection is read-only, autocommit (no idle transaction held across warm invocations), and every
+step of it is bounded (docs/configuration.md, "What the timeouts guarantee"):
+
+- the client never waits past the time it is given (connect, handshake, each statement, each lock wait);
+- the server is told to give up a little earlier (``GRACE``), so a statement the client stops waiting for is
+  also stopped on the server, and a clean server-side cancel keeps the connection usable;
+- failures come out classified: :class:`~cognito_migrate.stores.base.ConnectionLost` when an open
+  connection broke (the store may reconnect once), :class:`LegacyUnavailableError` for everything else,
+  a timeout included (an outage for this invocation, never retried: it would wait on the same lock or the
+  same silent network).
 """
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import re
 import time
-from typing import TYPE_CHECKING, Any, Final, NamedTuple
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 
-from cognito_migrate.errors import BackendNotAvailableError, ConfigError
+from cognito_migrate.errors import BackendNotAvailableError, ConfigError, LegacyUnavailableError
+from cognito_migrate.stores.base import ConnectionLost
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
 SCHEMES: Final = {
     "sqlite": "sqlite",
@@ -29,7 +41,15 @@ SCHEMES: Final = {
     "sqlserver": "mssql",
 }
 EXTRAS: Final = {"sqlite": None, "postgres": "postgres", "mysql": "mysql", "mssql": "mssql"}
+GRACE: Final = 0.05
+"""Seconds by which the server's statement limit undercuts the client's wait (see the module docstring)."""
+
 _NAMED_PARAM: Final = re.compile(r"(?<![:\w]):username\b")
+_NOT_CODE: Final = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|`[^`]*`|--[^\n]*|/\*.*?\*/", re.DOTALL)
+_FIRST_WORD: Final = re.compile(r"[\s(]*([A-Za-z]+)")
+_ROW_RETURNING: Final = frozenset({"select", "with", "values", "table", "call", "exec", "execute"})
+
+Rows = tuple[list[str], list[tuple[Any, ...]]]
 
 
 def dialect_of(url: str) -> str:
@@ -43,36 +63,76 @@ def dialect_of(url: str) -> str:
     return SCHEMES[scheme]
 
 
-def _no_limit(conn: Any, seconds: float) -> Callable[[], None]:
-    return _nothing
+def check_query(key: str, sql: str) -> None:
+    """Refuse, at load time, a configured query that cannot return rows: one statement, a SELECT (or WITH,
+    VALUES, TABLE, or a procedure call). An ``UPDATE`` or a second statement is a configuration error."""
+    code = _NOT_CODE.sub(" ", sql).strip().rstrip(";").rstrip()
+    first = _FIRST_WORD.match(code)
+    if first is None or first.group(1).lower() not in _ROW_RETURNING:
+        word = first.group(1).upper() if first else "nothing"
+        raise ConfigError(key, f"must be a query that returns rows (SELECT ...), not {word}")
+    if ";" in code:
+        raise ConfigError(key, "must be one statement (found ';' outside quotes)")
 
 
-def _nothing() -> None:
-    return None
+def server_limit_ms(timeout: float) -> int:
+    """The server-side statement limit, in milliseconds, for a client that waits ``timeout`` seconds."""
+    return max(int((timeout - GRACE) * 1000), 1)
 
 
-class Driver(NamedTuple):
-    """A DB-API module, how it wants its parameters, how to quote identifiers, and how to bound one call.
+def import_module(name: str, dialect: str) -> Any:
+    """Import a DB-API package, or say which extra installs it."""
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError:
+        raise BackendNotAvailableError(f"a {dialect} legacy store", EXTRAS[dialect] or dialect) from None
 
-    ``limit(conn, seconds)`` makes the next statement give up after ``seconds`` and returns a function that
-    restores the connection's usual timeout; drivers call it only when the invocation's deadline is
-    shorter than ``store.query_timeout``, so the common path costs nothing.
+
+def caused_by_timeout(exc: BaseException) -> bool:
+    """True when a client-side timeout is in the exception's chain (drivers wrap socket timeouts)."""
+    seen: BaseException | None = exc
+    for _ in range(5):
+        if seen is None:
+            return False
+        if isinstance(seen, TimeoutError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+class Session:
+    """One open connection and what the driver knows of its server-side state.
+
+    ``limit_ms`` is the statement limit the server session has now (None when unknown), so that it is sent
+    again only when a statement needs another one; ``end`` is when the client stops waiting (monotonic).
     """
 
-    module: Any
-    connect: Callable[[float], Any]
-    paramstyle_named: bool
-    quote: str
-    limit: Callable[[Any, float], Callable[[], None]] = _no_limit
+    __slots__ = ("conn", "end", "flavor", "limit_ms")
+
+    def __init__(self, conn: Any, *, limit_ms: int | None = None, flavor: str = "") -> None:
+        self.conn = conn
+        self.limit_ms = limit_ms
+        self.flavor = flavor
+        self.end = 0.0
+
+
+class Driver:
+    """A DB-API module and how to open, run and close bounded, read-only sessions on it.
+
+    Leaves implement ``_open`` and ``_execute`` and say which errors are timeouts and when a connection is
+    gone; :meth:`open` and :meth:`run` turn every failure into one of the store's error types.
+    """
+
+    quote: ClassVar[str] = '"'
+    paramstyle_named: ClassVar[bool] = False
+
+    def __init__(self, module: Any, *, query_timeout: float) -> None:
+        self.module = module
+        self.query_timeout = query_timeout
 
     @property
     def error(self) -> type[BaseException]:
         return self.module.Error  # type: ignore[no-any-return]
-
-    @property
-    def transient(self) -> tuple[type[BaseException], ...]:
-        """Errors worth one reconnect: the connection broke. A bad query or a timeout is not retried."""
-        return (self.module.OperationalError, self.module.InterfaceError, OSError)
 
     def prepare(self, query: str) -> str:
         """Rewrite ``:username`` for the driver (sqlite3 takes it as is; the others use ``%(username)s``)."""
@@ -80,85 +140,74 @@ class Driver(NamedTuple):
             return query
         return _NAMED_PARAM.sub("%(username)s", query.replace("%", "%%"))
 
+    def open(self, timeout: float) -> Session:
+        """A new session, connected and configured within ``timeout`` seconds."""
+        end = time.monotonic() + timeout
+        try:
+            return self._open(timeout, end)
+        except (self.module.Error, OSError) as exc:
+            raise self._failure("cannot connect to the legacy store", exc, end, None) from exc
+
+    def run(self, session: Session, query: str, params: Mapping[str, str], timeout: float, max_rows: int) -> Rows:
+        """Run one statement within ``timeout`` seconds: its column names and at most ``max_rows`` rows."""
+        end = session.end = time.monotonic() + timeout
+        try:
+            cursor = self._execute(session, query, params, timeout)
+            try:
+                if cursor.description is None:
+                    raise LegacyUnavailableError("the query returned no result set: store queries must be SELECTs")
+                names = [d[0] for d in cursor.description]
+                return names, list(cursor.fetchmany(max_rows))
+            finally:
+                with contextlib.suppress(Exception):
+                    cursor.close()
+        except (self.module.Error, OSError) as exc:
+            raise self._failure("legacy store query failed", exc, end, session) from exc
+
+    def close(self, session: Session) -> None:
+        """Close, ignoring errors: a broken connection may fail to close and is discarded anyway."""
+        with contextlib.suppress(Exception):
+            session.conn.close()
+
+    # ---------------------------------------------------------------------------------------- for leaves
+
+    def _open(self, timeout: float, end: float) -> Session:
+        raise NotImplementedError
+
+    def _execute(self, session: Session, query: str, params: Mapping[str, str], timeout: float) -> Any:
+        """Send the statement with a server-side limit matching ``timeout``; return the cursor with its result."""
+        raise NotImplementedError
+
+    def _timed_out(self, exc: BaseException) -> bool:
+        """The server stopped the statement at its limit (or a lock wait timed out)."""
+        return False
+
+    def _lost(self, session: Session, exc: BaseException) -> bool:
+        """The connection is gone (it was open before this statement)."""
+        return isinstance(exc, self.module.OperationalError | self.module.InterfaceError | OSError)
+
+    def _failure(
+        self, what: str, exc: BaseException, end: float, session: Session | None
+    ) -> LegacyUnavailableError | ConnectionLost:
+        kind = type(exc).__name__
+        if caused_by_timeout(exc) or self._timed_out(exc) or time.monotonic() >= end:
+            return LegacyUnavailableError(f"{what}: timed out ({kind})")
+        if session is not None and self._lost(session, exc):
+            return ConnectionLost(kind)
+        return LegacyUnavailableError(f"{what} ({kind})")
+
+
+_LEAVES: Final = {"sqlite": "sql_sqlite", "postgres": "sql_postgres", "mysql": "sql_mysql", "mssql": "sql_mssql"}
+
 
 def driver_for(url: str, *, password: Callable[[], str | None], query_timeout: float) -> Driver:
     """Build the driver for ``url``; ``password`` is called at connect time (lazy secret resolution)."""
-    dialect = dialect_of(url)
-    if dialect == "sqlite":
-        return _sqlite(url, query_timeout)
-    if dialect == "postgres":
-        return _postgres(url, password, query_timeout)
-    if dialect == "mysql":
-        return _mysql(url, password, query_timeout)
-    return _mssql(url, password, query_timeout)
+    leaf = importlib.import_module(f"cognito_migrate.stores.{_LEAVES[dialect_of(url)]}")
+    return leaf.driver(url, password=password, query_timeout=query_timeout)  # type: ignore[no-any-return]
 
 
-def _import(module: str, dialect: str) -> Any:
-    import importlib
-
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError:
-        raise BackendNotAvailableError(f"a {dialect} legacy store", EXTRAS[dialect] or dialect) from None
-
-
-def _sqlite(url: str, query_timeout: float) -> Driver:
-    import sqlite3
-
-    path = url[len("sqlite:///") :] if url.startswith("sqlite:///") else ""
-    if not path:
-        raise ConfigError(
-            "store.url", "a SQLite URL looks like sqlite:///relative/path.db or sqlite:////absolute/path.db"
-        )
-
-    def connect(timeout: float) -> Any:
-        # Read-only: the trigger never writes to the legacy store, and a wrong path must not create an
-        # empty database that would make every user "unknown".
-        target = path if path.startswith("file:") else f"file:{path}?mode=ro"
-        conn = sqlite3.connect(target, uri=True, timeout=max(timeout, 0.05), check_same_thread=False)
-        conn.execute(f"PRAGMA busy_timeout = {int(query_timeout * 1000)}")
-        return conn
-
-    def limit(conn: Any, seconds: float) -> Callable[[], None]:
-        end = time.monotonic() + seconds
-        # a non-zero answer interrupts the statement (sqlite3.OperationalError: interrupted)
-        conn.set_progress_handler(lambda: time.monotonic() > end, 1000)
-        return lambda: conn.set_progress_handler(None, 0)
-
-    return Driver(sqlite3, connect, paramstyle_named=True, quote='"', limit=limit)
-
-
-def _postgres(url: str, password: Callable[[], str | None], query_timeout: float) -> Driver:
-    module = _import("psycopg2", "postgres")
-    dsn = "postgresql://" + url.split("://", 1)[1] if "://" in url else url
-
-    def connect(timeout: float) -> Any:
-        kwargs: dict[str, Any] = {
-            "connect_timeout": max(1, int(timeout + 0.999)),
-            "application_name": "cognito-migrate",
-            "options": f"-c statement_timeout={int(query_timeout * 1000)} -c default_transaction_read_only=on",
-        }
-        secret = password()
-        if secret is not None:
-            kwargs["password"] = secret
-        conn = module.connect(dsn, **kwargs)
-        conn.autocommit = True
-        return conn
-
-    def limit(conn: Any, seconds: float) -> Callable[[], None]:
-        with conn.cursor() as cur:
-            cur.execute("SET statement_timeout = %s", (max(1, int(seconds * 1000)),))
-
-        def restore() -> None:
-            with conn.cursor() as cur:
-                cur.execute("SET statement_timeout = %s", (int(query_timeout * 1000),))
-
-        return restore
-
-    return Driver(module, connect, paramstyle_named=False, quote='"', limit=limit)
-
-
-def _split(url: str, default_port: int, *, options: tuple[str, ...]) -> dict[str, Any]:
+def split_url(url: str, default_port: int, *, options: tuple[str, ...]) -> dict[str, Any]:
+    """Host, port, user, password, database and the allowed query options of a MySQL or SQL Server URL."""
     from urllib.parse import parse_qs, unquote, urlsplit  # only MySQL and SQL Server URLs need it
 
     try:
@@ -181,64 +230,3 @@ def _split(url: str, default_port: int, *, options: tuple[str, ...]) -> dict[str
         "database": parts.path.lstrip("/") or None,
         "query": query,
     }
-
-
-def _mysql(url: str, password: Callable[[], str | None], query_timeout: float) -> Driver:
-    module = _import("pymysql", "mysql")
-    parts = _split(url, 3306, options=("charset", "ssl_ca", "ssl_verify_cert"))
-    ssl: dict[str, Any] | None = None
-    if "ssl_ca" in parts["query"]:
-        # TLS to the legacy database: the connection carries password hashes
-        ssl = {
-            "ca": parts["query"]["ssl_ca"],
-            "check_hostname": parts["query"].get("ssl_verify_cert", "true") != "false",
-        }
-
-    def connect(timeout: float) -> Any:
-        secret = password()
-        return module.connect(
-            host=parts["host"],
-            port=parts["port"],
-            user=parts["user"] or "root",
-            password=secret if secret is not None else (parts["password"] or ""),
-            database=parts["database"],
-            charset=parts["query"].get("charset", "utf8mb4"),
-            connect_timeout=max(timeout, 0.05),
-            read_timeout=query_timeout,
-            write_timeout=query_timeout,
-            autocommit=True,
-            ssl=ssl,
-        )
-
-    def limit(conn: Any, seconds: float) -> Callable[[], None]:
-        # pymysql applies _read_timeout to the socket before each packet it reads (connections.py);
-        # a public per-call timeout does not exist.
-        conn._read_timeout = max(seconds, 0.01)
-
-        def restore() -> None:
-            conn._read_timeout = query_timeout
-
-        return restore
-
-    return Driver(module, connect, paramstyle_named=False, quote="`", limit=limit)
-
-
-def _mssql(url: str, password: Callable[[], str | None], query_timeout: float) -> Driver:
-    # python-tds is pure Python (no ODBC driver to ship in a Lambda package); not tested against a server here.
-    module = _import("pytds", "mssql")
-    parts = _split(url, 1433, options=())
-
-    def connect(timeout: float) -> Any:
-        secret = password()
-        return module.connect(
-            dsn=parts["host"],
-            port=parts["port"],
-            database=parts["database"],
-            user=parts["user"],
-            password=secret if secret is not None else parts["password"],
-            login_timeout=max(1, int(timeout + 0.999)),
-            timeout=query_timeout,
-            autocommit=True,
-        )
-
-    return Driver(module, connect, paramstyle_named=False, quote='"')
