@@ -174,31 +174,23 @@ def table_lock(server_url: str) -> Iterator[Callable[[], None]]:
 # -------------------------------------------------------------------------------- faults on the network
 
 
-def test_blackhole_on_a_warm_connection(
-    make_trigger: Callable[..., Trigger], proxy: FaultProxy, server_url: str
-) -> None:
-    """The server stops answering mid-invocation: no answer at all before (PostgreSQL waited forever)."""
-    trigger = make_trigger(proxy.url(server_url))
-    assert sign_in(trigger)["finalUserStatus"] == "CONFIRMED"
-    proxy.blackhole()
-    answers_unavailable_in_time(trigger)
-    recovers(trigger, proxy)
+WARM_FAULTS: dict[str, Callable[[FaultProxy], None]] = {
+    # the server stops answering mid-invocation (PostgreSQL waited until the network healed)
+    "blackhole": FaultProxy.blackhole,
+    # the header of the answer's first message arrives, then nothing
+    "stall mid-answer": lambda proxy: proxy.stall(after=7),
+    # every packet arrives, too late (PostgreSQL answered after the latency, past the deadline)
+    "latency": lambda proxy: proxy.latency(1.5),
+}
 
 
-def test_stall_mid_answer(make_trigger: Callable[..., Trigger], proxy: FaultProxy, server_url: str) -> None:
-    trigger = make_trigger(proxy.url(server_url))
-    assert sign_in(trigger)["finalUserStatus"] == "CONFIRMED"
-    proxy.stall(after=7)  # the header of the answer's first message arrives, then nothing
-    answers_unavailable_in_time(trigger)
-    recovers(trigger, proxy)
-
-
-def test_latency_longer_than_the_deadline(
-    make_trigger: Callable[..., Trigger], proxy: FaultProxy, server_url: str
+@pytest.mark.parametrize("fault", sorted(WARM_FAULTS))
+def test_a_fault_on_a_warm_connection_is_answered_before_the_deadline(
+    make_trigger: Callable[..., Trigger], proxy: FaultProxy, server_url: str, fault: str
 ) -> None:
     trigger = make_trigger(proxy.url(server_url))
     assert sign_in(trigger)["finalUserStatus"] == "CONFIRMED"
-    proxy.latency(1.5)
+    WARM_FAULTS[fault](proxy)
     answers_unavailable_in_time(trigger)
     recovers(trigger, proxy)
 
