@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Final
 from cognito_migrate import hashing, secrets
 from cognito_migrate.errors import ConfigError, MappingError
 from cognito_migrate.mapping import AttributeMapper, UsernameModel
+from cognito_migrate.models import Credential
 from cognito_migrate.observability import InvocationLog
 from cognito_migrate.policy import PasswordPolicy, ResetPolicy
 from cognito_migrate.service import MigrationService
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
 
     from cognito_migrate.config import Settings
     from cognito_migrate.mapping.identity import LoginField
-    from cognito_migrate.models import Credential
     from cognito_migrate.stores.base import UserStore
 
 # The scheme a preset's rows use, for the dummy verification before the first real row is seen.
@@ -112,7 +112,10 @@ def build_verifier(settings: Settings) -> PasswordVerifier:
             raise ConfigError(
                 f"hashing.params.{unknown_params[0]}", f"not a parameter of {h.scheme}; see docs/hashes.md"
             )
-    limits = hashing.CostLimits.from_mapping(h.limits)
+    try:
+        limits = hashing.CostLimits.from_mapping(h.limits)
+    except hashing.LimitsError as exc:
+        raise ConfigError(exc.key, exc.problem) from None
     dummy_scheme = (
         h.dummy_scheme or h.scheme or PRESET_DUMMY_SCHEMES.get(settings.store.preset or "", DEFAULT_DUMMY_SCHEME)
     )
@@ -130,7 +133,7 @@ def build_verifier(settings: Settings) -> PasswordVerifier:
 
     def make_dummy() -> Credential:
         try:
-            return hashing.dummy_credential(dummy_scheme, cost=cost, params=params)
+            return Credential(*hashing.dummy_credential(dummy_scheme, cost=cost, params=params))
         except ValueError as exc:
             # a hashing.dummy_cost the scheme refuses: fall back to the scheme's usual cost rather than
             # answer unknown users differently; the log line says so at ERROR (verifier.problem)
@@ -141,7 +144,7 @@ def build_verifier(settings: Settings) -> PasswordVerifier:
         default_params=h.params,
         limits=limits,
         make_dummy=make_dummy,
-        fallback_dummy=lambda: hashing.dummy_credential(dummy_scheme, params=params),
+        fallback_dummy=lambda: Credential(*hashing.dummy_credential(dummy_scheme, params=params)),
     )
 
 

@@ -197,3 +197,18 @@ def test_a_url_with_an_unencoded_password_is_refused_without_repeating_it() -> N
         build_store(settings)
     assert info.value.key == "store.url"
     assert "S3cr3t" not in str(info.value)
+
+
+def test_a_bad_cost_limit_is_a_configuration_error_naming_the_key(tmp_path: Path) -> None:
+    from cognito_migrate import wiring
+
+    settings = settings_from_mapping(
+        {
+            "store": {"url": f"sqlite:///{tmp_path}/x.db", "preset": "django"},
+            "hashing": {"limits": {"bcrypt_max_cost": 0}},
+        },
+        environ={},
+    )
+    with pytest.raises(ConfigError) as caught:
+        wiring.build_verifier(settings)
+    assert caught.value.key == "hashing.limits.bcrypt_max_cost"

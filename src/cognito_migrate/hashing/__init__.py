@@ -20,10 +20,9 @@ from __future__ import annotations
 from collections.abc import Mapping as MappingABC
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from cognito_migrate.hashing._core import DEFAULT_LIMITS, CostLimits, Refusal, Verdict
+from cognito_migrate.hashing._core import DEFAULT_LIMITS, CostLimits, LimitsError, Refusal, Verdict
 from cognito_migrate.hashing._identify import identify
 from cognito_migrate.hashing._registry import SCHEMES, SchemeInfo, creator, dummy_params, verifier
-from cognito_migrate.models import Credential
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -32,7 +31,9 @@ __all__ = [
     "SCHEMES",
     "CheckResult",
     "CostLimits",
+    "LimitsError",
     "SchemeInfo",
+    "StoredHash",
     "Verdict",
     "check",
     "check_detailed",
@@ -54,6 +55,18 @@ _EMPTY: Mapping[str, Any] = {}
 def _is_str(value: object) -> bool:
     """Callers are typed, but rows come from databases: a bytes or None hash must not raise."""
     return isinstance(value, str)
+
+
+class StoredHash(NamedTuple):
+    """A stored value with what verifying it needs: the scheme id and the parameters it does not carry.
+
+    The library's own type, so that it depends on nothing of the application around it (which reads the
+    same three fields from its legacy rows).
+    """
+
+    stored: str
+    scheme: str
+    params: Mapping[str, Any]
 
 
 class CheckResult(NamedTuple):
@@ -174,7 +187,7 @@ def create(
         raise ValueError(f"scheme {scheme!r}: {refusal.reason}") from None
 
 
-_dummies: dict[tuple[str, str, str], Credential] = {}
+_dummies: dict[tuple[str, str, str], StoredHash] = {}
 
 
 def dummy_credential(
@@ -182,8 +195,8 @@ def dummy_credential(
     *,
     cost: Mapping[str, Any] | None = None,
     params: Mapping[str, Any] | None = None,
-) -> Credential:
-    """A valid credential for a random, unknown password, costing what the scheme's real rows cost.
+) -> StoredHash:
+    """A valid stored hash for a random, unknown password, costing what the scheme's real rows cost.
 
     The unknown-user path verifies against it so that "no such user" and "wrong password" take the same
     time. Cached per (scheme, cost, params): building a bcrypt cost-12 dummy costs one hash.
@@ -200,5 +213,5 @@ def dummy_credential(
         except ModuleNotFoundError as exc:
             raise ValueError(f"scheme {scheme!r}: backend {exc.name!r} is not installed") from None
         stored = create(scheme, secrets.token_urlsafe(24), cost=cost, params=complete)
-        cached = _dummies[key] = Credential(stored=stored, scheme=scheme, params=dict(complete))
+        cached = _dummies[key] = StoredHash(stored=stored, scheme=scheme, params=dict(complete))
     return cached

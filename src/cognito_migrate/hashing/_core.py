@@ -8,8 +8,6 @@ from __future__ import annotations
 import enum
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from cognito_migrate.errors import ConfigError
-
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
@@ -27,6 +25,15 @@ class Verdict(enum.StrEnum):
     MALFORMED = "MALFORMED"
     UNSUPPORTED = "UNSUPPORTED"
     OVER_LIMIT = "OVER_LIMIT"
+
+
+class LimitsError(ValueError):
+    """A table of cost limits is invalid: ``key`` is the full key (``hashing.limits.bcrypt_max_cost``)."""
+
+    def __init__(self, key: str, problem: str) -> None:
+        self.key = key
+        self.problem = problem
+        super().__init__(f"{key}: {problem}")
 
 
 class Refusal(Exception):
@@ -84,21 +91,22 @@ class CostLimits(NamedTuple):
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], *, key_prefix: str = "hashing.limits") -> CostLimits:
-        """Build from a configuration table; unknown keys and non-positive or non-integer values are errors."""
+        """Build from a configuration table; unknown keys and non-positive or non-integer values raise
+        :class:`LimitsError`."""
         from collections.abc import Mapping as MappingABC
 
         if not isinstance(data, MappingABC):
-            raise ConfigError(key_prefix, f"expected a table of limits, got {type(data).__name__}")
+            raise LimitsError(key_prefix, f"expected a table of limits, got {type(data).__name__}")
         known = set(cls._fields)
         values: dict[str, int] = {}
         for key, value in data.items():
             full = f"{key_prefix}.{key}"
             if key not in known:
-                raise ConfigError(full, f"unknown key; expected one of: {', '.join(sorted(known))}")
+                raise LimitsError(full, f"unknown key; expected one of: {', '.join(sorted(known))}")
             if isinstance(value, bool) or not isinstance(value, int):
-                raise ConfigError(full, f"expected a positive integer, got {type(value).__name__}")
+                raise LimitsError(full, f"expected a positive integer, got {type(value).__name__}")
             if value <= 0:
-                raise ConfigError(full, "expected a positive integer")
+                raise LimitsError(full, "expected a positive integer")
             values[key] = value
         return cls(**values)
 

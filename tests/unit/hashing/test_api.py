@@ -8,10 +8,10 @@ import time
 
 import pytest
 
-from cognito_migrate.errors import ConfigError
 from cognito_migrate.hashing import (
     SCHEMES,
     CostLimits,
+    LimitsError,
     Verdict,
     check,
     check_detailed,
@@ -98,13 +98,13 @@ def test_limits_from_mapping() -> None:
     ids=["unknown", "string", "bool", "zero"],
 )
 def test_limits_config_errors_name_the_key(data: dict[str, object], key: str) -> None:
-    with pytest.raises(ConfigError) as info:
+    with pytest.raises(LimitsError) as info:
         CostLimits.from_mapping(data)
     assert info.value.key == key
 
 
 def test_limits_key_prefix() -> None:
-    with pytest.raises(ConfigError) as info:
+    with pytest.raises(LimitsError) as info:
         CostLimits.from_mapping({"x": 1}, key_prefix="trigger.hashing")
     assert info.value.key == "trigger.hashing.x"
 
@@ -167,6 +167,18 @@ def test_import_is_stdlib_only() -> None:
         "print(sorted(m for m in sys.modules if m.split('.')[0] in "
         "{'bcrypt','argon2','cryptography','_cffi_backend','passlib','django','werkzeug'} "
         "or m.startswith('cognito_migrate.hashing.schemes.')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_the_library_depends_on_nothing_of_the_application() -> None:
+    """``cognito_migrate.hashing`` is usable on its own: no configuration errors, models or stores come with it."""
+    code = (
+        "import sys, cognito_migrate.hashing as h; "
+        "h.verify('x', 'pbkdf2_sha256$1$s$' + 'A'*43 + '='); h.dummy_credential('bcrypt', cost={'rounds': 4}); "
+        "h.CostLimits.from_mapping({'bcrypt_max_cost': 12}); "
+        "print(sorted(m for m in sys.modules if m.startswith('cognito_migrate.') and not m.startswith('cognito_migrate.hashing')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
