@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -17,7 +17,6 @@ from cognito_migrate.hashing import (
     check_detailed,
     create,
     dummy_credential,
-    verify,
 )
 from tests.unit.hashing.hashing_vectors import UNICODE, assert_verdict
 
@@ -126,36 +125,29 @@ def test_dummy_credential_is_cached_and_never_matches_obvious_passwords() -> Non
     assert_verdict(Verdict.MISMATCH, "", first.stored, scheme=first.scheme)
 
 
-def _best_of(n: int, fn: object) -> float:
-    best = float("inf")
-    for _ in range(n):
-        start = time.perf_counter()
-        fn()  # type: ignore[operator]
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
-def _ratio(n: int, real: object, dummy: object) -> float:
-    """best(dummy) / best(real), measured interleaved so that load from other processes hits both alike."""
-    best_real = best_dummy = float("inf")
-    for _ in range(n):
-        best_real = min(best_real, _best_of(1, real))
-        best_dummy = min(best_dummy, _best_of(1, dummy))
-    return best_dummy / best_real
-
-
 def test_dummy_costs_what_a_real_row_costs() -> None:
+    """The dummy is a real hash with the row's cost parameters, so verifying it does the same work (a time
+    ratio asserted here failed whenever other processes loaded the machine)."""
     real = create("bcrypt", UNICODE, cost={"rounds": 8})
     dummy = dummy_credential("bcrypt", cost={"rounds": 8})
-    ratio = _ratio(9, lambda: verify("wrong", real), lambda: verify("wrong", dummy.stored, scheme=dummy.scheme))
-    assert 0.7 < ratio < 1.4
+
+    assert dummy.stored[:7] == real[:7] == "$2b$08$"
+    assert len(dummy.stored) == len(real)
+    assert_verdict(Verdict.MISMATCH, "wrong", dummy.stored, scheme=dummy.scheme)
+
+
+def _v3_header(stored: str) -> tuple[int, int, int]:
+    """ASP.NET Identity V3: format marker, PRF id and iteration count (big-endian) before the salt."""
+    raw = base64.b64decode(stored)
+    return raw[0], int.from_bytes(raw[1:5], "big"), int.from_bytes(raw[5:9], "big")
 
 
 def test_dummy_for_aspnet_v3_takes_the_iterations() -> None:
     dummy = dummy_credential("aspnet_identity_v3", cost={"iterations": 20_000, "prf": "HMACSHA256"})
     real = create("aspnet_identity_v3", "x", cost={"iterations": 20_000, "prf": "HMACSHA256"})
-    ratio = _ratio(9, lambda: verify("wrong", real), lambda: verify("wrong", dummy.stored, scheme=dummy.scheme))
-    assert 0.6 < ratio < 1.6
+
+    assert _v3_header(dummy.stored) == _v3_header(real) == (1, 1, 20_000)
+    assert_verdict(Verdict.MISMATCH, "wrong", dummy.stored, scheme=dummy.scheme)
 
 
 # ---- cold start ----------------------------------------------------------------------------------------------
