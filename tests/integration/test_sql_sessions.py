@@ -44,3 +44,23 @@ def test_a_session_refuses_to_write(url: str) -> None:
         assert driver.run(session, email, {}, 2, 1)[1] == [("alice@example.com",)]
     finally:
         driver.close(session)
+
+
+NO_RESULT_SET = {
+    "postgres": "SET application_name = 'cognito-migrate'",
+    "mysql": "SET @unused = 1",
+    "sqlite": "SAVEPOINT x",
+}
+
+
+def test_a_statement_without_a_result_set_is_an_outage_not_a_crash(url: str) -> None:
+    """Load-time checks refuse such queries; if one still gets through (a server-specific statement), the
+    store says what is wrong instead of failing on a missing cursor description."""
+    driver = driver_for(url, password=lambda: None, query_timeout=2)
+    dialect = "postgres" if url.startswith("postgres") else "mysql" if url.startswith("mysql") else "sqlite"
+    session = driver.open(2)
+    try:
+        with pytest.raises(LegacyUnavailableError, match="no result set"):
+            driver.run(session, NO_RESULT_SET[dialect], {}, 2, 1)
+    finally:
+        driver.close(session)

@@ -47,7 +47,7 @@ GRACE: Final = 0.05
 _NAMED_PARAM: Final = re.compile(r"(?<![:\w]):username\b")
 _NOT_CODE: Final = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|`[^`]*`|--[^\n]*|/\*.*?\*/", re.DOTALL)
 _FIRST_WORD: Final = re.compile(r"[\s(]*([A-Za-z]+)")
-_ROW_RETURNING: Final = frozenset({"select", "with", "values", "table", "call", "exec", "execute"})
+_ROW_RETURNING: Final = frozenset({"select", "with", "values", "table"})
 
 Rows = tuple[list[str], list[tuple[Any, ...]]]
 
@@ -65,7 +65,8 @@ def dialect_of(url: str) -> str:
 
 def check_query(key: str, sql: str) -> None:
     """Refuse, at load time, a configured query that cannot return rows: one statement, a SELECT (or WITH,
-    VALUES, TABLE, or a procedure call). An ``UPDATE`` or a second statement is a configuration error."""
+    VALUES, TABLE). An ``UPDATE``, a procedure call (whether it returns rows cannot be known before it
+    runs) or a second statement is a configuration error."""
     code = _NOT_CODE.sub(" ", sql).strip().rstrip(";").rstrip()
     first = _FIRST_WORD.match(code)
     if first is None or first.group(1).lower() not in _ROW_RETURNING:

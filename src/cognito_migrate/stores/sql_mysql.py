@@ -4,6 +4,8 @@ PyMySQL sets a socket timeout before each packet it reads or writes, from ``read
 ``write_timeout``: a fixed value per packet, so the handshake alone could wait several times
 ``query_timeout`` on a silent network. :class:`BoundedConnection` makes both the time left until the
 session's end (PyMySQL reads them per packet: connections.py, ``_read_packet`` and ``_write_bytes``).
+The bound is per packet: a server that dripped one packet byte by byte, each byte just inside the time
+left, could stretch that read (not a fault the tests' proxy produces; a stall or latency is bounded).
 
 On the server, each session is read-only (an ``UPDATE`` in a configured query is refused, as PostgreSQL and
 SQLite refuse it) and has a statement limit a little shorter than the client's wait (``GRACE``), so a
