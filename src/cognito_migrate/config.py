@@ -27,9 +27,10 @@ if TYPE_CHECKING:
 _NAMED_PARAM: Final = re.compile(r"(?<![:\w]):username\b")
 _QUOTED_PARAM: Final = re.compile(r"['\"]:username\b[^'\"]*['\"]")
 
-SQL_PRESETS: Final = ("aspnet_identity", "django")
+SQL_PRESETS: Final = ("aspnet_identity", "django", "django_allauth")
 NORMALIZATIONS: Final = ("none", "lower", "upper")
 LOGIN_ATTRIBUTES: Final = ("email", "phone_number")
+ON_INVALID: Final = ("drop", "reject")
 RESET_REASONS: Final = ("password_policy", "must_change_password", "weak_hash")
 STORE_COLUMNS: Final = (
     "username",
@@ -120,6 +121,8 @@ class MappingSettings(NamedTuple):
 
     attributes: Mapping[str, str] = _EMPTY
     default_phone_region: str | None = None
+    on_invalid: Literal["drop", "reject"] = "drop"
+    trust_emails: bool = False
 
 
 class LoggingSettings(NamedTuple):
@@ -346,12 +349,18 @@ def _trigger(r: TableReader) -> TriggerSettings:
 
 
 def _mapping(r: TableReader) -> MappingSettings:
-    r.only(("attributes", "default_phone_region"))
+    r.only(("attributes", "default_phone_region", "on_invalid", "trust_emails"))
     region = r.optional_string("default_phone_region")
     if region is not None and not (len(region) == 2 and region.isalpha() and region.isupper()):
         raise ConfigError(r.key("default_phone_region"), 'expected a two-letter ISO 3166 region code such as "US"')
     # attribute names are validated by the mapping package, which owns Cognito's attribute rules
-    return MappingSettings(attributes=r.string_table("attributes"), default_phone_region=region)
+    strict = r.choice("on_invalid", ON_INVALID, default="drop") == "reject"
+    return MappingSettings(
+        attributes=r.string_table("attributes"),
+        default_phone_region=region,
+        on_invalid="reject" if strict else "drop",
+        trust_emails=r.boolean("trust_emails", default=False),
+    )
 
 
 def _logging(r: TableReader) -> LoggingSettings:

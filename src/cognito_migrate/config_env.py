@@ -47,6 +47,8 @@ _SCALAR_KEYS: Final[dict[str, tuple[str, ...]]] = {
     "TRIGGER_FORCE_ALIAS_CREATION": ("trigger", "force_alias_creation"),
     "TRIGGER_SAFETY_MARGIN_MS": ("trigger", "safety_margin_ms"),
     "MAPPING_DEFAULT_PHONE_REGION": ("mapping", "default_phone_region"),
+    "MAPPING_ON_INVALID": ("mapping", "on_invalid"),
+    "MAPPING_TRUST_EMAILS": ("mapping", "trust_emails"),
     "LOGGING_LEVEL": ("logging", "level"),
     "LOGGING_USERNAME_HASH_KEY": ("logging", "username_hash_key"),
     "LOGGING_DEBUG_USERNAMES": ("logging", "debug_usernames"),
@@ -98,7 +100,7 @@ _BOOL_KEYS: Final = frozenset(
     {
         "POOL_CASE_SENSITIVE", "POOL_PASSWORD_POLICY_REQUIRE_UPPERCASE", "POOL_PASSWORD_POLICY_REQUIRE_LOWERCASE",
         "POOL_PASSWORD_POLICY_REQUIRE_NUMBERS", "POOL_PASSWORD_POLICY_REQUIRE_SYMBOLS",
-        "TRIGGER_FORCE_ALIAS_CREATION", "LOGGING_DEBUG_USERNAMES", "LOGGING_METRICS",
+        "TRIGGER_FORCE_ALIAS_CREATION", "LOGGING_DEBUG_USERNAMES", "LOGGING_METRICS", "MAPPING_TRUST_EMAILS",
     }
 )  # fmt: skip
 _INT_KEYS: Final = frozenset({"POOL_PASSWORD_POLICY_MINIMUM_LENGTH", "TRIGGER_SAFETY_MARGIN_MS"})

@@ -121,12 +121,15 @@ class MigrationService:
         if user.locked_out:
             return timer.outcome(Outcome.REJECTED, Reason.LOCKED_OUT, scheme=scheme)
         try:
-            attributes = self._mapper.map(user, login=request.username, matched_by=found.matched_by)
+            mapped = self._mapper.map(user, login=request.username, matched_by=found.matched_by)
         except CaseMismatchError as exc:
             return timer.outcome(Outcome.REJECTED, Reason.CASE_MISMATCH, scheme=scheme, detail=str(exc))
         except (MappingError, BackendNotAvailableError) as exc:
             return timer.outcome(Outcome.REJECTED, Reason.UNMAPPABLE, scheme=scheme, detail=str(exc))
         timer.lap("map")
+        attributes = mapped.attributes
+        # invalid optional attributes were left out: the log line names them (never their values)
+        dropped = "dropped " + "; ".join(mapped.dropped) if mapped.dropped else None
 
         if request.trigger is TriggerSource.FORGOT_PASSWORD:
             # Cognito sends the reset code to a verified e-mail or phone; without one the user would be
@@ -144,8 +147,10 @@ class MigrationService:
                 # receive the reset code: refuse, and say why in the log
                 detail = f"{reset.value} needs a reset, but the user has no verified e-mail or phone"
                 return timer.outcome(Outcome.REJECTED, Reason.NO_DELIVERY_CHANNEL, scheme=scheme, detail=detail)
-            return timer.outcome(Outcome.MIGRATED_RESET_REQUIRED, reset, attributes=attributes, scheme=scheme)
-        return timer.outcome(Outcome.MIGRATED, Reason.OK, attributes=attributes, scheme=scheme)
+            return timer.outcome(
+                Outcome.MIGRATED_RESET_REQUIRED, reset, attributes=attributes, scheme=scheme, detail=dropped
+            )
+        return timer.outcome(Outcome.MIGRATED, Reason.OK, attributes=attributes, scheme=scheme, detail=dropped)
 
     def _reject(
         self,

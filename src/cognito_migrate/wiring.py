@@ -26,7 +26,11 @@ if TYPE_CHECKING:
     from cognito_migrate.stores.base import UserStore
 
 # The scheme a preset's rows use, for the dummy verification before the first real row is seen.
-PRESET_DUMMY_SCHEMES: Final = {"aspnet_identity": "aspnet_identity_v3", "django": "django_pbkdf2_sha256"}
+PRESET_DUMMY_SCHEMES: Final = {
+    "aspnet_identity": "aspnet_identity_v3",
+    "django": "django_pbkdf2_sha256",
+    "django_allauth": "django_pbkdf2_sha256",
+}
 DEFAULT_DUMMY_SCHEME: Final = "bcrypt"
 
 
@@ -160,6 +164,8 @@ def build_mapper(settings: Settings) -> AttributeMapper:
             columns=settings.mapping.attributes,
             username_model=model,
             default_phone_region=settings.mapping.default_phone_region,
+            on_invalid=settings.mapping.on_invalid,
+            trust_emails=settings.mapping.trust_emails,
         )
     except MappingError as exc:
         raise ConfigError(f"mapping.attributes.{exc.attribute}", exc.problem) from None
@@ -206,8 +212,10 @@ def required_extras(settings: Settings) -> set[str]:
         info = hashing.SCHEMES.get(scheme) if scheme else None
         if info is not None and info.extra:
             extras.add(info.extra)
-    if settings.mapping.default_phone_region:
-        extras.add("phone")
+    store = settings.store
+    columns = {**PRESETS[store.preset].columns, **store.columns} if store.preset else store.columns
+    if settings.mapping.default_phone_region or "phone_number" in columns:
+        extras.add("phone")  # every phone number is validated with phonenumbers
     return extras
 
 

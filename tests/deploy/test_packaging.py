@@ -117,8 +117,8 @@ def test_only_the_drivers_the_configuration_needs(tmp_path: Path) -> None:
     installer = RecordingInstaller()
     sqlite_config = write_legacy_config(tmp_path)
     result = build(sqlite_config, tmp_path / "out", arch="arm64", python="3.13", installer=installer)
-    assert result.extras == ()
-    assert [r.split(">")[0] for r in installer.calls[0]["requirements"]] == ["bcrypt"]
+    assert result.extras == ("phone",)  # the preset maps PhoneNumber: every number is validated
+    assert [r.split(">")[0] for r in installer.calls[0]["requirements"]] == ["bcrypt", "phonenumbers"]
     assert installer.calls[0]["arch"] == "arm64" and installer.calls[0]["python"] == "3.13"
 
     pg = tmp_path / "pg"
@@ -141,7 +141,7 @@ def test_a_secret_reference_url_needs_an_explicit_driver(tmp_path: Path) -> None
         build(config, tmp_path / "out", installer=RecordingInstaller())
     installer = RecordingInstaller()
     result = build(config, tmp_path / "out", extra_extras=["mysql"], installer=installer)
-    assert result.extras == ("mysql",)
+    assert result.extras == ("mysql", "phone")
     assert any(r.startswith("pymysql") for r in installer.calls[0]["requirements"])
     with pytest.raises(PackagingError, match="unknown extra"):
         build(config, tmp_path / "out", extra_extras=["oracle"], installer=RecordingInstaller())
@@ -238,7 +238,7 @@ def test_the_built_package_migrates_a_user_in_isolation(
         if any(s in str(exc) for s in ("NewConnectionError", "Temporary failure in name resolution", "Network is")):
             pytest.skip(f"PyPI is not reachable, so the wheels cannot be downloaded: {exc}")
         raise
-    assert [d.name for d in result.dependencies] == ["bcrypt"]
+    assert [d.name for d in result.dependencies] == ["bcrypt", "phonenumbers"]
     assert result.precompiled
     with zipfile.ZipFile(result.zip_path) as zf:
         modes = {i.filename: (i.external_attr >> 16) & 0o777 for i in zf.infolist()}

@@ -54,7 +54,7 @@ def test_values_become_strings() -> None:
         "nickname": "Empty",
         "middle_name": "Missing",
     }
-    attributes = mapper(columns).map(user(profile=profile), login="alice", matched_by="username")
+    attributes = mapper(columns).map(user(profile=profile), login="alice", matched_by="username").attributes
     assert attributes == {
         "given_name": "Ada",
         "birthdate": "1815-12-10",
@@ -64,10 +64,60 @@ def test_values_become_strings() -> None:
     }
 
 
-def test_a_value_over_2048_characters_fails_closed() -> None:
+def test_a_value_over_2048_characters_is_dropped_and_named() -> None:
+    mapped = mapper({"profile": "Bio", "nickname": "Nick"}).map(
+        user(profile={"Bio": "x" * 2049, "Nick": "ace"}), login="alice", matched_by="username"
+    )
+    assert mapped.attributes == {"nickname": "ace"}
+    assert mapped.dropped == ("profile: value longer than 2048 characters",)
+
+
+def test_on_invalid_reject_keeps_the_strict_behaviour() -> None:
+    strict = AttributeMapper(
+        columns={"profile": "Bio"}, username_model=UsernameModel(), default_phone_region="GB", on_invalid="reject"
+    )
     with pytest.raises(MappingError) as info:
-        mapper({"profile": "Bio"}).map(user(profile={"Bio": "x" * 2049}), login="alice", matched_by="username")
+        strict.map(user(profile={"Bio": "x" * 2049}), login="alice", matched_by="username")
     assert info.value.attribute == "profile"
+    with pytest.raises(MappingError):
+        strict.map(user(phone_number="tbc"), login="alice", matched_by="username")
+
+
+@pytest.mark.parametrize("junk", ["tbc", "n/a", "12", "+1 000 555 1212", "+44 20 7946 001"])
+def test_an_invalid_phone_number_is_dropped_with_its_flag_and_the_user_migrates(junk: str) -> None:
+    mapped = mapper().map(
+        user(email="a@example.com", email_verified=True, phone_number=junk, phone_number_verified=True),
+        login="alice",
+        matched_by="username",
+    )
+    assert mapped.attributes == {"email": "a@example.com", "email_verified": "true"}
+    assert len(mapped.dropped) == 1
+    assert mapped.dropped[0].startswith("phone_number: ")
+    assert junk not in mapped.dropped[0]  # the log names the attribute and the problem, never the value
+
+
+def test_an_invalid_email_is_dropped_unless_the_user_signs_in_with_it() -> None:
+    mapped = mapper().map(user(email="not-an-address", email_verified=True), login="alice", matched_by="username")
+    assert mapped.attributes == {}
+    assert mapped.dropped == ("email: not a valid e-mail address",)
+    with pytest.raises(MappingError):  # an e-mail-as-username pool needs the address to sign the user in
+        mapper(username_attributes=("email",)).map(
+            user(email="not-an-address"), login="not-an-address", matched_by="email"
+        )
+    with pytest.raises(MappingError):  # a phone-as-username pool needs the number
+        mapper(username_attributes=("phone_number",)).map(
+            user(phone_number="tbc"), login="+14325551212", matched_by="phone_number"
+        )
+
+
+def test_trust_emails_marks_every_legacy_email_verified() -> None:
+    trusting = AttributeMapper(columns={}, username_model=UsernameModel(), trust_emails=True)
+    mapped = trusting.map(user(email="a@example.com", email_verified=False), login="alice", matched_by="username")
+    assert mapped.attributes == {"email": "a@example.com", "email_verified": "true"}
+    assert mapper().map(user(email="a@example.com"), login="alice", matched_by="username").attributes == {
+        "email": "a@example.com",
+        "email_verified": "false",
+    }
 
 
 def test_a_missing_column_is_named() -> None:
@@ -80,7 +130,7 @@ def test_verified_flags_come_from_the_legacy_flags_only() -> None:
         user(email="a@Example.COM", email_verified=False, phone_number="020 7946 0018", phone_number_verified=True),
         login="alice",
         matched_by="username",
-    )
+    ).attributes
     assert attributes == {
         "email": "a@example.com",
         "email_verified": "false",
@@ -103,6 +153,18 @@ def test_phone_numbers_normalize_to_e164() -> None:
         normalize_phone("020 7946 0018", None)
     with pytest.raises(MappingError):
         normalize_phone("12", "GB")
+
+
+@pytest.mark.parametrize("number", ["+1 000 555 1212", "+44 20 7946 001", "+999 1234567"])
+def test_numbers_written_with_a_plus_are_validated_like_national_ones(number: str) -> None:
+    with pytest.raises(MappingError, match="phone_number"):
+        normalize_phone(number, "GB")
+
+
+def test_a_national_number_of_another_country_is_read_in_the_default_region() -> None:
+    assert normalize_phone("+33 1 42 68 53 00", "GB") == "+33142685300"  # with its country code: fine
+    with pytest.raises(MappingError):  # French national format read as British: invalid, so dropped by the mapper
+        normalize_phone("01 42 68 53 00", "GB")
 
 
 def test_lookup_fields_follow_the_pool_model() -> None:
@@ -135,7 +197,7 @@ def test_email_username_pool_returns_the_typed_email_normalized_by_case() -> Non
     model = UsernameModel(username_attributes=("email",))
     attributes = mapper(username_attributes=("email",)).map(
         user(email="ada@example.com", email_verified=True), login="Ada@Example.com", matched_by="email"
-    )
+    ).attributes
     assert attributes["email"] == "ada@example.com"
     assert model.identity_attributes(login="Ada@Example.com", matched_by="email", legacy_username="x") == {
         "email": "ada@example.com"
@@ -145,6 +207,6 @@ def test_email_username_pool_returns_the_typed_email_normalized_by_case() -> Non
 def test_phone_as_username_must_match_the_legacy_phone() -> None:
     phone_model = mapper(username_attributes=("phone_number",))
     ok = phone_model.map(user(phone_number="+1 432 555 1212"), login="+14325551212", matched_by="phone_number")
-    assert ok["phone_number"] == "+14325551212"
+    assert ok.attributes["phone_number"] == "+14325551212"
     with pytest.raises(MappingError):
         phone_model.map(user(phone_number="+14325550000"), login="+14325551212", matched_by="phone_number")

@@ -5,6 +5,6 @@ pool's username model (email as username, aliases, case), ``mapper`` the composi
 """
 
 from cognito_migrate.mapping.identity import UsernameModel
-from cognito_migrate.mapping.mapper import AttributeMapper
+from cognito_migrate.mapping.mapper import AttributeMapper, MappedProfile
 
-__all__ = ["AttributeMapper", "UsernameModel"]
+__all__ = ["AttributeMapper", "MappedProfile", "UsernameModel"]

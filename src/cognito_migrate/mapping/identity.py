@@ -45,6 +45,13 @@ class UsernameModel(NamedTuple):
                 fields.append("phone_number")
         return tuple(fields)
 
+    def sign_in_attributes(self, matched_by: LoginField) -> frozenset[str]:
+        """The attributes the user signs in with: they must be valid, never dropped as a detail."""
+        names = set(self.username_attributes)
+        if matched_by != "username":
+            names.add(matched_by)
+        return frozenset(names)
+
     def identity_attributes(self, *, login: str, matched_by: LoginField, legacy_username: str) -> dict[str, str]:
         """Attributes the username model itself requires; raises :class:`MappingError` when Cognito would refuse."""
         if self.username_attributes:

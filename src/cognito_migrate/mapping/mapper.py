@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from cognito_migrate.errors import MappingError
 from cognito_migrate.mapping.attributes import MANAGED_ATTRIBUTES, check_name, to_value
@@ -26,15 +26,38 @@ def _column(profile: Mapping[str, Any], column: str, attribute: str) -> Any:
     raise MappingError(attribute, f"the legacy record has no column {column!r}")
 
 
+OnInvalid = Literal["drop", "reject"]
+
+
+class MappedProfile(NamedTuple):
+    """What Cognito receives, and the optional attributes left out because their legacy value was invalid.
+
+    ``dropped`` holds ``"attribute: problem"`` texts for the log line: names and reasons, never values.
+    """
+
+    attributes: dict[str, str]
+    dropped: tuple[str, ...] = ()
+
+
 class AttributeMapper:
     """Maps profile columns to attributes (``mapping.attributes``), adds contact data and the username model.
 
     Attribute names are checked when the mapper is built, so a bad configuration fails at load time;
-    values are checked per user, and a user whose row cannot be mapped fails closed with the attribute named.
+    values are checked per user. An invalid value of an optional attribute (a phone number typed as "tbc")
+    is left out and named in :attr:`MappedProfile.dropped` (``on_invalid="drop"``, the default), so that a
+    detail of the profile never keeps out a user who typed the right password; with ``on_invalid="reject"``
+    the user fails closed with the attribute named. The attributes the pool signs the user in with stay
+    strict either way: without them the user could not sign in again.
     """
 
     def __init__(
-        self, *, columns: Mapping[str, str], username_model: UsernameModel, default_phone_region: str | None = None
+        self,
+        *,
+        columns: Mapping[str, str],
+        username_model: UsernameModel,
+        default_phone_region: str | None = None,
+        on_invalid: OnInvalid = "drop",
+        trust_emails: bool = False,
     ) -> None:
         for name in columns:
             check_name(name)
@@ -43,6 +66,8 @@ class AttributeMapper:
         self._columns = dict(columns)
         self._model = username_model
         self._region = default_phone_region
+        self._on_invalid = on_invalid
+        self._trust_emails = trust_emails
 
     @property
     def attribute_names(self) -> frozenset[str]:
@@ -53,23 +78,42 @@ class AttributeMapper:
     def username_model(self) -> UsernameModel:
         return self._model
 
-    def map(self, user: LegacyUser, *, login: str, matched_by: LoginField) -> dict[str, str]:
-        """The attributes for ``user``; :class:`MappingError` names the attribute that cannot be produced."""
+    def map(self, user: LegacyUser, *, login: str, matched_by: LoginField) -> MappedProfile:
+        """The attributes for ``user``; :class:`MappingError` names an attribute that cannot be produced."""
+        strict = self._model.sign_in_attributes(matched_by)
+        dropped: list[str] = []
         out: dict[str, str] = {}
         for name, column in self._columns.items():
-            value = to_value(name, _column(user.profile, column, name))
+            raw = _column(user.profile, column, name)  # a missing column is the configuration's fault: strict
+            try:
+                value = to_value(name, raw)
+            except MappingError as exc:
+                self._drop_or_raise(exc, strict, dropped)
+                continue
             if value is not None:
                 out[name] = value
         if user.email:
-            out["email"] = normalize_email(user.email)
-            out["email_verified"] = "true" if user.email_verified else "false"
+            try:
+                out["email"] = normalize_email(user.email)
+                out["email_verified"] = "true" if user.email_verified or self._trust_emails else "false"
+            except MappingError as exc:
+                self._drop_or_raise(exc, strict, dropped)
         if user.phone_number:
-            out["phone_number"] = normalize_phone(user.phone_number, self._region)
-            out["phone_number_verified"] = "true" if user.phone_number_verified else "false"
+            try:
+                out["phone_number"] = normalize_phone(user.phone_number, self._region)
+                out["phone_number_verified"] = "true" if user.phone_number_verified else "false"
+            except MappingError as exc:
+                self._drop_or_raise(exc, strict, dropped)
         identity = self._model.identity_attributes(login=login, matched_by=matched_by, legacy_username=user.username)
         if "email" in identity and out.get("email", "").lower() != identity["email"].lower():
             raise MappingError("email", "differs from the e-mail address the user signed in with")
         if "phone_number" in identity and out.get("phone_number") != identity["phone_number"]:
             raise MappingError("phone_number", "differs from the phone number the user signed in with")
         out.update(identity)
-        return out
+        return MappedProfile(out, tuple(dropped))
+
+    def _drop_or_raise(self, exc: MappingError, strict: frozenset[str], dropped: list[str]) -> None:
+        """Leave an invalid optional attribute out (and say so), or fail the user when it may not be dropped."""
+        if self._on_invalid == "reject" or exc.attribute in strict:
+            raise exc
+        dropped.append(f"{exc.attribute}: {exc.problem}")

@@ -36,6 +36,20 @@ _DJANGO_SELECT: Final = (
     '"is_superuser", "date_joined", "last_login" FROM "auth_user" WHERE '
 )
 
+# django-allauth keeps addresses and their verification in "account_emailaddress"; the user's own
+# address (auth_user.email, which allauth keeps equal to the primary one) counts as verified when
+# allauth has a verified row for it.
+_ALLAUTH_SELECT: Final = (
+    'SELECT u."id", u."username", u."password", u."email", u."first_name", u."last_name", u."is_active", '
+    'u."is_staff", u."is_superuser", u."date_joined", u."last_login", '
+    'CASE WHEN EXISTS (SELECT 1 FROM "account_emailaddress" a WHERE a."user_id" = u."id" '
+    'AND LOWER(a."email") = LOWER(u."email") AND a."verified" = TRUE) THEN 1 ELSE 0 END AS "email_verified" '
+    'FROM "auth_user" u WHERE '
+)
+_DJANGO_COLUMNS: Final = {"username": "username", "password_hash": "password", "email": "email", "enabled": "is_active"}
+# "!..." marks an unusable password in Django; it would make a poor stand-in for a real hash
+_DJANGO_SAMPLE: Final = 'SELECT "password" FROM "auth_user" WHERE "password" NOT LIKE \'!%\' LIMIT 1'
+
 PRESETS: Final = {
     # ASP.NET Core Identity: lookups go through the Normalized* columns, which Identity fills with
     # ToUpperInvariant(); LockoutEnd applies only when LockoutEnabled.
@@ -62,9 +76,16 @@ PRESETS: Final = {
         query=_DJANGO_SELECT + '"username" = :username',
         email_query=_DJANGO_SELECT + 'LOWER("email") = LOWER(:username)',
         phone_query=None,
-        columns={"username": "username", "password_hash": "password", "email": "email", "enabled": "is_active"},
-        # "!..." marks an unusable password in Django; it would make a poor stand-in for a real hash
-        sample_query='SELECT "password" FROM "auth_user" WHERE "password" NOT LIKE \'!%\' LIMIT 1',
+        columns=_DJANGO_COLUMNS,
+        sample_query=_DJANGO_SAMPLE,
+    ),
+    # Django with django-allauth: as "django", and the e-mail is verified when allauth verified it.
+    "django_allauth": Preset(
+        query=_ALLAUTH_SELECT + 'u."username" = :username',
+        email_query=_ALLAUTH_SELECT + 'LOWER(u."email") = LOWER(:username)',
+        phone_query=None,
+        columns={**_DJANGO_COLUMNS, "email_verified": "email_verified"},
+        sample_query=_DJANGO_SAMPLE,
     ),
 }
 
