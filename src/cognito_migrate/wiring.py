@@ -212,6 +212,8 @@ def required_extras(settings: Settings) -> set[str]:
         info = hashing.SCHEMES.get(scheme) if scheme else None
         if info is not None and info.extra:
             extras.add(info.extra)
+    from cognito_migrate.stores.sql_presets import PRESETS
+
     store = settings.store
     columns = {**PRESETS[store.preset].columns, **store.columns} if store.preset else store.columns
     if settings.mapping.default_phone_region or "phone_number" in columns:
