@@ -104,7 +104,7 @@ def _ssm(name: str, env: Any) -> str:
     query = urllib.parse.urlencode({"name": name, "withDecryption": "true"})
     data = _extension(f"/systemsmanager/parameters/get?{query}", env)
     if data is None:
-        client = _client("ssm")
+        client = _client("ssm", region_of(name))
         try:
             data = client.get_parameter(Name=name, WithDecryption=True)
         except Exception as exc:  # noqa: BLE001 - botocore raises many types; all mean "cannot resolve"
@@ -121,7 +121,7 @@ def _secrets_manager(secret_id: str, env: Any) -> str:
     query = urllib.parse.urlencode({"secretId": secret_id})
     data = _extension(f"/secretsmanager/get?{query}", env)
     if data is None:
-        client = _client("secretsmanager")
+        client = _client("secretsmanager", region_of(secret_id))
         try:
             data = client.get_secret_value(SecretId=secret_id)
         except Exception as exc:  # noqa: BLE001 - botocore raises many types; all mean "cannot resolve"
@@ -132,12 +132,23 @@ def _secrets_manager(secret_id: str, env: Any) -> str:
     return value
 
 
-def _client(service: Literal["ssm", "secretsmanager"]) -> Any:
+def region_of(identifier: str) -> str | None:
+    """The region an ARN names (``arn:aws:secretsmanager:eu-west-1:...``), or None for a plain name.
+
+    A secret in another region than the caller's default is reachable only through its own region.
+    """
+    parts = identifier.split(":", 5)
+    if len(parts) == 6 and parts[0] == "arn" and parts[3]:
+        return parts[3]
+    return None
+
+
+def _client(service: Literal["ssm", "secretsmanager"], region: str | None) -> Any:
     try:
         import boto3
     except ModuleNotFoundError:
         raise BackendNotAvailableError(f"resolving a {service} secret outside Lambda", "aws") from None
     try:
-        return boto3.client(service)
+        return boto3.client(service, region_name=region) if region else boto3.client(service)
     except Exception as exc:  # noqa: BLE001 - no region, no credentials...: all mean "cannot resolve"
         raise SecretResolutionError(f"cannot create a {service} client ({type(exc).__name__})") from None

@@ -97,3 +97,28 @@ def test_boto3_fallback_outside_lambda(monkeypatch: pytest.MonkeyPatch) -> None:
         assert secrets.resolve("ssm:/legacy/key", environ={}) == "k3y"
         with pytest.raises(SecretResolutionError, match="absent"):
             secrets.resolve("secretsmanager:absent", environ={})
+
+
+def test_a_secret_arn_is_read_in_its_own_region(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The default region is the caller's; a secret ARN in another region must still resolve."""
+    moto = pytest.importorskip("moto")
+    import boto3
+
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    with moto.mock_aws():
+        arn = boto3.client("secretsmanager", region_name="eu-west-1").create_secret(
+            Name="legacy-db", SecretString='{"password": "eu-secret"}'
+        )["ARN"]
+        param = boto3.client("ssm", region_name="ap-south-1")
+        param.put_parameter(Name="/legacy/key", Value="k3y", Type="SecureString")
+        assert secrets.resolve(f"secretsmanager:{arn}#password", environ={}) == "eu-secret"
+        ssm_arn = "arn:aws:ssm:ap-south-1:123456789012:parameter/legacy/key"
+        assert secrets.resolve(f"ssm:{ssm_arn}", environ={}) == "k3y"
+
+
+def test_region_of_reads_arns_only() -> None:
+    assert secrets.region_of("arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf") == "eu-west-1"
+    assert secrets.region_of("legacy-db") is None
+    assert secrets.region_of("/legacy/key") is None

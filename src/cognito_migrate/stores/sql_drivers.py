@@ -127,9 +127,10 @@ class Driver:
     quote: ClassVar[str] = '"'
     paramstyle_named: ClassVar[bool] = False
 
-    def __init__(self, module: Any, *, query_timeout: float) -> None:
+    def __init__(self, module: Any, *, query_timeout: float, where: str) -> None:
         self.module = module
         self.query_timeout = query_timeout
+        self.where = where  # "host:port" or the file: named in outage messages (never a user or password)
 
     @property
     def error(self) -> type[BaseException]:
@@ -147,7 +148,7 @@ class Driver:
         try:
             return self._open(timeout, end)
         except (self.module.Error, OSError) as exc:
-            raise self._failure("cannot connect to the legacy store", exc, end, None) from exc
+            raise self._failure(f"cannot connect to the legacy store at {self.where}", exc, end, None) from exc
 
     def run(self, session: Session, query: str, params: Mapping[str, str], timeout: float, max_rows: int) -> Rows:
         """Run one statement within ``timeout`` seconds: its column names and at most ``max_rows`` rows."""
@@ -163,7 +164,7 @@ class Driver:
                 with contextlib.suppress(Exception):
                     cursor.close()
         except (self.module.Error, OSError) as exc:
-            raise self._failure("legacy store query failed", exc, end, session) from exc
+            raise self._failure(f"legacy store query failed at {self.where}", exc, end, session) from exc
 
     def close(self, session: Session) -> None:
         """Close, ignoring errors: a broken connection may fail to close and is discarded anyway."""

@@ -17,8 +17,9 @@ if TYPE_CHECKING:
 
 class MssqlDriver(Driver):
     def __init__(self, url: str, password: Callable[[], str | None], *, query_timeout: float) -> None:
-        super().__init__(import_module("pytds", "mssql"), query_timeout=query_timeout)
         self._parts = split_url(url, 1433, options=())
+        where = f"{self._parts['host']}:{self._parts['port']}"
+        super().__init__(import_module("pytds", "mssql"), query_timeout=query_timeout, where=where)
         self._password = password
 
     def _open(self, timeout: float, end: float) -> Session:

@@ -55,9 +55,10 @@ class MysqlDriver(Driver):
     quote = "`"
 
     def __init__(self, url: str, password: Callable[[], str | None], *, query_timeout: float) -> None:
-        super().__init__(import_module("pymysql", "mysql"), query_timeout=query_timeout)
-        self._connection = _bounded_connection_class(self.module)
         self._parts = split_url(url, 3306, options=("charset", "ssl_ca", "ssl_verify_cert"))
+        where = f"{self._parts['host']}:{self._parts['port']}"
+        super().__init__(import_module("pymysql", "mysql"), query_timeout=query_timeout, where=where)
+        self._connection = _bounded_connection_class(self.module)
         self._password = password
         query = self._parts["query"]
         # TLS to the legacy database: the connection carries password hashes

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 class PostgresDriver(Driver):
     def __init__(self, dsn: str, password: Callable[[], str | None], *, query_timeout: float) -> None:
-        super().__init__(import_module("psycopg2", "postgres"), query_timeout=query_timeout)
+        super().__init__(import_module("psycopg2", "postgres"), query_timeout=query_timeout, where=_host_port(dsn))
         self._extensions = import_module("psycopg2.extensions", "postgres")
         self._dsn = dsn
         self._password = password
@@ -81,6 +81,17 @@ class PostgresDriver(Driver):
 
     def _lost(self, session: Session, exc: BaseException) -> bool:
         return bool(session.conn.closed)
+
+
+def _host_port(dsn: str) -> str:
+    """Where the server is, for outage messages: host and port of the URL, never its user or password."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(dsn)
+        return f"{parts.hostname or 'localhost'}:{parts.port or 5432}"
+    except ValueError:
+        return "the PostgreSQL server"
 
 
 def driver(url: str, *, password: Callable[[], str | None], query_timeout: float) -> PostgresDriver:

@@ -26,7 +26,7 @@ class SqliteDriver(Driver):
     paramstyle_named = True
 
     def __init__(self, path: str, *, query_timeout: float) -> None:
-        super().__init__(sqlite3, query_timeout=query_timeout)
+        super().__init__(sqlite3, query_timeout=query_timeout, where=path)
         self._path = path
 
     def _open(self, timeout: float, end: float) -> Session:
