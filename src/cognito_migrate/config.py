@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple
 from cognito_migrate.config_env import CONFIG_ENV, ENV_PREFIX, apply_env_overrides, env_override_names
 from cognito_migrate.config_reader import TableReader
 from cognito_migrate.errors import ConfigError
+from cognito_migrate.policy import DEFAULT_RECOVERY, RECOVERY_MECHANISMS
 from cognito_migrate.stores import STORE_TYPES
 
 if TYPE_CHECKING:
@@ -98,6 +99,7 @@ class PoolSettings(NamedTuple):
     alias_attributes: tuple[str, ...] = ()
     case_sensitive: bool = True
     password_policy: PasswordPolicySettings = PasswordPolicySettings()
+    recovery: tuple[str, ...] = DEFAULT_RECOVERY
 
 
 class PolicySettings(NamedTuple):
@@ -294,7 +296,7 @@ def _hashing(r: TableReader) -> HashingSettings:
 
 
 def _pool(r: TableReader) -> PoolSettings:
-    r.only(("username_attributes", "alias_attributes", "case_sensitive", "password_policy"))
+    r.only(("username_attributes", "alias_attributes", "case_sensitive", "password_policy", "recovery"))
     username_attributes = r.string_list("username_attributes", allowed=LOGIN_ATTRIBUTES)
     # preferred_username aliases are not looked up in legacy stores (they have no such field): refused
     # rather than accepted and silently ignored
@@ -320,7 +322,20 @@ def _pool(r: TableReader) -> PoolSettings:
         # name is refused) where the opposite would create duplicate users in a case-sensitive pool
         case_sensitive=r.boolean("case_sensitive", default=True),
         password_policy=policy,
+        recovery=_recovery(r),
     )
+
+
+def _recovery(r: TableReader) -> tuple[str, ...]:
+    """The pool's AccountRecoverySetting, in priority order: which verified channel gets a reset code."""
+    if "recovery" not in r.data:
+        return DEFAULT_RECOVERY
+    recovery = r.string_list("recovery", allowed=RECOVERY_MECHANISMS)
+    if not recovery:
+        raise ConfigError(r.key("recovery"), "expected one or two mechanisms, in priority order")
+    if "admin_only" in recovery and len(recovery) > 1:
+        raise ConfigError(r.key("recovery"), "admin_only cannot be combined with another mechanism (Cognito's rule)")
+    return recovery
 
 
 def _policy(r: TableReader) -> PolicySettings:

@@ -35,6 +35,7 @@ _SCALAR_KEYS: Final[dict[str, tuple[str, ...]]] = {
     "POOL_USERNAME_ATTRIBUTES": ("pool", "username_attributes"),
     "POOL_ALIAS_ATTRIBUTES": ("pool", "alias_attributes"),
     "POOL_CASE_SENSITIVE": ("pool", "case_sensitive"),
+    "POOL_RECOVERY": ("pool", "recovery"),
     "POOL_PASSWORD_POLICY_MINIMUM_LENGTH": ("pool", "password_policy", "minimum_length"),
     "POOL_PASSWORD_POLICY_REQUIRE_UPPERCASE": ("pool", "password_policy", "require_uppercase"),
     "POOL_PASSWORD_POLICY_REQUIRE_LOWERCASE": ("pool", "password_policy", "require_lowercase"),
@@ -60,6 +61,7 @@ _LIST_KEYS: Final = frozenset(
     {
         "POOL_USERNAME_ATTRIBUTES",
         "POOL_ALIAS_ATTRIBUTES",
+        "POOL_RECOVERY",
         "POLICY_RESET_REQUIRED_ON",
         "TRIGGER_DESIRED_DELIVERY_MEDIUMS",
     }

@@ -48,11 +48,29 @@ def _has_symbol(password: str) -> bool:
     return " " in password.strip(" ")
 
 
+# Cognito's AccountRecoverySetting mechanisms, and the verified attribute each one sends a code to.
+RECOVERY_CHANNELS: Final = {"verified_email": "email_verified", "verified_phone_number": "phone_number_verified"}
+RECOVERY_MECHANISMS: Final = (*RECOVERY_CHANNELS, "admin_only")
+DEFAULT_RECOVERY: Final = ("verified_email", "verified_phone_number")
+# A pool without an AccountRecoverySetting recovers the "legacy" way: SMS to a verified phone first, else
+# e-mail to a verified address.
+LEGACY_RECOVERY: Final = ("verified_phone_number", "verified_email")
+
+
 class ResetPolicy(NamedTuple):
-    """Which findings force RESET_REQUIRED; ``apply_to`` holds names from ``policy.reset_required_on``."""
+    """Which findings force RESET_REQUIRED; ``apply_to`` holds names from ``policy.reset_required_on``.
+
+    ``recovery`` is the pool's account-recovery order (``[pool] recovery``): a reset code goes only to a
+    verified channel the pool recovers by, so a user without one could never finish a reset.
+    """
 
     password_policy: PasswordPolicy = PasswordPolicy()
     apply_to: frozenset[str] = frozenset({"password_policy", "must_change_password"})
+    recovery: tuple[str, ...] = DEFAULT_RECOVERY
+
+    def can_receive_code(self, attributes: dict[str, str]) -> bool:
+        """Whether Cognito can deliver a reset code to this user (``admin_only`` pools: never)."""
+        return any(attributes.get(RECOVERY_CHANNELS.get(m, "")) == "true" for m in self.recovery)
 
     def reset_reason(self, *, password: str | None, must_change: bool, weak_hash: bool) -> Reason | None:
         """The first reason to require a reset, or None for CONFIRMED. ``password`` is None for forgot-password."""

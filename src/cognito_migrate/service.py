@@ -134,7 +134,7 @@ class MigrationService:
         if request.trigger is TriggerSource.FORGOT_PASSWORD:
             # Cognito sends the reset code to a verified e-mail or phone; without one the user would be
             # created and then stuck, silently, behind a simulated "code sent".
-            if not _can_receive_code(attributes):
+            if not self._reset.can_receive_code(attributes):
                 return timer.outcome(Outcome.REJECTED, Reason.NO_DELIVERY_CHANNEL, scheme=scheme)
             return timer.outcome(Outcome.MIGRATED, Reason.OK, attributes=attributes, scheme=scheme)
 
@@ -142,7 +142,7 @@ class MigrationService:
             password=password, must_change=user.must_change_password, weak_hash=self._verifier.is_weak(scheme)
         )
         if reset is not None:
-            if not _can_receive_code(attributes):
+            if not self._reset.can_receive_code(attributes):
                 # RESET_REQUIRED without a verified e-mail or phone would create a user who can never
                 # receive the reset code: refuse, and say why in the log
                 detail = f"{reset.value} needs a reset, but the user has no verified e-mail or phone"
@@ -179,11 +179,6 @@ class MigrationService:
             return  # the configured dummy stands in; the lookup itself just worked, so this is rare
         if sample is not None:
             self._verifier.calibrate(sample)
-
-
-def _can_receive_code(attributes: dict[str, str]) -> bool:
-    """Cognito sends reset codes only to a verified e-mail address or phone number."""
-    return "true" in (attributes.get("email_verified"), attributes.get("phone_number_verified"))
 
 
 class _Timer:

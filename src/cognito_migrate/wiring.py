@@ -182,6 +182,7 @@ def build_reset_policy(settings: Settings) -> ResetPolicy:
             require_symbols=p.require_symbols,
         ),
         apply_to=settings.policy.reset_required_on,
+        recovery=settings.pool.recovery,
     )
 
 

@@ -553,3 +553,27 @@ def test_doctor_does_not_need_to_download_the_code(aws: Aws) -> None:
         expected=EXPECTED,
     )
     assert report.ok, [r for r in report.results if r.failed]
+
+
+def test_recovery_the_pool_does_not_have_fails(aws: Aws) -> None:
+    """A pool recovering by e-mail only, a configuration counting the phone: phone-only users would be
+    created RESET_REQUIRED and never get a code."""
+    aws.cognito.update_user_pool(
+        UserPoolId=aws.pool_id,
+        LambdaConfig={"UserMigration": aws.function_arn},
+        AccountRecoverySetting={"RecoveryMechanisms": [{"Name": "verified_email", "Priority": 1}]},
+    )
+    expected = dataclasses.replace(EXPECTED, recovery=("verified_email", "verified_phone_number"))
+    report = aws.run(expected)
+    assert not report.ok
+    result = _only(report, "account recovery", Status.FAIL)
+    assert "verified_phone_number" in result.detail
+    assert result.fix == '[pool] recovery = ["verified_email"]'
+    matching = dataclasses.replace(EXPECTED, recovery=("verified_email",))
+    _only(aws.run(matching), "account recovery", Status.PASS)
+
+
+def test_a_pool_without_recovery_setting_recovers_the_legacy_way(aws: Aws) -> None:
+    expected = dataclasses.replace(EXPECTED, recovery=("verified_email",))
+    result = _only(aws.run(expected), "account recovery", Status.WARN)
+    assert "verified_phone_number" in result.detail

@@ -212,3 +212,21 @@ def test_a_bad_cost_limit_is_a_configuration_error_naming_the_key(tmp_path: Path
     with pytest.raises(ConfigError) as caught:
         wiring.build_verifier(settings)
     assert caught.value.key == "hashing.limits.bcrypt_max_cost"
+
+
+@pytest.mark.parametrize(
+    "recovery",
+    [[], ["verified_sms"], ["admin_only", "verified_email"]],
+)
+def test_pool_recovery_follows_cognitos_rules(recovery: list[str]) -> None:
+    data = {"store": {"type": "sql", "url": "sqlite:///x.db", "preset": "django"}, "pool": {"recovery": recovery}}
+    with pytest.raises(ConfigError) as info:
+        settings_from_mapping(data, environ={})
+    assert "pool.recovery" in str(info.value)
+
+
+def test_pool_recovery_is_read_in_order_and_from_the_environment() -> None:
+    data = {"store": {"type": "sql", "url": "sqlite:///x.db", "preset": "django"}}
+    assert settings_from_mapping(data, environ={}).pool.recovery == ("verified_email", "verified_phone_number")
+    env = {"COGNITO_MIGRATE_POOL_RECOVERY": '["verified_phone_number", "verified_email"]'}
+    assert settings_from_mapping(data, environ=env).pool.recovery == ("verified_phone_number", "verified_email")

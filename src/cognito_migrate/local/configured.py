@@ -1,6 +1,7 @@
 """A local Cognito wired to *our* trigger: the handler built from a configuration, and a pool and app client
 set up as the deployment recommends (USER_PASSWORD_AUTH allowed, PreventUserExistenceErrors ENABLED, the
-username model and password policy of the configuration). Used by ``serve``, ``demo`` and the e2e tests.
+username model, password policy, account recovery and mapped custom attributes of the configuration).
+Used by ``serve``, ``demo`` and the e2e tests.
 """
 
 from __future__ import annotations
@@ -75,5 +76,11 @@ def create_recommended_pool(
             "RequireNumbers": policy.require_numbers,
             "RequireSymbols": policy.require_symbols,
         },
+        custom_attributes=[
+            {"Name": name.removeprefix("custom:"), "AttributeDataType": "String", "Mutable": True}
+            for name in sorted(settings.mapping.attributes)
+            if name.startswith("custom:")
+        ],
+        recovery=pool.recovery,
         trigger=trigger,
     )

@@ -13,6 +13,7 @@ from cognito_migrate.local.invoker import Handler, InProcessTrigger, LambdaInvok
 from cognito_migrate.local.migration import Console, Migrator, TriggerInvocation
 from cognito_migrate.local.operations import Operations
 from cognito_migrate.local.wsgi import LOOPBACK_HOSTS, LayerApp, forgot_password_code
+from cognito_migrate.policy import DEFAULT_RECOVERY
 
 if TYPE_CHECKING:
     import os
@@ -252,7 +253,7 @@ class LocalCognito:
         explicit_auth_flows: Sequence[str] = MIGRATION_AUTH_FLOWS,
         password_policy: dict[str, Any] | None = None,
         custom_attributes: Sequence[dict[str, Any]] = (),
-        recovery: Sequence[str] = ("verified_email", "verified_phone_number"),
+        recovery: Sequence[str] = DEFAULT_RECOVERY,
         trigger: TriggerSpec | _Inherit = INHERIT,
     ) -> LocalPool:
         """Create a pool and an app client through the API, configured as a migration deployment would be.

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from cognito_migrate.policy import LEGACY_RECOVERY
+
 # Cognito's standard attributes (always in a pool's schema, whatever CreateUserPool listed).
 STANDARD_ATTRIBUTES = frozenset(
     {
@@ -44,8 +46,6 @@ _LEGACY_FLOW_NAMES = {
     "ADMIN_NO_SRP_AUTH": "ALLOW_ADMIN_USER_PASSWORD_AUTH",
     "CUSTOM_AUTH_FLOW_ONLY": "ALLOW_CUSTOM_AUTH",
 }
-# Recovery order when the pool has no AccountRecoverySetting ("legacy": SMS preferred over email).
-LEGACY_RECOVERY = ("verified_phone_number", "verified_email")
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ class PoolExpectations:
     attributes: tuple[str, ...] = ()
     on_reject: str = "empty"
     password_policy: Mapping[str, Any] | None = None
+    recovery: tuple[str, ...] | None = None
 
 
 def expectations_from_settings(settings: Settings) -> PoolExpectations:
@@ -52,6 +53,7 @@ def expectations_from_settings(settings: Settings) -> PoolExpectations:
             "require_numbers": policy.require_numbers,
             "require_symbols": policy.require_symbols,
         },
+        recovery=tuple(pool.recovery),
     )
 
 

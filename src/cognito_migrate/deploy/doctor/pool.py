@@ -14,6 +14,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from cognito_migrate.deploy.doctor.results import CheckResult, Status
+from cognito_migrate.policy import LEGACY_RECOVERY
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -212,3 +213,39 @@ def check_password_policy(pool: Mapping[str, Any], expected: Mapping[str, Any] |
             fix=block,
         )
     return CheckResult("password policy", Status.PASS, "the configuration's copy matches the pool")
+
+
+
+def pool_recovery(pool: Mapping[str, Any]) -> tuple[str, ...]:
+    """The pool's account-recovery mechanisms, in priority order."""
+    mechanisms = sorted(
+        (pool.get("AccountRecoverySetting") or {}).get("RecoveryMechanisms") or [], key=lambda m: m.get("Priority", 0)
+    )
+    return tuple(str(m.get("Name")) for m in mechanisms) or LEGACY_RECOVERY
+
+
+def check_recovery(pool: Mapping[str, Any], expected: tuple[str, ...] | None) -> CheckResult:
+    """The trigger refuses RESET_REQUIRED and forgot-password migrations for users the pool cannot send a
+    code to; its ``[pool] recovery`` must therefore be the pool's own account-recovery setting."""
+    actual = pool_recovery(pool)
+    fix = "[pool] recovery = [" + ", ".join(f'"{m}"' for m in actual) + "]"
+    if expected is None:
+        return CheckResult("account recovery", Status.INFO, f"the pool recovers by {', '.join(actual)}", fix=fix)
+    extra = [m for m in expected if m not in actual]
+    if extra:
+        return CheckResult(
+            "account recovery",
+            Status.FAIL,
+            f"the configuration counts {', '.join(extra)} as a way to receive a reset code, the pool does not: "
+            "users with only that channel would be created RESET_REQUIRED and never get a code",
+            fix=fix,
+        )
+    if set(actual) != set(expected):
+        return CheckResult(
+            "account recovery",
+            Status.WARN,
+            f"the pool also recovers by {', '.join(m for m in actual if m not in expected)}: the trigger refuses "
+            "users the pool could reach",
+            fix=fix,
+        )
+    return CheckResult("account recovery", Status.PASS, f"{', '.join(actual)}, as configured")

@@ -14,7 +14,12 @@ from cognito_migrate.deploy.doctor.clients import check_client_auth_flows, check
 from cognito_migrate.deploy.doctor.expectations import ExpectationsFor, PoolExpectations, resolve_expectations
 from cognito_migrate.deploy.doctor.function import check_function_exists, check_trigger_wired, split_qualifier
 from cognito_migrate.deploy.doctor.permission import check_invoke_permission
-from cognito_migrate.deploy.doctor.pool import check_attributes, check_password_policy, check_username_model
+from cognito_migrate.deploy.doctor.pool import (
+    check_attributes,
+    check_password_policy,
+    check_recovery,
+    check_username_model,
+)
 from cognito_migrate.deploy.doctor.results import CheckResult, Report, Status
 
 
@@ -151,4 +156,5 @@ def run_checks(
     results.extend(check_username_model(pool, expected))
     results.extend(check_attributes(pool, clients, expected.attributes))
     results.append(check_password_policy(pool, expected.password_policy))
+    results.append(check_recovery(pool, expected.recovery))
     return Report(user_pool_id=user_pool_id, results=tuple(results))
