@@ -152,6 +152,8 @@ def test_the_new_pool_the_template_declares_passes_doctor(aws: Any, sign_in: str
         AutoVerifiedAttributes=pool_props["AutoVerifiedAttributes"],
         Policies=pool_props["Policies"],
         DeletionProtection=pool_props["DeletionProtection"],
+        AccountRecoverySetting=pool_props["AccountRecoverySetting"],
+        Schema=pool_props["Schema"],
         **optional,
     )["UserPool"]
     resolve.attributes["UserPool.Arn"] = pool["Arn"]
