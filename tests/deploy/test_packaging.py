@@ -8,6 +8,7 @@ under pytest's temporary directory), unpacks it into a clean directory and invok
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import json
 import sqlite3
@@ -493,3 +494,23 @@ def test_the_build_says_which_secret_the_stack_must_grant(tmp_path: Path) -> Non
     config.write_text('[store]\npreset = "django"\nurl = "postgresql://u@db/app"\npassword = "ssm:/legacy/db"\n')
     notes = build(config, tmp_path / "out", installer=RecordingInstaller()).notes
     assert any(n.startswith("ssm:/legacy/db needs ssm:GetParameter") for n in notes), notes
+
+
+def test_the_printed_result_keeps_arns_and_extras_whole(tmp_path: Path) -> None:
+    """The one value the user pastes into `sam deploy` is printed as it is: no emoji for ':secret:', no line
+    break inside it, and bracketed extras survive rich's markup."""
+    from cognito_migrate.cli._common import console
+    from cognito_migrate.cli.package import render
+
+    config = tmp_path / "c.toml"
+    arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:legacy-db-AbCdEf"
+    config.write_text(
+        f'[store]\npreset = "aspnet_identity"\nurl = "mysql://u@db/app"\npassword = "secretsmanager:{arn}#password"\n'
+    )
+    result = build(config, tmp_path / "out", installer=RecordingInstaller())
+    result = dataclasses.replace(result, notes=(*result.notes, "pip install 'cognito-migrate[mysql,phone]'"))
+    with console.capture() as captured:
+        render(result, console)
+    text = captured.get()
+    assert f"LegacyDbSecretArn={arn}" in text
+    assert "pip install 'cognito-migrate[mysql,phone]'" in text

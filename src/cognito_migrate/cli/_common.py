@@ -17,8 +17,11 @@ if TYPE_CHECKING:
 
     from cognito_migrate.config import Settings
 
-console = Console()
-errors = Console(stderr=True)
+# soft_wrap: a line longer than the terminal is left to the terminal, never broken by rich, so that an ARN, a
+# path or a pip command can be copied whole; emoji=False: ":secret:" in an ARN is text, not an emoji. Values
+# printed inside markup still go through rich.markup.escape.
+console = Console(soft_wrap=True, emoji=False)
+errors = Console(stderr=True, soft_wrap=True, emoji=False)
 
 
 def read_password(*, from_stdin: bool, prompt: str = "Password: ") -> str:

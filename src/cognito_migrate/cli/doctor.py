@@ -12,11 +12,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+
+from cognito_migrate.cli._common import console as _console
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+
+    from rich.console import Console
 
     from cognito_migrate.deploy.doctor import PoolExpectations, Report
 
@@ -25,7 +29,7 @@ _ICONS = {"pass": "[green]✓[/]", "warn": "[yellow]![/]", "fail": "[red]✗[/]"
 
 def render(report: Report, console: Console) -> None:
     """The checklist as a table, then the fixes (numbered, unwrapped so they can be copied)."""
-    table = Table(title=f"cognito-migrate doctor: {report.user_pool_id}", show_lines=False)
+    table = Table(title=f"cognito-migrate doctor: {escape(report.user_pool_id)}", show_lines=False)
     table.add_column("", no_wrap=True)
     table.add_column("check")
     table.add_column("for")
@@ -37,7 +41,8 @@ def render(report: Report, console: Console) -> None:
         if result.fix and result.status.value != "pass" and result.check != "password policy":
             fixes.append((len(fixes) + 1, result.fix))
             ref = f"[{len(fixes)}]"
-        table.add_row(_ICONS[result.status.value], result.check, result.subject, result.detail, ref)
+        cells = (result.check, result.subject, result.detail, ref)
+        table.add_row(_ICONS[result.status.value], *(escape(cell) for cell in cells))
     console.print(table)
     for number, fix in fixes:
         console.print(f"[bold][{number}][/] ", end="")
@@ -77,7 +82,7 @@ def doctor(
     ] = None,
 ) -> None:
     """Check the pool's wiring to the Migrate-user trigger; exit 1 when a check fails."""
-    console = Console()
+    console = _console
     from cognito_migrate.deploy.doctor import ExpectationsFor, expectations_from_settings, run_checks
 
     expectations_for: ExpectationsFor | None = None
@@ -101,7 +106,7 @@ def doctor(
         try:
             expectations_for(None)  # the file itself must be valid before anything is read from AWS
         except CognitoMigrateError as exc:
-            console.print(f"[red]configuration:[/] {exc}", highlight=False)
+            console.print(f"[red]configuration:[/] {escape(str(exc))}", highlight=False)
             raise typer.Exit(2) from None
     try:
         # import_module keeps mypy --strict clean with or without boto3-stubs installed
@@ -126,7 +131,7 @@ def doctor(
             expectations_for=expectations_for,
         )
     except aws_errors as exc:
-        console.print(f"[red]cannot read the pool:[/] {exc}", highlight=False)
+        console.print(f"[red]cannot read the pool:[/] {escape(str(exc))}", highlight=False)
         console.print("doctor needs cognito-idp:DescribeUserPool on the pool (see docs/deploy.md, step 6).")
         raise typer.Exit(2) from None
     render(report, console)

@@ -10,10 +10,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
+from cognito_migrate.cli._common import console as _console
+
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from cognito_migrate.deploy.packaging import BuildResult
 
 
@@ -40,17 +44,16 @@ def render(result: BuildResult, console: Console) -> None:
     table.add_column("version")
     table.add_column("size", justify="right")
     for dep in result.dependencies:
-        table.add_row(dep.name, dep.version, _size(dep.size))
+        table.add_row(escape(dep.name), escape(dep.version), _size(dep.size))
     if not result.dependencies:
         table.add_row("(none)", "", "")
     console.print(table)
-    console.print(f"extras: {', '.join(result.extras) or 'none'}")
+    console.print(f"extras: {escape(', '.join(result.extras) or 'none')}")
     for note in result.notes:
-        console.print(f"[yellow]note:[/] {note}")
-    console.print(
-        f"[bold]{result.zip_path}[/]: {_size(result.zip_size)} zipped, {_size(result.unzipped_size)} unzipped"
-        + (" (bytecode precompiled)" if result.precompiled else "")
-    )
+        console.print(f"[yellow]note:[/] {escape(note)}")
+    sizes = f"{_size(result.zip_size)} zipped, {_size(result.unzipped_size)} unzipped"
+    precompiled = " (bytecode precompiled)" if result.precompiled else ""
+    console.print(f"[bold]{escape(str(result.zip_path))}[/]: {sizes}{precompiled}")
     console.print("Set in the function's environment (the SAM template does):")
     console.print(f"  {result.config_env}", markup=False, highlight=False)
 
@@ -79,7 +82,7 @@ def package(
     ] = None,
 ) -> None:
     """Build the Lambda zip: the trigger, the configuration and only the wheels it needs, for the target."""
-    console = Console()
+    console = _console
     from cognito_migrate.deploy.packaging import PackagingError, build
     from cognito_migrate.errors import CognitoMigrateError
 
@@ -94,6 +97,6 @@ def package(
                 cache_dir=cache_dir,
             )
     except (PackagingError, CognitoMigrateError, OSError) as exc:
-        console.print(f"[red]cannot build the package:[/] {exc}", highlight=False)
+        console.print(f"[red]cannot build the package:[/] {escape(str(exc))}", highlight=False)
         raise typer.Exit(2) from None
     render(result, console)
