@@ -494,10 +494,10 @@ def dispatch_vectors() -> dict[str, tuple[str, dict[str, Any] | None]]:
         "hmac_digest": (hmac.new(PWB, b"NaCl", "sha256").hexdigest(), {"algorithm": "sha256", "salt": "NaCl"}),
     }
     out: dict[str, tuple[str, dict[str, Any] | None]] = {}
-    for scheme, info in hashing.SCHEMES.items():
+    for scheme in hashing.SCHEMES:
         if scheme in fixed:
             out[scheme] = fixed[scheme]
-        elif info.creatable and (scheme != "yescrypt" or yescrypt.available()):
+        elif scheme != "yescrypt" or yescrypt.available():
             p = params.get(scheme)
             out[scheme] = (hashing.create(scheme, PW, cost=cheap.get(scheme), params=p), p)
     return out
@@ -506,13 +506,13 @@ def dispatch_vectors() -> dict[str, tuple[str, dict[str, Any] | None]]:
 def dispatch_bench() -> None:
     """check() against the scheme's own verify function: what the API adds, per scheme, in microseconds."""
     from cognito_migrate.hashing._core import DEFAULT_LIMITS
-    from cognito_migrate.hashing._registry import verifier
+    from cognito_migrate.hashing._registry import implementation
 
     print()
     print("| scheme | check() (us) | scheme function (us) | added (us) |")
     print("|---|---:|---:|---:|")
     for scheme, (stored, params) in dispatch_vectors().items():
-        fn = verifier(scheme)
+        fn = implementation(scheme).verify
         p = params or {}
         assert hashing.check(PW, stored, scheme=scheme, params=params) is hashing.Verdict.MATCH, scheme
 

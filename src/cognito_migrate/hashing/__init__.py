@@ -20,9 +20,10 @@ from __future__ import annotations
 from collections.abc import Mapping as MappingABC
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from cognito_migrate.hashing._catalogue import SCHEMES, SchemeInfo
 from cognito_migrate.hashing._core import DEFAULT_LIMITS, CostLimits, LimitsError, Refusal, Verdict
 from cognito_migrate.hashing._identify import identify
-from cognito_migrate.hashing._registry import SCHEMES, SchemeInfo, creator, dummy_params, verifier
+from cognito_migrate.hashing._registry import SchemeContractError, implementation
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -88,6 +89,8 @@ def check_detailed(
     """Like :func:`check`, with the scheme and a loggable reason."""
     try:
         return _check_detailed(password, stored, scheme, params, limits)
+    except SchemeContractError:
+        raise  # a scheme module that breaks its contract is a bug to see, not a row to call malformed
     except Exception as exc:  # noqa: BLE001 - never raise for any input; the type is enough to debug
         # logging is imported here only: the trigger's cold path does not pay for it
         import logging
@@ -131,7 +134,7 @@ def _check_detailed(
     if len(password) > MAX_PASSWORD_CHARS:
         return CheckResult(Verdict.MISMATCH, scheme, "password too long")
     try:
-        ok = verifier(scheme)(password, stored, params, limits or DEFAULT_LIMITS)
+        ok = implementation(scheme).verify(password, stored, params, limits or DEFAULT_LIMITS)
     except Refusal as refusal:
         return CheckResult(refusal.verdict, scheme, refusal.reason)
     if ok:
@@ -173,16 +176,17 @@ def create(
     """A stored value for ``password`` as the scheme's framework writes it (for dummies, demos and tests).
 
     ``cost`` overrides the scheme's usual cost (its keys are in ``SCHEMES[scheme].cost``); ``params`` are the
-    same as for :func:`verify` (a pepper, a salt column). ValueError for unknown or non-creatable schemes.
+    same as for :func:`verify` (a pepper, a salt column). ValueError for unknown schemes and cost keys, and
+    when the scheme's backend is missing here.
     """
     info = SCHEMES.get(scheme)
-    if info is None or not info.creatable:
-        raise ValueError(f"scheme {scheme!r} cannot create hashes")
+    if info is None:
+        raise ValueError(f"scheme {scheme!r} cannot create hashes: unknown scheme id")
     unknown = (cost or _EMPTY).keys() - info.cost.keys()
     if unknown:
         raise ValueError(f"scheme {scheme!r}: unknown cost keys {sorted(unknown)}")
     try:
-        return creator(scheme)(password, cost or _EMPTY, params or _EMPTY)
+        return implementation(scheme).create(password, cost or _EMPTY, params or _EMPTY)
     except Refusal as refusal:
         raise ValueError(f"scheme {scheme!r}: {refusal.reason}") from None
 
@@ -207,11 +211,12 @@ def dummy_credential(
         import secrets  # not on the cold path: only the first unknown user needs it
 
         if scheme not in SCHEMES:
-            raise ValueError(f"scheme {scheme!r} cannot create hashes")
+            raise ValueError(f"scheme {scheme!r} cannot create hashes: unknown scheme id")
         try:
-            complete = dummy_params(scheme, params or _EMPTY)  # e.g. Firebase's project parameters
-        except ModuleNotFoundError as exc:
-            raise ValueError(f"scheme {scheme!r}: backend {exc.name!r} is not installed") from None
+            fill = implementation(scheme).dummy_params
+        except Refusal as refusal:  # the backend is missing here
+            raise ValueError(f"scheme {scheme!r}: {refusal.reason}") from None
+        complete = fill(params or _EMPTY) if fill is not None else (params or _EMPTY)  # Firebase's project params
         stored = create(scheme, secrets.token_urlsafe(24), cost=cost, params=complete)
         cached = _dummies[key] = StoredHash(stored=stored, scheme=scheme, params=dict(complete))
     return cached

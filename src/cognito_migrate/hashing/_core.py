@@ -9,7 +9,14 @@ import enum
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
+
+    Verifier = Callable[[str, str, Mapping[str, Any], "CostLimits"], bool]
+    """``verify(password, stored, params, limits)``: True on a match; raises a :class:`Refusal` to refuse."""
+    Creator = Callable[[str, Mapping[str, Any], Mapping[str, Any]], str]
+    """``create(password, cost, params)``: a stored value as the scheme's framework writes it."""
+    ParamsFiller = Callable[[Mapping[str, Any]], Mapping[str, Any]]
+    """Completes the params a dummy credential needs (Firebase's project parameters)."""
 
 
 class Verdict(enum.StrEnum):
@@ -151,3 +158,24 @@ PASSWORD_BLOCK = 256
 """Password bytes counted as one round by :meth:`CostLimits.check_iterated`."""
 
 DEFAULT_LIMITS = CostLimits()
+
+
+class Scheme(NamedTuple):
+    """One scheme's implementation: the contract between a module of ``hashing/schemes/`` and the registry.
+
+    Each scheme module ends with ``IMPLEMENTATIONS = (Scheme("bcrypt", verify_bcrypt, create_bcrypt), ...)``:
+    the functions are referenced, not named, so a misspelt one fails when the module is imported and mypy
+    checks their signatures. The registry imports the module the first time one of its schemes is used and
+    checks that it implements exactly the ids the catalogue (``_catalogue.py``) assigns to it.
+
+    ``verify(password, stored, params, limits)`` returns True on a match and raises :class:`Malformed`,
+    :class:`OverLimit` or :class:`Unsupported` to refuse; it checks every cost read from ``stored`` against
+    ``limits`` before computing. ``create(password, cost, params)`` writes a stored value as the framework
+    does (for dummies, demos and tests). ``dummy_params`` completes the params a dummy needs, when a stored
+    value is useless without some (Firebase's project parameters).
+    """
+
+    id: str
+    verify: Verifier
+    create: Creator
+    dummy_params: ParamsFiller | None = None

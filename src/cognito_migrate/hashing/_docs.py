@@ -9,8 +9,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from cognito_migrate.hashing._catalogue import SCHEMES
 from cognito_migrate.hashing._core import CostLimits
-from cognito_migrate.hashing._registry import SCHEMES
 
 LIMIT_DOCS = {
     "bcrypt_max_cost": "bcrypt log2 cost (`$2b$12$` is 12; each +1 doubles the time)",
@@ -113,13 +113,13 @@ Episerver and Umbraco (UTF-16LE); WordPress trims the password (PHP `trim`) in `
 `dummy_credential(scheme, cost=...)` returns a credential for a random password with the same cost as the
 scheme's real rows (`cost={"rounds": 12}`, `{"iterations": 100000, "prf": "HMACSHA256"}`...), cached per
 (scheme, cost, params). The unknown-user path verifies against it, so an unknown user and a wrong password
-take the same time. `create(scheme, password, cost=..., params=...)` writes a hash for the schemes marked
-*create* below.
+take the same time. `create(scheme, password, cost=..., params=...)` writes a hash of any scheme below as its
+framework does.
 
 ## Schemes
 
-| scheme | identified | weak | extra | create |
-|---|---|---|---|---|
+| scheme | identified | weak | extra |
+|---|---|---|---|
 """
 
 
@@ -133,7 +133,7 @@ def render() -> str:
     for info in SCHEMES.values():
         lines.append(
             f"| [`{info.id}`](#{info.id}) | {'yes' if info.self_describing else 'no'} | "
-            f"{'weak' if info.weak else ''} | {info.extra or ''} | {'create' if info.creatable else ''} |"
+            f"{'weak' if info.weak else ''} | {info.extra or ''} |"
         )
     for info in SCHEMES.values():
         lines += ["", f"### {info.id}", "", info.summary, ""]

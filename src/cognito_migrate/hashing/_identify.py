@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import binascii
 
+from cognito_migrate.hashing._catalogue import SCHEMES
+
 _HEX = frozenset("0123456789abcdefABCDEF")
 
 
@@ -18,68 +20,30 @@ def is_hex(value: str, length: int) -> bool:
     return len(value) == length and _HEX.issuperset(value)
 
 
-_DOLLAR_PREFIXES: dict[str, str] = {
-    "$2a$": "bcrypt",
-    "$2b$": "bcrypt",
-    "$2y$": "bcrypt",
-    "$2x$": "bcrypt",
-    "$1$": "md5_crypt",
-    "$5$": "sha256_crypt",
-    "$6$": "sha512_crypt",
-    "$7$": "scrypt_crypt7",
-    "$y$": "yescrypt",
-    "$P$": "phpass",
-    "$H$": "phpass",
-    "$S$": "drupal7",
-    "$wp$": "wordpress_bcrypt",
-    "$apr1$": "apr1_md5_crypt",
-    "$argon2i$": "argon2",
-    "$argon2d$": "argon2",
-    "$argon2id$": "argon2",
-    "$pbkdf2$": "passlib_pbkdf2",
-    "$pbkdf2-sha256$": "passlib_pbkdf2",
-    "$pbkdf2-sha512$": "passlib_pbkdf2",
-    "$episerver$": "episerver_membership",
-}
+def _tables() -> tuple[dict[str, str], dict[str, str], dict[str, str], dict[str, str]]:
+    """The catalogue's prefixes by shape: ``$...``, ``{tag}`` exact, ``{tag}`` any case, ``head$`` (Django's)."""
+    dollar: dict[str, str] = {}
+    brace: dict[str, str] = {}
+    brace_folded: dict[str, str] = {}
+    head: dict[str, str] = {}
+    for info in SCHEMES.values():
+        for prefix in info.prefixes:
+            if prefix[0] == "$":
+                dollar[prefix] = info.id
+            elif prefix[0] == "{" and info.prefixes_any_case:
+                brace_folded[prefix.lower()] = info.id
+            elif prefix[0] == "{":
+                brace[prefix] = info.id
+            else:
+                head[prefix] = info.id
+    return dollar, brace, brace_folded, head
+
+
+_DOLLAR_PREFIXES, _BRACE_PREFIXES, _BRACE_ANY_CASE, _HEAD_PREFIXES = _tables()
 _DOLLAR_BY_LENGTH = sorted({len(p) for p in _DOLLAR_PREFIXES})
-
-_BRACE_PREFIXES: dict[str, str] = {
-    "{md5}": "ldap_md5",
-    "{smd5}": "ldap_smd5",
-    "{sha}": "ldap_sha",
-    "{ssha}": "ldap_ssha",
-    "{ssha256}": "ldap_ssha256",
-    "{ssha512}": "ldap_ssha512",
-    "{crypt}": "ldap_crypt",
-    "{pkcs5s2}": "atlassian_pbkdf2_sha1",
-}
-_SPRING_IDS = frozenset(
-    {
-        "bcrypt",
-        "pbkdf2",
-        "scrypt",
-        "sha256",
-        "noop",
-        "argon2",
-        "ldap",
-        "MD4",
-        "SHA-1",
-        "SHA-256",
-        "pbkdf2@SpringSecurity_v5_8",
-        "scrypt@SpringSecurity_v5_8",
-        "argon2@SpringSecurity_v5_8",
-    }
-)
-
-_DJANGO_PREFIXES: dict[str, str] = {
-    "pbkdf2_sha256": "django_pbkdf2_sha256",
-    "pbkdf2_sha1": "django_pbkdf2_sha1",
-    "argon2": "django_argon2",
-    "bcrypt_sha256": "django_bcrypt_sha256",
-    "bcrypt": "django_bcrypt",
-    "scrypt": "django_scrypt",
-    "crypt": "django_crypt",
-}
+_HEAD_BY_LENGTH = sorted({len(p) for p in _HEAD_PREFIXES}, reverse=True)
+_SPRING = _BRACE_PREFIXES["{bcrypt}"]
+_WERKZEUG = _HEAD_PREFIXES["plain$"]
 _GENERIC_PBKDF2 = frozenset({"sha1", "sha256", "sha512"})
 
 
@@ -102,15 +66,14 @@ def identify(stored: str) -> str | None:  # noqa: PLR0912 - one flat dispatch re
             return None
         tag = stored[: end + 1]
         rest = stored[end + 1 :]
-        if tag[1:-1] in _SPRING_IDS:
-            return "spring_delegating"
+        scheme = _BRACE_PREFIXES.get(tag)
+        if scheme is not None:
+            return scheme
         digest = rest.rsplit("}", 1)[-1]
         if tag in {"{MD5}", "{SHA-256}"} and (rest.startswith("{") or is_hex(digest, 32 if tag == "{MD5}" else 64)):
             # Spring's MessageDigestPasswordEncoder writes hex, after an optional {salt}; LDAP writes base64
-            return "spring_delegating"
-        return _BRACE_PREFIXES.get(tag.lower())
-    if first == "U" and stored.startswith("U$S$"):
-        return "drupal7"
+            return _SPRING
+        return _BRACE_ANY_CASE.get(tag.lower())
     if first == "*":
         return "mysql41" if is_hex(stored[1:], 40) else None
     if first == "A":
@@ -125,22 +88,18 @@ def identify(stored: str) -> str | None:  # noqa: PLR0912 - one flat dispatch re
 
 
 def _dollar_separated(stored: str, head: str) -> str | None:
-    """Django ``alg$...`` and Werkzeug ``method$salt$hex``."""
-    scheme = _DJANGO_PREFIXES.get(head)
-    if scheme is not None:
-        return scheme
+    """Django ``alg$...``, Werkzeug ``method$salt$hex``, Drupal's ``U$S$``: catalogue prefixes, then rules."""
+    for length in _HEAD_BY_LENGTH:  # longest first: md5$$ (Django unsalted) before any shorter prefix
+        scheme = _HEAD_PREFIXES.get(stored[:length])
+        if scheme is not None:
+            return scheme
     if head.startswith("pbkdf2:"):
         # pbkdf2:sha256$... without an iteration count was verified with the writing Werkzeug version's default
         # (50,000 to 1,000,000): ambiguous, it needs scheme="werkzeug" and params.default_iterations.
-        return "werkzeug" if head.count(":") == 2 else None
-    if head.startswith("scrypt:") or head in {"sha256", "sha224", "sha384", "sha512", "plain"}:
-        return "werkzeug"
-    if head in {"sha1", "md5"}:
-        parts = stored.split("$")
-        # sha1$$hex / md5$$hex: Django's unsalted forms, identical to Werkzeug's salt-less ones.
-        if len(parts) == 3 and parts[1] == "":
-            return f"django_unsalted_{head}"
-        return None  # salted: Django H(salt+pw) and Werkzeug HMAC(salt, pw) look the same
+        return _WERKZEUG if head.count(":") == 2 else None
+    if head.startswith("scrypt:"):
+        return _WERKZEUG
+    # salted sha1$salt$hex / md5$salt$hex: Django H(salt+pw) and Werkzeug HMAC(salt, pw) look the same
     return None
 
 

@@ -11,6 +11,28 @@ from typing import Any
 
 from cognito_migrate.hashing import Verdict, check
 
+#: Params that make ``create`` and ``verify`` work for schemes that need some (a salt, a project key).
+PARAMS: dict[str, dict[str, Any]] = {
+    "aspnet_membership": {"salt": "wZdnRVXWcvXZKY6HJmJqUg=="},
+    "firebase_scrypt": {
+        "signer_key": "jxspr8Ki0RYycVU8zykbdLGjFQ3McFUH0uiiTvC8pVMXAn210wjLNmdZJzxUECKbm0QsEmYUSDzZvpjeJ9WmXA==",
+        "salt_separator": "Bw==", "rounds": 8, "mem_cost": 8, "salt": "42xEC+ixf3L2lw==",
+    },
+    "symfony_message_digest": {"iterations": 10},
+    "symfony_pbkdf2": {"iterations": 10},
+    "raw_digest": {"algorithm": "sha1"},
+    "hmac_digest": {"algorithm": "sha1", "salt": "s"},
+}  # fmt: skip
+#: The cheapest cost each scheme accepts, so that tests over every scheme stay fast.
+CHEAP: dict[str, dict[str, Any]] = {
+    "bcrypt": {"rounds": 4}, "django_bcrypt": {"rounds": 4}, "django_bcrypt_sha256": {"rounds": 4},
+    "wordpress_bcrypt": {"rounds": 4}, "aspnet_identity_v3": {"iterations": 10},
+    "django_pbkdf2_sha256": {"iterations": 10}, "django_pbkdf2_sha1": {"iterations": 10},
+    "django_scrypt": {"n": 16, "r": 1, "p": 1}, "argon2": {"time_cost": 1, "memory_cost": 8, "parallelism": 1},
+    "django_argon2": {"time_cost": 1, "memory_cost": 8, "parallelism": 1}, "scrypt_crypt7": {"log2_n": 4, "r": 1},
+    "yescrypt": {"count": 1}, "sha256_crypt": {"rounds": 1000}, "sha512_crypt": {"rounds": 1000},
+    "passlib_pbkdf2": {"iterations": 10}, "werkzeug": {"n": 16, "r": 1}, "phpass": {"log2": 7}, "drupal7": {"log2": 7},
+}  # fmt: skip
 #: A unicode password (accents, CJK, an emoji) used across schemes.
 UNICODE = "pässwörd-密码-🔑"
 #: 80 ASCII bytes: over bcrypt's 72.

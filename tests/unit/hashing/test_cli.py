@@ -92,7 +92,7 @@ def test_reason_printed_without_markup(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setitem(sys.modules, "argon2", None)
     monkeypatch.delitem(sys.modules, "cognito_migrate.hashing.schemes.argon2", raising=False)
-    monkeypatch.setattr(_registry, "_verifiers", {})
+    monkeypatch.setattr(_registry, "_loaded", {})
     result = runner.invoke(app, ["hash", "verify", "$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHQ$" + "A" * 43], input="x\n")
     assert result.exit_code == 1
     assert "pip install 'cognito-migrate[argon2]'" in result.output

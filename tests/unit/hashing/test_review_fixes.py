@@ -241,7 +241,7 @@ def test_broken_backend_is_unsupported_not_malformed(monkeypatch: pytest.MonkeyP
     monkeypatch.delitem(sys.modules, "cognito_migrate.hashing.schemes.bcrypt_family", raising=False)
     monkeypatch.delitem(sys.modules, "bcrypt", raising=False)
     monkeypatch.setattr(builtins, "__import__", broken)
-    monkeypatch.setattr(_registry, "_verifiers", {})
+    monkeypatch.setattr(_registry, "_loaded", {})
     result = check_detailed("x", "$2b$04$" + "a" * 53)
     assert result.verdict is Verdict.UNSUPPORTED, result
 

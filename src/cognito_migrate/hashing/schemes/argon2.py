@@ -13,7 +13,7 @@ from argon2 import PasswordHasher
 from argon2.low_level import Type, hash_secret_raw
 
 from cognito_migrate.hashing._codec import b64decode, equal, param_int, utf8
-from cognito_migrate.hashing._core import Malformed
+from cognito_migrate.hashing._core import Malformed, Scheme
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -93,3 +93,9 @@ def create_django_argon2(password: str, cost: Mapping[str, Any], params: Mapping
     """As Django 5.2's Argon2PasswordHasher writes it (t=2, m=102400 KiB, p=8 unless overridden)."""
     defaults = {"time_cost": 2, "memory_cost": 102400, "parallelism": 8}
     return "argon2" + create_argon2(password, {**defaults, **cost}, params)
+
+
+IMPLEMENTATIONS = (
+    Scheme("argon2", verify_argon2, create_argon2),
+    Scheme("django_argon2", verify_django_argon2, create_django_argon2),
+)

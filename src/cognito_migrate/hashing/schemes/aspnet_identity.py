@@ -18,7 +18,7 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from cognito_migrate.hashing._codec import b64decode, equal, param_choice, param_int, utf8
-from cognito_migrate.hashing._core import Malformed
+from cognito_migrate.hashing._core import Malformed, Scheme
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -83,3 +83,9 @@ def create_aspnet_identity_v3(password: str, cost: Mapping[str, Any], params: Ma
     subkey = hashlib.pbkdf2_hmac(_PRF[prf_id], utf8(password), salt, iterations, 32)
     header = bytes([1]) + b"".join(n.to_bytes(4, "big") for n in (prf_id, iterations, len(salt)))
     return base64.b64encode(header + salt + subkey).decode("ascii")
+
+
+IMPLEMENTATIONS = (
+    Scheme("aspnet_identity_v2", verify_aspnet_identity_v2, create_aspnet_identity_v2),
+    Scheme("aspnet_identity_v3", verify_aspnet_identity_v3, create_aspnet_identity_v3),
+)

@@ -16,7 +16,7 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from cognito_migrate.hashing._codec import b64decode, equal, equal_plaintext, param_choice, param_str, utf16le
-from cognito_migrate.hashing._core import Malformed, Unsupported
+from cognito_migrate.hashing._core import Malformed, Scheme, Unsupported
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -116,3 +116,10 @@ def create_umbraco_hmacsha1(password: str, cost: Mapping[str, Any], params: Mapp
     """base64(HMAC-SHA1(UTF-16LE(pw), UTF-16LE(pw)))."""
     data = utf16le(password)
     return base64.b64encode(hmac.new(data, data, "sha1").digest()).decode("ascii")
+
+
+IMPLEMENTATIONS = (
+    Scheme("aspnet_membership", verify_aspnet_membership, create_aspnet_membership),
+    Scheme("episerver_membership", verify_episerver_membership, create_episerver_membership),
+    Scheme("umbraco_hmacsha1", verify_umbraco_hmacsha1, create_umbraco_hmacsha1),
+)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import bcrypt
 
 from cognito_migrate.hashing._codec import PHP_TRIM, equal, param_bool, param_choice, param_int, param_str, utf8
-from cognito_migrate.hashing._core import Malformed
+from cognito_migrate.hashing._core import Malformed, Scheme
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -141,3 +141,11 @@ def create_wordpress_bcrypt(password: str, cost: Mapping[str, Any], params: Mapp
     """``$wp$2y$10$...`` as ``wp_hash_password`` writes it."""
     hashed = bcrypt.hashpw(_wordpress_secret(password), bcrypt.gensalt(param_int(cost, "rounds", 10) or 10))
     return "$wp$2y" + hashed.decode("ascii")[3:]
+
+
+IMPLEMENTATIONS = (
+    Scheme("bcrypt", verify_bcrypt, create_bcrypt),
+    Scheme("django_bcrypt", verify_django_bcrypt, create_django_bcrypt),
+    Scheme("django_bcrypt_sha256", verify_django_bcrypt_sha256, create_django_bcrypt_sha256),
+    Scheme("wordpress_bcrypt", verify_wordpress_bcrypt, create_wordpress_bcrypt),
+)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from cognito_migrate.hashing._codec import ITOA64, equal, is_itoa64, itoa64_index, random_text, utf8
-from cognito_migrate.hashing._core import Malformed
+from cognito_migrate.hashing._core import Malformed, Scheme
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -184,3 +184,9 @@ def verify_django_crypt(password: str, stored: str, params: Mapping[str, Any], l
 def create_django_crypt(password: str, cost: Mapping[str, Any], params: Mapping[str, Any]) -> str:
     """``crypt$$<DES crypt>`` (Django <= 4.2 CryptPasswordHasher)."""
     return "crypt$$" + create_des_crypt(password, cost, params)
+
+
+IMPLEMENTATIONS = (
+    Scheme("des_crypt", verify_des_crypt, create_des_crypt),
+    Scheme("django_crypt", verify_django_crypt, create_django_crypt),
+)

@@ -20,7 +20,7 @@ from cognito_migrate.hashing._codec import (
     utf8,
     utf16le,
 )
-from cognito_migrate.hashing._core import Malformed
+from cognito_migrate.hashing._core import Malformed, Scheme
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -81,3 +81,9 @@ def create_hmac_digest(password: str, cost: Mapping[str, Any], params: Mapping[s
     salt = param_bytes(params, "salt", param_choice(params, "salt_encoding", _SALT_ENCODINGS, "utf8")) or b""
     key, message = (secret, salt) if param_choice(params, "key", _KEYS, "password") == "password" else (salt, secret)
     return hmac.new(key, message, algorithm).hexdigest()
+
+
+IMPLEMENTATIONS = (
+    Scheme("raw_digest", verify_raw_digest, create_raw_digest),
+    Scheme("hmac_digest", verify_hmac_digest, create_hmac_digest),
+)

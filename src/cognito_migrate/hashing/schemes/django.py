@@ -12,7 +12,7 @@ import hashlib
 from typing import TYPE_CHECKING, Any
 
 from cognito_migrate.hashing._codec import b64decode, equal, hexdecode, param_int, random_text, utf8
-from cognito_migrate.hashing._core import Malformed
+from cognito_migrate.hashing._core import Malformed, Scheme
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -168,3 +168,14 @@ def create_django_salted_md5(password: str, cost: Mapping[str, Any], params: Map
 def create_django_unsalted_sha1(password: str, cost: Mapping[str, Any], params: Mapping[str, Any]) -> str:
     """``sha1$$hex`` (Django <= 5.0 UnsaltedSHA1PasswordHasher)."""
     return f"sha1$${hashlib.sha1(utf8(password)).hexdigest()}"  # noqa: S324 - the legacy format
+
+
+IMPLEMENTATIONS = (
+    Scheme("django_pbkdf2_sha256", verify_django_pbkdf2_sha256, create_django_pbkdf2_sha256),
+    Scheme("django_pbkdf2_sha1", verify_django_pbkdf2_sha1, create_django_pbkdf2_sha1),
+    Scheme("django_scrypt", verify_django_scrypt, create_django_scrypt),
+    Scheme("django_salted_md5", verify_django_salted_md5, create_django_salted_md5),
+    Scheme("django_salted_sha1", verify_django_salted_sha1, create_django_salted_sha1),
+    Scheme("django_unsalted_md5", verify_django_unsalted_md5, create_django_unsalted_md5),
+    Scheme("django_unsalted_sha1", verify_django_unsalted_sha1, create_django_unsalted_sha1),
+)

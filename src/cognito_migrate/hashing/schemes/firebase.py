@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from cognito_migrate.hashing._codec import b64decode, equal, param_bytes, param_int, utf8
-from cognito_migrate.hashing._core import DEFAULT_LIMITS, Malformed
+from cognito_migrate.hashing._core import DEFAULT_LIMITS, Malformed, Scheme
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -77,3 +77,10 @@ def create_firebase_scrypt(password: str, cost: Mapping[str, Any], params: Mappi
     if "salt" not in params:
         params = {**params, "salt": base64.b64encode(os.urandom(12)).decode("ascii")}
     return base64.b64encode(firebase_hash(password, params, DEFAULT_LIMITS)).decode("ascii")
+
+
+IMPLEMENTATIONS = (
+    Scheme(
+        "firebase_scrypt", verify_firebase_scrypt, create_firebase_scrypt, dummy_params=dummy_params_firebase_scrypt
+    ),
+)

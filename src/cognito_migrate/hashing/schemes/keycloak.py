@@ -20,7 +20,7 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from cognito_migrate.hashing._codec import b64decode, equal, param_choice, param_int, utf8
-from cognito_migrate.hashing._core import Malformed, Unsupported
+from cognito_migrate.hashing._core import Malformed, Scheme, Unsupported
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -119,3 +119,6 @@ def create_keycloak_pbkdf2(password: str, cost: Mapping[str, Any], params: Mappi
               "additionalParameters": {}}  # fmt: skip
     credential = {"hashIterations": iterations, "algorithm": algorithm, "additionalParameters": {}}
     return json.dumps({"secretData": json.dumps(secret), "credentialData": json.dumps(credential)})
+
+
+IMPLEMENTATIONS = (Scheme("keycloak_pbkdf2", verify_keycloak_pbkdf2, create_keycloak_pbkdf2),)

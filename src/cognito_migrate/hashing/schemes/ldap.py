@@ -14,7 +14,7 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from cognito_migrate.hashing._codec import b64decode, equal, utf8
-from cognito_migrate.hashing._core import Malformed
+from cognito_migrate.hashing._core import Malformed, Scheme
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -90,21 +90,22 @@ def create_ldap_ssha512(password: str, cost: Mapping[str, Any], params: Mapping[
     return _create(password, "ldap_ssha512")
 
 
-_CRYPT_SCHEMES = {
-    "$1$": "md5_crypt", "$5$": "sha256_crypt", "$6$": "sha512_crypt", "$2a$": "bcrypt", "$2b$": "bcrypt",
-    "$2y$": "bcrypt", "$apr1$": "apr1_md5_crypt", "$y$": "yescrypt", "$7$": "scrypt_crypt7",
-}  # fmt: skip
-
-
 def verify_ldap_crypt(password: str, stored: str, params: Mapping[str, Any], limits: CostLimits) -> bool:
-    """``{CRYPT}`` + a crypt(3) string (DES, ``$1$``, ``$5$``, ``$6$``, bcrypt, yescrypt...)."""
-    from cognito_migrate.hashing._registry import verifier
+    """``{CRYPT}`` + a crypt(3) string (DES, ``$1$``, ``$5$``, ``$6$``, bcrypt, yescrypt...).
+
+    The crypt string is placed by :func:`identify`, as the system's crypt(3) would place it by its prefix;
+    without a ``$`` prefix it is traditional DES.
+    """
+    from cognito_migrate.hashing._identify import identify
+    from cognito_migrate.hashing._registry import implementation
 
     if stored[:7].upper() != "{CRYPT}":
         raise Malformed("ldap_crypt: expected the {CRYPT} prefix")
     value = stored[7:]
-    scheme = next((s for prefix, s in _CRYPT_SCHEMES.items() if value.startswith(prefix)), "des_crypt")
-    return verifier(scheme)(password, value, {}, limits)
+    scheme = identify(value) if value.startswith("$") else "des_crypt"
+    if scheme is None:
+        raise Malformed("ldap_crypt: unknown crypt(3) prefix")
+    return implementation(scheme).verify(password, value, {}, limits)
 
 
 def create_ldap_md5(password: str, cost: Mapping[str, Any], params: Mapping[str, Any]) -> str:
@@ -132,3 +133,14 @@ def create_ldap_crypt(password: str, cost: Mapping[str, Any], params: Mapping[st
     from cognito_migrate.hashing.schemes.sha_crypt import create_sha512_crypt
 
     return "{CRYPT}" + create_sha512_crypt(password, cost, params)
+
+
+IMPLEMENTATIONS = (
+    Scheme("ldap_md5", verify_ldap_md5, create_ldap_md5),
+    Scheme("ldap_smd5", verify_ldap_smd5, create_ldap_smd5),
+    Scheme("ldap_sha", verify_ldap_sha, create_ldap_sha),
+    Scheme("ldap_ssha", verify_ldap_ssha, create_ldap_ssha),
+    Scheme("ldap_ssha256", verify_ldap_ssha256, create_ldap_ssha256),
+    Scheme("ldap_ssha512", verify_ldap_ssha512, create_ldap_ssha512),
+    Scheme("ldap_crypt", verify_ldap_crypt, create_ldap_crypt),
+)

@@ -10,7 +10,7 @@ import hashlib
 from typing import TYPE_CHECKING, Any
 
 from cognito_migrate.hashing._codec import ITOA64, encode_24bit_groups, equal, is_itoa64, random_text, utf8
-from cognito_migrate.hashing._core import Malformed
+from cognito_migrate.hashing._core import Malformed, Scheme
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -78,3 +78,9 @@ def create_md5_crypt(password: str, cost: Mapping[str, Any], params: Mapping[str
 def create_apr1_md5_crypt(password: str, cost: Mapping[str, Any], params: Mapping[str, Any]) -> str:
     """``$apr1$`` with an 8-character random salt."""
     return _create(password, "$apr1$")
+
+
+IMPLEMENTATIONS = (
+    Scheme("md5_crypt", verify_md5_crypt, create_md5_crypt),
+    Scheme("apr1_md5_crypt", verify_apr1_md5_crypt, create_apr1_md5_crypt),
+)

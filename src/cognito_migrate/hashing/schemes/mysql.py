@@ -10,7 +10,7 @@ import hashlib
 from typing import TYPE_CHECKING, Any
 
 from cognito_migrate.hashing._codec import equal, hexdecode, utf8
-from cognito_migrate.hashing._core import Malformed
+from cognito_migrate.hashing._core import Malformed, Scheme
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -54,3 +54,9 @@ def verify_mysql323(password: str, stored: str, params: Mapping[str, Any], limit
 def create_mysql323(password: str, cost: Mapping[str, Any], params: Mapping[str, Any]) -> str:
     """16 hex digits, as ``OLD_PASSWORD()`` returns them."""
     return mysql323_digest(utf8(password)).hex()
+
+
+IMPLEMENTATIONS = (
+    Scheme("mysql41", verify_mysql41, create_mysql41),
+    Scheme("mysql323", verify_mysql323, create_mysql323),
+)

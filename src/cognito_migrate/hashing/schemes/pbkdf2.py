@@ -16,7 +16,7 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from cognito_migrate.hashing._codec import ab64decode, b64decode, equal, hexdecode, param_choice, param_int, utf8
-from cognito_migrate.hashing._core import Malformed
+from cognito_migrate.hashing._core import Malformed, Scheme
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -143,3 +143,10 @@ def create_pbkdf2_generic(password: str, cost: Mapping[str, Any], params: Mappin
     dk = hashlib.pbkdf2_hmac(digest, utf8(password), salt, iterations, size)
     encoded = (base64.b64encode(v).decode("ascii") for v in (salt, dk))
     return f"{digest}:{iterations}:{size}:{':'.join(encoded)}"
+
+
+IMPLEMENTATIONS = (
+    Scheme("passlib_pbkdf2", verify_passlib_pbkdf2, create_passlib_pbkdf2),
+    Scheme("pbkdf2_generic", verify_pbkdf2_generic, create_pbkdf2_generic),
+    Scheme("atlassian_pbkdf2_sha1", verify_atlassian_pbkdf2_sha1, create_atlassian_pbkdf2_sha1),
+)

@@ -23,7 +23,7 @@ from cognito_migrate.hashing._codec import (
     random_text,
     utf8,
 )
-from cognito_migrate.hashing._core import DEFAULT_LIMITS, PASSWORD_BLOCK, Malformed, OverLimit
+from cognito_migrate.hashing._core import DEFAULT_LIMITS, PASSWORD_BLOCK, Malformed, OverLimit, Scheme
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -90,3 +90,9 @@ def create_drupal7(password: str, cost: Mapping[str, Any], params: Mapping[str, 
     log2 = param_int(cost, "log2", 15) or 15
     setting = "$S$" + ITOA64[log2] + random_text(ITOA64, 8)
     return setting + phpass_checksum(utf8(password), setting, "sha512", DEFAULT_LIMITS)[:43]
+
+
+IMPLEMENTATIONS = (
+    Scheme("phpass", verify_phpass, create_phpass),
+    Scheme("drupal7", verify_drupal7, create_drupal7),
+)

@@ -11,7 +11,7 @@ import hashlib
 from typing import TYPE_CHECKING, Any
 
 from cognito_migrate.hashing._codec import ITOA64, encode64_le, equal, itoa64_index, param_int, random_text, utf8
-from cognito_migrate.hashing._core import DEFAULT_LIMITS, Malformed
+from cognito_migrate.hashing._core import DEFAULT_LIMITS, Malformed, Scheme
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -57,3 +57,6 @@ def create_scrypt_crypt7(password: str, cost: Mapping[str, Any], params: Mapping
     salt = random_text(ITOA64, 22)
     setting = f"$7${ITOA64[log2n]}{_encode30(r)}{_encode30(p)}{salt}"
     return f"{setting}${scrypt_crypt7_checksum(utf8(password), setting, DEFAULT_LIMITS)}"
+
+
+IMPLEMENTATIONS = (Scheme("scrypt_crypt7", verify_scrypt_crypt7, create_scrypt_crypt7),)

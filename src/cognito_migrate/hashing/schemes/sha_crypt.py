@@ -10,7 +10,7 @@ import hashlib
 from typing import TYPE_CHECKING, Any
 
 from cognito_migrate.hashing._codec import ITOA64, encode_24bit_groups, equal, is_itoa64, param_int, random_text, utf8
-from cognito_migrate.hashing._core import Malformed
+from cognito_migrate.hashing._core import Malformed, Scheme
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -114,3 +114,9 @@ def create_sha256_crypt(password: str, cost: Mapping[str, Any], params: Mapping[
 def create_sha512_crypt(password: str, cost: Mapping[str, Any], params: Mapping[str, Any]) -> str:
     """``$6$`` with a 16-character salt; ``cost={"rounds": N}`` (default 5000)."""
     return _create(password, "sha512", "$6$", cost)
+
+
+IMPLEMENTATIONS = (
+    Scheme("sha256_crypt", verify_sha256_crypt, create_sha256_crypt),
+    Scheme("sha512_crypt", verify_sha512_crypt, create_sha512_crypt),
+)

@@ -28,7 +28,7 @@ from cognito_migrate.hashing._codec import (
     param_str,
     utf8,
 )
-from cognito_migrate.hashing._core import Malformed, Unsupported
+from cognito_migrate.hashing._core import Malformed, Scheme, Unsupported
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -41,7 +41,7 @@ _DIGESTS = {"MD5": "md5", "SHA-1": "sha1", "SHA-256": "sha256", "MD4": "md4"}
 
 def verify_spring_delegating(password: str, stored: str, params: Mapping[str, Any], limits: CostLimits) -> bool:
     """Dispatch on the ``{id}`` prefix."""
-    from cognito_migrate.hashing._registry import verifier
+    from cognito_migrate.hashing._registry import implementation
 
     end = stored.find("}")
     if not stored.startswith("{") or end < 0:
@@ -52,12 +52,12 @@ def verify_spring_delegating(password: str, stored: str, params: Mapping[str, An
     if version and not v58:
         raise Malformed("spring_delegating: unknown encoder version")
     if base == "bcrypt":
-        return verifier("bcrypt")(password, encoded, {}, limits)
+        return implementation("bcrypt").verify(password, encoded, {}, limits)
     if base == "argon2":
-        return verifier("argon2")(password, encoded, {}, limits)
+        return implementation("argon2").verify(password, encoded, {}, limits)
     if base == "ldap":
         scheme = "ldap_ssha" if encoded[:6].upper() == "{SSHA}" else "ldap_sha"
-        return verifier(scheme)(password, encoded, {}, limits)
+        return implementation(scheme).verify(password, encoded, {}, limits)
     if base == "noop":
         return equal_plaintext(utf8(password), utf8(encoded))
     if base == "pbkdf2":
@@ -141,3 +141,6 @@ def create_spring_delegating(password: str, cost: Mapping[str, Any], params: Map
     if param_choice(params, "encoding", {"hex": "hex", "base64": "base64"}, "hex") == "base64":
         return "{pbkdf2}" + base64.b64encode(blob).decode("ascii")  # encodeHashAsBase64, as verify reads it
     return "{pbkdf2}" + blob.hex()
+
+
+IMPLEMENTATIONS = (Scheme("spring_delegating", verify_spring_delegating, create_spring_delegating),)

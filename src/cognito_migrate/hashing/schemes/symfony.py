@@ -24,7 +24,7 @@ from cognito_migrate.hashing._codec import (
     param_str,
     utf8,
 )
-from cognito_migrate.hashing._core import Malformed
+from cognito_migrate.hashing._core import Malformed, Scheme
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -99,3 +99,9 @@ def create_symfony_pbkdf2(password: str, cost: Mapping[str, Any], params: Mappin
     length = param_int(params, "length", 40) or 40
     salt = utf8(param_str(params, "salt", "") or "")
     return _encode(hashlib.pbkdf2_hmac(algorithm, utf8(password), salt, iterations, length), params)
+
+
+IMPLEMENTATIONS = (
+    Scheme("symfony_message_digest", verify_symfony_message_digest, create_symfony_message_digest),
+    Scheme("symfony_pbkdf2", verify_symfony_pbkdf2, create_symfony_pbkdf2),
+)

@@ -12,7 +12,7 @@ import hmac
 from typing import TYPE_CHECKING, Any
 
 from cognito_migrate.hashing._codec import equal, equal_plaintext, hexdecode, param_choice, param_int, random_text, utf8
-from cognito_migrate.hashing._core import Malformed
+from cognito_migrate.hashing._core import Malformed, Scheme
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -81,3 +81,6 @@ def create_werkzeug(password: str, cost: Mapping[str, Any], params: Mapping[str,
     iterations = param_int(cost, "iterations", 1_000_000) or 1_000_000
     dk = hashlib.pbkdf2_hmac("sha256", utf8(password), utf8(salt), iterations)
     return f"pbkdf2:sha256:{iterations}${salt}${dk.hex()}"
+
+
+IMPLEMENTATIONS = (Scheme("werkzeug", verify_werkzeug, create_werkzeug),)

@@ -12,7 +12,7 @@ import ctypes
 from typing import TYPE_CHECKING, Any
 
 from cognito_migrate.hashing._codec import equal, itoa64_index, param_int, utf8
-from cognito_migrate.hashing._core import Malformed, Unsupported
+from cognito_migrate.hashing._core import Malformed, Scheme, Unsupported
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -134,3 +134,6 @@ def create_yescrypt(password: str, cost: Mapping[str, Any], params: Mapping[str,
     if result is None:
         raise Unsupported("yescrypt: libxcrypt refused to create a hash")
     return result.decode("ascii")
+
+
+IMPLEMENTATIONS = (Scheme("yescrypt", verify_yescrypt, create_yescrypt),)
