@@ -6,7 +6,8 @@ under it receive ready objects and never see :class:`~cognito_migrate.config.Set
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
+import functools
+from typing import TYPE_CHECKING, Any, Final
 
 from cognito_migrate import hashing, secrets
 from cognito_migrate.errors import ConfigError, MappingError
@@ -19,7 +20,7 @@ from cognito_migrate.stores import STORE_TYPES
 from cognito_migrate.verifier import DummyCostError, PasswordVerifier
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
     from cognito_migrate.config import Settings
     from cognito_migrate.mapping.identity import LoginField
@@ -116,6 +117,7 @@ def build_verifier(settings: Settings) -> PasswordVerifier:
             raise ConfigError(
                 f"hashing.params.{unknown_params[0]}", f"not a parameter of {h.scheme}; see docs/hashes.md"
             )
+    hashing_params = _hashing_params(h.scheme, h.params)
     try:
         limits = hashing.CostLimits.from_mapping(h.limits)
     except hashing.LimitsError as exc:
@@ -129,7 +131,7 @@ def build_verifier(settings: Settings) -> PasswordVerifier:
         raise ConfigError("hashing.dummy_cost", f"unknown keys for {dummy_scheme}: {', '.join(sorted(unknown))}")
     cost = dict(h.dummy_cost) or None
     # the configured scheme's parameters (iterations of Symfony, Membership's algorithm...) shape its cost
-    params = dict(h.params) if dummy_scheme == h.scheme and h.params else None
+    params = dict(hashing_params) if dummy_scheme == h.scheme and hashing_params else None
 
     def make_dummy() -> Credential:
         try:
@@ -141,11 +143,36 @@ def build_verifier(settings: Settings) -> PasswordVerifier:
 
     return PasswordVerifier(
         default_scheme=h.scheme,
-        default_params=h.params,
+        default_params=hashing_params,
         limits=limits,
         make_dummy=make_dummy,
         fallback_dummy=lambda: Credential(*hashing.dummy_credential(dummy_scheme, params=params)),
     )
+
+
+def _hashing_params(scheme: str | None, params: Mapping[str, Any]) -> dict[str, Any]:
+    """``[hashing] params`` with the scheme's secret params (a machineKey) as lazily resolved references.
+
+    A secret param must be a reference (``env:``, ``ssm:``, ``secretsmanager:``): a key written in the file
+    would be packaged in clear. It is resolved on the first verification that needs it, not at start-up.
+    """
+    out = dict(params)
+    for name in hashing.SCHEMES[scheme].secret_params if scheme is not None else ():
+        value = out.get(name)
+        if value is None:
+            continue
+        if not isinstance(value, str) or not secrets.is_reference(value):
+            raise ConfigError(
+                f"hashing.params.{name}", "must be a secret reference (env:NAME, ssm:/path, secretsmanager:ARN)"
+            )
+        out[name] = functools.partial(secrets.resolve, value)
+    encrypted = str(out.get("password_format", "")).lower() in {"2", "encrypted"}
+    if scheme == "aspnet_membership" and encrypted and "decryption_key" not in out:
+        raise ConfigError(
+            "hashing.params.decryption_key",
+            "encrypted Membership passwords (password_format 2) need web.config's machineKey decryptionKey",
+        )
+    return out
 
 
 def build_mapper(settings: Settings) -> AttributeMapper:
@@ -209,6 +236,8 @@ def required_extras(settings: Settings) -> set[str]:
         info = hashing.SCHEMES.get(scheme) if scheme else None
         if info is not None and info.extra:
             extras.add(info.extra)
+    if settings.hashing.scheme == "aspnet_membership" and "decryption_key" in settings.hashing.params:
+        extras.add("aspnet")  # encrypted Membership rows are decrypted with cryptography
     from cognito_migrate.stores.sql_presets import PRESETS
 
     store = settings.store

@@ -30,6 +30,7 @@ EXTRA_MODULES = {
     "phone": "phonenumbers",
     "argon2": "argon2",
     "firebase": "cryptography",
+    "aspnet": "cryptography",
 }
 
 

@@ -24,6 +24,8 @@ class SchemeInfo(NamedTuple):
     these are the only keys ``verify(..., params=...)`` accepts for the scheme. ``weak`` marks unsalted or
     fast digests that a "weak hash -> RESET_REQUIRED" policy may act on. ``extra`` is the pip extra the
     scheme needs, if any. ``cost`` documents the keys ``create``/``dummy_credential`` accept in ``cost``.
+    ``secret_params`` name the params that are keys (a machineKey): the configuration must give them as
+    secret references, which the caller resolves and passes as zero-argument callables.
     ``prefixes`` are the stored-value prefixes :func:`~cognito_migrate.hashing.identify` recognizes the scheme
     by (``$2b$``, ``{SSHA}``, ``pbkdf2_sha256$``), in any case when ``prefixes_any_case`` (RFC 2307 tags);
     formats told by their layout rather than a prefix are recognized by rules in ``_identify.py``.
@@ -40,6 +42,7 @@ class SchemeInfo(NamedTuple):
     cost: Mapping[str, str] = _NONE
     prefixes: tuple[str, ...] = ()
     prefixes_any_case: bool = False
+    secret_params: tuple[str, ...] = ()
     example: str = ""
 
 
@@ -64,8 +67,8 @@ _DIGEST_PARAMS = {
 _CATALOGUE: tuple[SchemeInfo, ...] = (
     SchemeInfo(
         "bcrypt",
-        "bcrypt `$2a$ $2b$ $2y$ $2x$` (PHP/Laravel, Ruby/Devise, Node, Spring, Auth0...). `$2x$` is computed "
-        "with the corrected algorithm, so `$2x$` hashes of 8-bit passwords (the crypt_blowfish bug) do not verify.",
+        "bcrypt `$2a$ $2b$ $2y$ $2x$` (PHP/Laravel, Ruby/Devise, Node, Spring, Auth0...). `$2x$` hashes are "
+        "verified with crypt_blowfish's pre-2011 sign-extension bug, as the PHP that wrote them computed them.",
         "bcrypt_family",
         params=_BCRYPT_PARAMS,
         cost=_BCRYPT_COST,
@@ -272,16 +275,25 @@ _CATALOGUE: tuple[SchemeInfo, ...] = (
     SchemeInfo(
         "aspnet_membership",
         "ASP.NET Membership `aspnet_Membership.Password` (UTF-16LE; SHA1 by default, HMAC variants keyed by the "
-        "salt). Also `hash|format|salt` as Microsoft's SQLPasswordHasher sample stores it in Identity.",
+        "salt). Also `hash|format|salt` as Microsoft's SQLPasswordHasher sample stores it in Identity. Encrypted "
+        "rows (PasswordFormat 2) are decrypted with the application's machineKey (AES or 3DES, CBC, zero IV, "
+        "as MembershipProvider does) and need `pip install 'cognito-migrate[aspnet]'`; without "
+        "`decryption_key` they are UNSUPPORTED, and the configuration refuses a key written in clear.",
         "aspnet_membership",
         self_describing=False,
         weak=True,
         params={
             "salt": "the PasswordSalt column (base64)",
-            "password_format": "the PasswordFormat column: 0 clear, 1 hashed (default), 2 encrypted (unsupported)",
+            "password_format": "the PasswordFormat column: 0 clear, 1 hashed (default), 2 encrypted (needs "
+            "decryption_key)",
+            "decryption_key": "web.config machineKey decryptionKey (hex) for encrypted rows; configure it as a secret "
+            "reference (env:, ssm:, secretsmanager:), never the key itself",
+            "decryption": "web.config machineKey decryption: AES (default; also what Auto means from .NET 4) or 3DES "
+            "(what Auto meant on .NET 2.0-3.5)",
             "algorithm": "SHA1 (default: passwordCompatMode Framework20), MD5, SHA256, SHA384, SHA512, HMACMD5, "
             "HMACSHA1, HMACSHA256 (typical for Framework40), HMACSHA384, HMACSHA512: web.config hashAlgorithmType",
         },
+        secret_params=("decryption_key",),
     ),
     SchemeInfo(
         "episerver_membership",
@@ -471,6 +483,15 @@ _CATALOGUE: tuple[SchemeInfo, ...] = (
         "mysql",
         self_describing=False,
         weak=True,
+    ),
+    SchemeInfo(
+        "mysql_caching_sha2",
+        "MySQL 8 `caching_sha2_password` (`mysql.user.authentication_string`): `$A$005$` + a 20-byte salt + "
+        "SHA-256 crypt with 5000 rounds (the digits are rounds / 1000); also its hex export `0x2441...` and "
+        "hashcat's `$mysql$A$005*salt*hash`. Passwords over 256 bytes never match, as in MySQL.",
+        "mysql",
+        cost={"rounds": "rounds, a multiple of 1000 (default 5000)"},
+        prefixes=("$A$", "$mysql$A$"),
     ),
     SchemeInfo(
         "raw_digest",

@@ -175,6 +175,20 @@ def param_bool(params: Mapping[str, Any], name: str, default: bool) -> bool:
     raise Malformed(f"params.{name}: expected a boolean")
 
 
+def param_secret(params: Mapping[str, Any], name: str) -> str | None:
+    """A secret param: a string, or a zero-argument callable returning one (a secret reference resolved lazily).
+
+    The caller that read the configuration passes a callable, so that the secret store is asked only when a
+    row needs the secret; this package never resolves references itself.
+    """
+    value = params.get(name)
+    if callable(value):
+        value = value()
+    if value is not None and not isinstance(value, str):
+        raise Malformed(f"params.{name}: expected a string")
+    return value
+
+
 def param_bytes(params: Mapping[str, Any], name: str, encoding: str = "utf8") -> bytes | None:
     """A byte-string param: ``bytes`` as is, or a string decoded as ``encoding`` (utf8, base64, hex)."""
     value = params.get(name)

@@ -98,9 +98,32 @@ silently ignored the rest, so users with longer passwords signed in with them. p
 and passlib 1.7.4 is broken with it; this package truncates explicitly, after appending a pepper (Devise) and
 after any pre-hash, so those users migrate. Set `truncate = false` in the bcrypt params for sources that
 refused long passwords (Go, patched Spring): such a password then never matches. Wrapping formats (Django
-`bcrypt_sha256`, WordPress `$wp$`) pre-hash to 64 characters and are not affected. `$2x$` values are computed
-with the corrected algorithm, so `$2x$` hashes of passwords with 8-bit characters (the crypt_blowfish bug)
-do not verify.
+`bcrypt_sha256`, WordPress `$wp$`) pre-hash to 64 characters and are not affected.
+
+## `$2x$`: the crypt_blowfish bug
+
+crypt_blowfish (PHP's bcrypt before 5.3.7, June 2011, and some Linux distributions' crypt) read password bytes as
+*signed* characters when setting up the key (CVE-2011-2483). Passwords made only of ASCII characters were not
+affected. Any password with a byte >= 0x80 (every non-ASCII character in UTF-8: `é`, `ß`, `ж`, `€`, emoji) got a
+different, weaker hash, and once fixed, PHP renamed those stored hashes `$2x$` so that they keep verifying
+the buggy way. `$2x$` rows are verified exactly as that code computed them: the buggy key setup is reproduced
+(about 20 lines, checked against crypt_blowfish's own test vectors and libxcrypt, which still implements it) and
+the rest is pyca bcrypt. No maintained Python library does this (pyca bcrypt computes `$2x$` correctly, so such
+rows never verified; passlib refuses `$2x$`). `$2a$` hashes of the same era verify as usual; for the rare
+8-bit passwords for which crypt_blowfish >= 1.1 writes a deliberately different `$2a$` hash (its "safety"
+countermeasure), such users get a wrong-password answer and reset their password.
+
+## Passwords encrypted with a machineKey (ASP.NET Membership, PasswordFormat 2)
+
+`aspnet_membership` rows with `PasswordFormat = 2` are encrypted, not hashed. They verify with the
+application's `<machineKey decryptionKey="..." decryption="AES|3DES">` from web.config (`Auto` means AES since
+.NET 4, 3DES before), as `MembershipProvider` encrypted them: CBC with an all-zero IV, the 16 salt bytes first.
+The key must be configured as a secret reference (`decryption_key = "secretsmanager:arn:...#machineKey"`,
+`ssm:/...`, `env:NAME`); a key written in the file is refused when the configuration loads, and so are
+`password_format = 2` without a key. It is resolved on the first encrypted row. Needs
+`pip install 'cognito-migrate[aspnet]'`. Applications on `<machineKey compatibilityMode="Framework45">` with
+`passwordCompatMode="Framework40"` encrypted with .NET 4.5's authenticated scheme instead: those rows come out
+MALFORMED ("cannot decrypt").
 
 ## Passwords as the frameworks encoded them
 

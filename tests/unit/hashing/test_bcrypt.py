@@ -116,3 +116,51 @@ def test_wordpress_bcrypt_trims_and_prehashes() -> None:
     assert_verdict(Verdict.MATCH, "pass word", stored)
     assert_verdict(Verdict.MATCH, " pass word ", stored)
     assert_verdict(Verdict.MISMATCH, "password", stored)
+
+
+# ---- $2x$: crypt_blowfish's sign-extension bug ---------------------------------------------------------------
+# Openwall crypt_blowfish wrapper.c tests[] (also libxcrypt test/alg-bcrypt.c): $2x$ hashes of 8-bit passwords,
+# as bytes. The last one is ASCII, where the bug changes nothing.
+CRYPT_BLOWFISH_2X = [
+    ("$2x$05$/OK.fbVrR/bpIqNJ5ianF.CE5elHaaO4EbggVDjb8P19RukzXSM3e", b"\xa3"),
+    ("$2x$05$/OK.fbVrR/bpIqNJ5ianF.CE5elHaaO4EbggVDjb8P19RukzXSM3e", b"\xff\xff\xa3"),
+    ("$2x$05$6bNw2HLQYeqHYyBfLMsv/OiwqTymGIGzFsA4hOTWebfehXHNprcAS", b"\xd1\x91"),
+    ("$2x$05$6bNw2HLQYeqHYyBfLMsv/O9LIGgn8OMzuDoHfof8AQimSGfcSWxnS", b"\xd0\xc1\xd2\xcf\xcc\xd8"),
+    ("$2x$05$/OK.fbVrR/bpIqNJ5ianF.o./n25XVfn6oAPaUvHe.Csk4zRfsYPi", b"1\xa3345"),
+    ("$2x$05$/OK.fbVrR/bpIqNJ5ianF.o./n25XVfn6oAPaUvHe.Csk4zRfsYPi", b"\xff\xa3345"),
+    ("$2x$05$/OK.fbVrR/bpIqNJ5ianF.o./n25XVfn6oAPaUvHe.Csk4zRfsYPi", b"\xff\xa334\xff\xff\xff\xa3345"),
+    ("$2x$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW", b"U*U"),
+]
+
+
+@pytest.mark.parametrize(("stored", "secret"), CRYPT_BLOWFISH_2X, ids=range(len(CRYPT_BLOWFISH_2X)))
+def test_2x_key_setup_reproduces_crypt_blowfish_test_vectors(stored: str, secret: bytes) -> None:
+    """The buggy key bytes, given to a correct bcrypt, give exactly the hashes crypt_blowfish's tests expect."""
+    from cognito_migrate.hashing.schemes.bcrypt_family import buggy_key
+
+    assert stored[4:].encode() == bcrypt.hashpw(buggy_key(secret), b"$2b$" + stored[4:29].encode())[4:]
+
+
+def test_2x_hash_of_an_8bit_password_verifies_as_the_legacy_system_did() -> None:
+    """'ё' is 0xd1 0x91 in UTF-8: its $2x$ hash matches, and the same hash read with the correct algorithm not."""
+    stored = CRYPT_BLOWFISH_2X[2][0]
+    assert_verdict(Verdict.MATCH, "ё", stored)
+    assert_verdict(Verdict.MISMATCH, "е", stored)
+    assert_verdict(Verdict.MISMATCH, "ё", "$2b$" + stored[4:])  # the bug changed the hash
+
+
+def test_2x_agrees_with_libxcrypt_on_random_8bit_passwords() -> None:
+    """An independent implementation (libxcrypt's crypt_blowfish, which still computes $2x$) agrees."""
+    import random
+
+    from cognito_migrate.hashing.schemes import yescrypt
+
+    if not yescrypt.available():
+        pytest.skip("libxcrypt is not installed here")
+    rng = random.Random(2011)
+    alphabet = "aZ9 !éüßøπжё中🔑"
+    for _ in range(12):
+        password = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40)))
+        stored = create("bcrypt", password, cost={"rounds": 4, "variant": "2x"})
+        assert stored.encode() == yescrypt.system_crypt(password.encode(), stored.encode())
+        assert_verdict(Verdict.MATCH, password, stored)

@@ -54,11 +54,70 @@ def test_membership_hmac_variants(digest: str, password: str) -> None:
     assert_match(password, stored, scheme="aspnet_membership", params=params)
 
 
-def test_membership_clear_and_encrypted() -> None:
+def test_membership_clear_and_encrypted_without_a_key() -> None:
     assert_match("Hunter2!", "Hunter2!", scheme="aspnet_membership", params={"password_format": 0})
     result = check_detailed("x", "AAAA", scheme="aspnet_membership", params={"password_format": "2"})
     assert result.verdict is Verdict.UNSUPPORTED
     assert "machineKey" in result.reason
+    assert "decryption_key" in result.reason
+
+
+# ---- PasswordFormat 2 (encrypted) ---------------------------------------------------------------------------
+# No public vectors exist (each application has its own machineKey). These are built independently of the
+# module, step by step as the .NET reference source does: SqlMembershipProvider.EncodePassword (salt bytes +
+# UTF-16LE password) -> MembershipAdapter.EncryptOrDecryptData (IVType.None, no signature) ->
+# MachineKeySection.EncryptOrDecryptData (CBC, the all-zero IV of ConfigureEncryptionObject, PKCS#7).
+MACHINE_KEY_AES = "2B7E151628AED2A6ABF7158809CF4F3C762E7160F38B4DA56A784D9045190CFE"
+MACHINE_KEY_3DES = "0123456789ABCDEFFEDCBA987654321089ABCDEF01234567"
+
+
+def _dotnet_encrypted(password: str, salt_b64: str, key_hex: str, algorithm: str) -> str:
+    from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES
+    from cryptography.hazmat.primitives import padding
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    key = bytes.fromhex(key_hex)
+    cipher_algorithm = algorithms.AES(key) if algorithm == "AES" else TripleDES(key)
+    block_bits = cipher_algorithm.block_size
+    padder = padding.PKCS7(block_bits).padder()
+    data = padder.update(base64.b64decode(salt_b64) + password.encode("utf-16-le")) + padder.finalize()
+    encryptor = Cipher(cipher_algorithm, modes.CBC(bytes(block_bits // 8))).encryptor()
+    return base64.b64encode(encryptor.update(data) + encryptor.finalize()).decode()
+
+
+@pytest.mark.parametrize(("algorithm", "key"), [("AES", MACHINE_KEY_AES), ("3DES", MACHINE_KEY_3DES)])
+def test_membership_encrypted_with_the_machine_key(algorithm: str, key: str) -> None:
+    stored = _dotnet_encrypted(UNICODE, MEMBERSHIP_SALT, key, algorithm)
+    params = {"password_format": 2, "decryption_key": key, "decryption": algorithm, "salt": MEMBERSHIP_SALT}
+    assert_match(UNICODE, stored, scheme="aspnet_membership", params=params)
+    assert stored == create("aspnet_membership", UNICODE, params=params)  # deterministic: zero IV, same salt
+
+
+def test_membership_encrypted_key_is_read_only_when_an_encrypted_row_needs_it() -> None:
+    """The key comes as a callable (a secret reference resolved by the caller); hashed rows never call it."""
+    calls: list[int] = []
+
+    def key() -> str:
+        calls.append(1)
+        return MACHINE_KEY_AES
+
+    hashed = {"salt": MEMBERSHIP_SALT, "decryption_key": key}
+    assert_match(MEMBERSHIP_PASSWORD, MEMBERSHIP["SHA1"], scheme="aspnet_membership", params=hashed)
+    assert calls == []
+    stored = _dotnet_encrypted("pw", MEMBERSHIP_SALT, MACHINE_KEY_AES, "AES")
+    assert_match("pw", stored, scheme="aspnet_membership", params={"password_format": "2", "decryption_key": key})
+    assert calls
+
+
+def test_membership_encrypted_with_a_wrong_key_names_the_setting_to_check() -> None:
+    stored = _dotnet_encrypted("pw", MEMBERSHIP_SALT, MACHINE_KEY_AES, "AES")
+    wrong = {"password_format": 2, "decryption_key": "00" * 32}
+    result = check_detailed("pw", stored, scheme="aspnet_membership", params=wrong)
+    assert Verdict.MALFORMED is result.verdict  # the padding is wrong (for all but ~1 key in 256: then MISMATCH)
+    assert "params.decryption_key" in result.reason
+    bad_length = check_detailed("pw", stored, scheme="aspnet_membership", params={**wrong, "decryption_key": "00" * 5})
+    assert Verdict.MALFORMED is bad_length.verdict
+    assert "decryption_key" in bad_length.reason
 
 
 def test_membership_create_and_unicode() -> None:

@@ -60,6 +60,8 @@ SELF_DESCRIBING = {
     "{SSHA512}AAAA": "ldap_ssha512",
     "{CRYPT}$6$salt$hash": "ldap_crypt",
     "*2470C0C06DEE42FD1618BB99005ADCA2EC9D1E19": "mysql41",
+    "$A$005$" + "s" * 20 + "a" * 43: "mysql_caching_sha2",
+    "$mysql$A$005*" + "F9" * 20 + "*" + "62" * 43: "mysql_caching_sha2",
 }
 AMBIGUOUS = {
     "md5-hex": "5f4dcc3b5aa765d61d8327deb882cf99",

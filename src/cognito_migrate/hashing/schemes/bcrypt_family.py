@@ -3,6 +3,9 @@
 pyca bcrypt 5 refuses passwords over 72 bytes (``hashpw`` and ``checkpw`` raise ValueError) while every legacy
 implementation silently used the first 72 bytes, so the truncation is explicit here: after the pepper is
 appended (Devise) and after any pre-hash. Verification is ``compare_digest(hashpw(pw, stored), stored)``.
+
+``$2x$`` marks hashes made by crypt_blowfish before 1.1 (PHP < 5.3.7), whose key setup sign-extended bytes
+>= 0x80: :func:`buggy_key` reproduces that bug (see its docstring), pyca bcrypt does the rest.
 """
 
 from __future__ import annotations
@@ -69,19 +72,49 @@ def _secret(password: str, params: Mapping[str, Any]) -> tuple[bytes, bool]:
     return data, True
 
 
+def buggy_key(secret: bytes) -> bytes:
+    """The 72 key bytes crypt_blowfish's ``BF_set_key`` produced with its sign-extension bug (the ``$2x$`` flag).
+
+    Blowfish's key schedule reads the key (NUL-terminated, repeated) as 18 big-endian 32-bit words. Before
+    crypt_blowfish 1.1 (CVE-2011-2483) each byte was OR-ed in as a *signed* char, so a byte >= 0x80 set the
+    24 bits above it, erasing the bytes before it in the same word. Computing those 18 words here and giving
+    them to a correct bcrypt as a 72-byte key reproduces the buggy hash exactly: a correct bcrypt uses the
+    first 72 key bytes as the same 18 words, and the rest of the algorithm (salt, cost, encoding) is unchanged.
+    Passwords of 7-bit bytes (ASCII) give the same words with or without the bug. No maintained library
+    reproduces it (pyca bcrypt computes ``$2x$`` correctly; passlib refuses ``$2x$``), hence these lines.
+    """
+    stream = secret.split(b"\0", 1)[0] + b"\0"  # a C string: the key ends at its first NUL, which is part of it
+    words = bytearray()
+    position = 0
+    for _ in range(18):
+        word = 0
+        for _ in range(4):
+            byte = stream[position]
+            word = ((word << 8) | (byte | 0xFFFFFF00 if byte & 0x80 else byte)) & 0xFFFFFFFF
+            position = (position + 1) % len(stream)
+        words += word.to_bytes(4, "big")
+    return bytes(words)
+
+
 def verify_bcrypt(password: str, stored: str, params: Mapping[str, Any], limits: CostLimits) -> bool:
-    """``$2a$ $2b$ $2y$ $2x$``, with optional pre-hash and pepper; legacy 72-byte truncation by default."""
+    """``$2a$ $2b$ $2y$ $2x$``, with optional pre-hash and pepper; legacy 72-byte truncation by default.
+
+    ``$2x$`` is verified as crypt_blowfish computed it, bug included (:func:`buggy_key`).
+    """
     hashed = _parse(stored, limits)
     secret, allowed = _secret(password, params)
+    if hashed[:4] == b"$2x$":
+        return equal(bcrypt.hashpw(buggy_key(secret), b"$2b$" + hashed[4:])[4:], hashed[4:]) and allowed
     return _matches(secret, hashed) and allowed
 
 
 def create_bcrypt(password: str, cost: Mapping[str, Any], params: Mapping[str, Any]) -> str:
     """A ``$2b$`` hash (``cost={"rounds": 12, "variant": "2y"}`` for PHP's prefix; same algorithm)."""
     rounds = param_int(cost, "rounds", 10)
-    variant = param_choice(cost, "variant", {"2a": "2a", "2b": "2b", "2y": "2y"}, "2b")
+    variant = param_choice(cost, "variant", {"2a": "2a", "2b": "2b", "2y": "2y", "2x": "2x"}, "2b")
     secret, _ = _secret(password, params)
-    hashed = bcrypt.hashpw(secret, bcrypt.gensalt(rounds or 10)).decode("ascii")
+    key = buggy_key(secret) if variant == "2x" else secret  # 2x: as a pre-2011 crypt_blowfish wrote it
+    hashed = bcrypt.hashpw(key, bcrypt.gensalt(rounds or 10)).decode("ascii")
     return f"${variant}{hashed[3:]}"
 
 
