@@ -8,6 +8,12 @@ digests a ratio is meaningless (microseconds of parsing against a microsecond of
 overhead is printed too. Then identify() runs over a million mixed stored values.
 
 Run: PYTHONPATH=src python bench/bench_hashing.py [--quick]
+
+``--calibrate`` instead measures the seconds per work unit of each primitive of the time estimate
+(``cognito_migrate.hashing._cost``): each primitive is verified through ``check()`` at a known work, the
+fastest of several runs is kept (what the machine can do; other processes only slow it down), and where
+several schemes share a primitive the dearest per unit is kept. It prints the measured table beside the one
+in the code and the ratio, then the table to paste into ``SECONDS_PER_UNIT``.
 """
 
 # ruff: noqa: S324 - legacy md5/sha1 digests are what is being measured
@@ -529,7 +535,60 @@ def dispatch_bench() -> None:
         print(f"| {scheme} | {a * 1e6:.1f} | {b * 1e6:.1f} | {(a - b) * 1e6:.1f} |", flush=True)
 
 
+CALIBRATION: list[tuple[str, dict[str, Any], dict[str, Any] | None]] = [
+    ("bcrypt", {"rounds": 8}, None),
+    ("django_pbkdf2_sha1", {"iterations": 100_000}, None),
+    ("django_pbkdf2_sha256", {"iterations": 100_000}, None),
+    ("aspnet_identity_v3", {"iterations": 50_000, "prf": "HMACSHA512"}, None),
+    ("werkzeug", {"method": "scrypt", "n": 16384, "r": 8, "p": 1}, None),
+    ("argon2", {"time_cost": 2, "memory_cost": 32768, "parallelism": 1}, None),
+    ("sha256_crypt", {"rounds": 20_000}, None),
+    ("sha512_crypt", {"rounds": 20_000}, None),
+    ("mysql_caching_sha2", {"rounds": 20_000}, None),
+    ("phpass", {"log2": 15}, None),
+    ("drupal7", {"log2": 14}, None),
+    ("symfony_message_digest", {}, {"algorithm": "md5", "iterations": 20_000}),
+    ("symfony_message_digest", {}, {"algorithm": "sha1", "iterations": 20_000}),
+    ("symfony_message_digest", {}, {"algorithm": "sha384", "iterations": 20_000}),
+]
+
+
+def calibrate(runs: int = 5) -> None:
+    """Seconds per work unit of each primitive on this machine, beside the table in the code."""
+    from cognito_migrate.hashing import _cost
+    from cognito_migrate.hashing._core import DEFAULT_LIMITS
+    from cognito_migrate.hashing._registry import implementation
+
+    measured: dict[str, float] = {}
+    print("| scheme | primitive | units | fastest (ms) | s/unit | in code | measured / code |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for scheme, cost, params in CALIBRATION:
+        stored = hashing.create(scheme, PW, cost=cost, params=params)
+        work = _cost.probe(implementation(scheme).verify, PW, stored, params or {}, DEFAULT_LIMITS)
+        assert work is not None, scheme
+
+        def one(stored: str = stored, scheme: str = scheme, params: dict[str, Any] | None = params) -> object:
+            return hashing.check(PW, stored, scheme=scheme, params=params)
+
+        fastest = min(_sample(one, 1) for _ in range(runs))
+        per_unit = fastest / work.units
+        measured[work.primitive] = max(per_unit, measured.get(work.primitive, 0.0))
+        code = _cost.SECONDS_PER_UNIT.get(work.primitive, float("nan"))
+        print(
+            f"| {scheme} | {work.primitive} | {work.units:,} | {fastest * 1000:.1f} | {per_unit:.2e} | {code:.2e} "
+            f"| {per_unit / code:.2f} |",
+            flush=True,
+        )
+    print()
+    print("SECONDS_PER_UNIT measured here (primitives not measured keep their value):")
+    for primitive, value in sorted({**_cost.SECONDS_PER_UNIT, **measured}.items()):
+        print(f'    "{primitive}": {value:.1e},')
+
+
 def main() -> None:
+    if "--calibrate" in sys.argv:
+        calibrate()
+        return
     print(
         f"# bench_hashing  python {platform.python_version()}  {platform.machine()}  cpus={os.cpu_count()}"
         f"  bcrypt {bcrypt.__version__}  {'(quick)' if QUICK else ''}"

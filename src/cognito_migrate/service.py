@@ -97,7 +97,13 @@ class MigrationService:
             if found is None or credential is None:
                 reason = Reason.UNKNOWN_USER if found is None else Reason.NO_CREDENTIAL
                 return self._reject(reason, password, timer, deadline=deadline)
-            verdict, scheme = self._verifier.check(password, credential)
+            verdict, scheme = self._verifier.check(password, credential, max_seconds=deadline.remaining())
+            if verdict is Verdict.OVER_TIME:
+                # the check would not finish before the deadline: fail closed without starting it
+                timer.lap("verify")
+                expected = self._verifier.estimate(password, credential) or 0.0
+                detail = f"hash check expected to take {expected * 1000:.0f} ms, more than the time left"
+                return timer.outcome(Outcome.LEGACY_UNAVAILABLE, Reason.DEADLINE, scheme=scheme, detail=detail)
             if verdict not in (Verdict.MATCH, Verdict.MISMATCH):
                 # A malformed, unsupported or over-cost hash was refused without hashing: spend the time a
                 # real check takes, or the quick answer would tell that this account exists.

@@ -57,14 +57,27 @@ class PasswordVerifier:
         base = self._params if scheme == self._scheme else {}
         return scheme, {**base, **credential.params} if credential.params else dict(base)
 
-    def check(self, password: str, credential: Credential) -> tuple[Verdict, str | None]:
-        """The verdict and the scheme that was used (None when it could not be identified)."""
+    def check(
+        self, password: str, credential: Credential, *, max_seconds: float | None = None
+    ) -> tuple[Verdict, str | None]:
+        """The verdict and the scheme that was used (None when it could not be identified).
+
+        With ``max_seconds`` (the time left), a verification expected to take longer is not started: OVER_TIME.
+        """
         scheme, params = self._resolve(credential)
-        verdict = hashing.check(password, credential.stored, scheme=scheme, params=params or None, limits=self._limits)
+        verdict = hashing.check(
+            password, credential.stored, scheme=scheme, params=params or None, limits=self._limits,
+            max_seconds=max_seconds,
+        )  # fmt: skip
         if verdict in (hashing.Verdict.MATCH, hashing.Verdict.MISMATCH) and scheme is not None:
             self._dummy = Credential(stored=credential.stored, scheme=scheme, params=params)
             self.calibrated = True
         return verdict, scheme
+
+    def estimate(self, password: str, credential: Credential) -> float | None:
+        """Seconds the verification of ``credential`` is expected to take here (None: nothing costly)."""
+        scheme, params = self._resolve(credential)
+        return hashing.estimate(password, credential.stored, scheme=scheme, params=params, limits=self._limits)
 
     def calibrate(self, credential: Credential) -> None:
         """Use a real credential (sampled from the store) as the dummy, if its scheme is known."""

@@ -11,6 +11,9 @@ explicit scheme. Parameters the stored string does not carry come in ``params``,
 :data:`SCHEMES` and docs/hashes.md. Cost parameters read from a stored value are checked against
 :class:`CostLimits` before any hashing. Nothing here raises for any input; comparisons are constant-time.
 
+:func:`estimate` says how long a verification will take before it starts; ``check(..., max_seconds=...)``
+refuses (``OVER_TIME``) one that would not finish in the time the caller has left.
+
 Importing this package costs only the standard library: each scheme's module (and bcrypt, argon2-cffi,
 cryptography) is imported the first time that scheme is verified.
 """
@@ -28,6 +31,8 @@ from cognito_migrate.hashing._registry import SchemeContractError, implementatio
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from cognito_migrate.hashing._core import Verifier
+
 __all__ = [
     "SCHEMES",
     "CheckResult",
@@ -40,6 +45,7 @@ __all__ = [
     "check_detailed",
     "create",
     "dummy_credential",
+    "estimate",
     "identify",
     "verify",
 ]
@@ -85,10 +91,11 @@ def check_detailed(
     scheme: str | None = None,
     params: Mapping[str, Any] | None = None,
     limits: CostLimits | None = None,
+    max_seconds: float | None = None,
 ) -> CheckResult:
     """Like :func:`check`, with the scheme and a loggable reason."""
     try:
-        return _check_detailed(password, stored, scheme, params, limits)
+        return _check_detailed(password, stored, scheme, params, limits=limits, max_seconds=max_seconds)
     except SchemeContractError:
         raise  # a scheme module that breaks its contract is a bug to see, not a row to call malformed
     except Exception as exc:  # noqa: BLE001 - never raise for any input; the type is enough to debug
@@ -109,7 +116,9 @@ def _check_detailed(
     stored: str,
     requested: object,
     given: object,
+    *,
     limits: CostLimits | None,
+    max_seconds: float | None,
 ) -> CheckResult:
     """The body of :func:`check_detailed`; ``requested`` and ``given`` are typed ``object``: rows and callers lie."""
     if not (_is_str(stored) and _is_str(password)):
@@ -133,13 +142,69 @@ def _check_detailed(
         params = given
     if len(password) > MAX_PASSWORD_CHARS:
         return CheckResult(Verdict.MISMATCH, scheme, "password too long")
+    limits = limits or DEFAULT_LIMITS
     try:
-        ok = implementation(scheme).verify(password, stored, params, limits or DEFAULT_LIMITS)
+        verify_fn = implementation(scheme).verify
+        if max_seconds is None:
+            ok = verify_fn(password, stored, params, limits)
+        else:
+            ok = _within(verify_fn, password, stored, params=params, limits=limits, max_seconds=max_seconds)
     except Refusal as refusal:
         return CheckResult(refusal.verdict, scheme, refusal.reason)
     if ok:
         return CheckResult(Verdict.MATCH, scheme, "")
     return CheckResult(Verdict.MISMATCH, scheme, "wrong password")
+
+
+def _within(
+    verify_fn: Verifier,
+    password: str,
+    stored: str,
+    *,
+    params: Mapping[str, Any],
+    limits: CostLimits,
+    max_seconds: float,
+) -> bool:
+    """Verify, unless the work the scheme announces is expected to exceed ``max_seconds`` (then OVER_TIME).
+
+    The verification is timed, so that the cost model learns the speed of the machine it runs on.
+    """
+    import time
+
+    from cognito_migrate.hashing import _cost
+
+    gate = _cost.Gate.around(limits, max_seconds)
+    started = time.perf_counter()
+    ok = verify_fn(password, stored, params, gate)
+    if gate.work is not None:
+        _cost.MODEL.observe(gate.work, time.perf_counter() - started)
+    return ok
+
+
+def estimate(
+    password: str,
+    stored: str,
+    *,
+    scheme: str | None = None,
+    params: Mapping[str, Any] | None = None,
+    limits: CostLimits | None = None,
+) -> float | None:
+    """Seconds a verification of ``password`` against ``stored`` is expected to take here, without running it.
+
+    From the cost read from the stored value (and the password's length where it counts), a calibrated work
+    unit per primitive, and the speed this process measured (see ``_cost.py``). None when nothing costly would
+    be computed: a fast digest, or a value the verification refuses first (malformed, over a cap, unknown).
+    """
+    from cognito_migrate.hashing import _cost
+
+    try:
+        name = identify(stored) if scheme is None else scheme
+        if name is None or name not in SCHEMES or not isinstance(password, str) or not isinstance(stored, str):
+            return None
+        work = _cost.probe(implementation(name).verify, password, stored, params or _EMPTY, limits or DEFAULT_LIMITS)
+    except Exception:  # noqa: BLE001 - an estimate never raises; the verification reports what is wrong
+        return None
+    return None if work is None else _cost.MODEL.seconds(work)
 
 
 def check(
@@ -149,9 +214,15 @@ def check(
     scheme: str | None = None,
     params: Mapping[str, Any] | None = None,
     limits: CostLimits | None = None,
+    max_seconds: float | None = None,
 ) -> Verdict:
-    """Verify ``password`` against ``stored``; the :class:`Verdict` tells a wrong password from a bad row."""
-    return check_detailed(password, stored, scheme=scheme, params=params, limits=limits).verdict
+    """Verify ``password`` against ``stored``; the :class:`Verdict` tells a wrong password from a bad row.
+
+    With ``max_seconds``, a verification expected to take longer is not started (``OVER_TIME``).
+    """
+    return check_detailed(
+        password, stored, scheme=scheme, params=params, limits=limits, max_seconds=max_seconds
+    ).verdict
 
 
 def verify(

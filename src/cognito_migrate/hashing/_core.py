@@ -25,6 +25,8 @@ class Verdict(enum.StrEnum):
     ``MALFORMED`` (the stored value or its params cannot be parsed), ``UNSUPPORTED`` (unknown scheme id, a value
     :func:`identify` cannot place, a backend that is missing here) and ``OVER_LIMIT`` (a cost parameter above
     :class:`CostLimits`, refused before any computation) let the caller log *why* without ever seeing a value.
+    ``OVER_TIME``: the verification was expected to take longer than the ``max_seconds`` the caller had left,
+    so it was not started; the row may be fine, the time was not (a caller fails closed, it does not reject).
     """
 
     MATCH = "MATCH"
@@ -32,6 +34,7 @@ class Verdict(enum.StrEnum):
     MALFORMED = "MALFORMED"
     UNSUPPORTED = "UNSUPPORTED"
     OVER_LIMIT = "OVER_LIMIT"
+    OVER_TIME = "OVER_TIME"
 
 
 class LimitsError(ValueError):
@@ -65,6 +68,12 @@ class OverLimit(Refusal):
     verdict = Verdict.OVER_LIMIT
 
 
+class OverTime(Refusal):
+    """The verification would take longer than the time the caller has left; it was not started."""
+
+    verdict = Verdict.OVER_TIME
+
+
 class Unsupported(Refusal):
     """The scheme cannot be verified in this process (backend or optional extra missing)."""
 
@@ -77,13 +86,19 @@ class CostLimits(NamedTuple):
     Immutable (a NamedTuple rather than a dataclass: importing dataclasses costs the cold start ~8 ms).
 
     A hostile or corrupt row (``pbkdf2_sha256$2000000000$...``) must not spend the trigger's 5-second budget.
-    The defaults admit every framework default we know of (Django/Werkzeug 1,000,000 PBKDF2 iterations,
-    Django argon2 m=100 MiB, bcrypt cost 12-14) and refuse anything much costlier. On a small Lambda (CPU
-    scales with memory) lower them. Configured under ``[hashing.limits]`` with these field names.
+    The defaults leave headroom over what frameworks write today (Django 5.2 and Werkzeug 3.1 write 1,000,000
+    PBKDF2 iterations, Django 6.0 1,200,000; PHP argon2 m=64 MiB t=4, Django m=100 MiB t=2; bcrypt cost
+    10-14) and refuse what is far costlier. Where factors multiply the cap is on their product: argon2 memory
+    x passes, PBKDF2 iterations x output blocks, rounds x password length for iterated digests, scrypt
+    N x r x p. Whether a verification under the caps still fits the time left is the caller's question,
+    answered by ``estimate`` / ``check(max_seconds=...)``. Configured under ``[hashing.limits]``.
+
+    :meth:`admit` is where every scheme announces the work it is about to do, right before doing it: a
+    no-op here, it is how the estimate learns a verification's cost without running it.
     """
 
     bcrypt_max_cost: int = 15
-    pbkdf2_max_iterations: int = 1_000_000
+    pbkdf2_max_iterations: int = 3_000_000
     digest_max_iterations: int = 1_000_000
     sha_crypt_max_rounds: int = 1_000_000
     phpass_max_log2: int = 20
@@ -95,6 +110,7 @@ class CostLimits(NamedTuple):
     argon2_max_memory_kib: int = 256 * 1024
     argon2_max_time_cost: int = 16
     argon2_max_parallelism: int = 16
+    argon2_max_work_kib: int = 1024 * 1024
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], *, key_prefix: str = "hashing.limits") -> CostLimits:
@@ -122,7 +138,23 @@ class CostLimits(NamedTuple):
         if value > getattr(self, name):
             raise OverLimit(f"{name} exceeded")
 
-    def check_iterated(self, name: str, rounds: int, secret_length: int) -> None:
+    def admit(self, primitive: str, units: int) -> None:
+        """Called by a scheme right before it computes ``units`` of ``primitive`` (see ``_cost.py``); no-op here."""
+
+    def check_pbkdf2(self, digest: str, iterations: int, blocks: int) -> None:
+        """Check PBKDF2 iterations x output blocks against ``pbkdf2_max_iterations``, then admit the work."""
+        self.check("pbkdf2_max_iterations", iterations * blocks)
+        self.admit(f"pbkdf2_{digest}", iterations * blocks)
+
+    def check_argon2(self, m: int, t: int, p: int) -> None:
+        """Check Argon2 memory (KiB), passes, lanes and memory x passes (its time), then admit the work."""
+        self.check("argon2_max_memory_kib", m)
+        self.check("argon2_max_time_cost", t)
+        self.check("argon2_max_parallelism", p)
+        self.check("argon2_max_work_kib", m * t)
+        self.admit("argon2", m * t)
+
+    def check_iterated(self, name: str, rounds: int, secret_length: int, *, digest: str) -> None:
         """Check ``rounds`` of an iterated digest that re-hashes the password every round.
 
         SHA-crypt, phpass/Drupal and Symfony's MessageDigest hash the password (not a fixed-size key) in each
@@ -136,6 +168,7 @@ class CostLimits(NamedTuple):
         if rounds * (1 + secret_length // PASSWORD_BLOCK) > getattr(self, name):
             # the row is fine, the password is long: say so, so that nobody goes looking for a hostile row
             raise OverLimit(f"{name} exceeded for this password length")
+        self.admit(f"iterated_{digest}", rounds * (1 + secret_length // ITERATED_BLOCK))
 
     def scrypt_maxmem(self, n: int, r: int, p: int) -> int:
         """Check scrypt's N, r, p (and N*r*p, memory) against the caps; the ``maxmem`` to pass to hashlib.
@@ -151,11 +184,15 @@ class CostLimits(NamedTuple):
         self.check("scrypt_max_work", n * r * p)
         memory = 128 * r * (n + 2 + p)
         self.check("scrypt_max_memory", memory)
+        self.admit("scrypt", n * r * p)
         return memory + 65536
 
 
 PASSWORD_BLOCK = 256
 """Password bytes counted as one round by :meth:`CostLimits.check_iterated`."""
+
+ITERATED_BLOCK = 64
+"""Password bytes that make one more digest block per round, for the time estimate of iterated digests."""
 
 DEFAULT_LIMITS = CostLimits()
 

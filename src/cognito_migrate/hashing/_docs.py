@@ -29,6 +29,7 @@ LIMIT_DOCS = {
     "argon2_max_memory_kib": "Argon2 m in KiB",
     "argon2_max_time_cost": "Argon2 t",
     "argon2_max_parallelism": "Argon2 p",
+    "argon2_max_work_kib": "Argon2 m (KiB) x t: memory times passes is what its time follows",
 }
 
 _INTRO = """\
@@ -90,6 +91,24 @@ pbkdf2_max_iterations = 600000
 """
 
 _BCRYPT_NOTE = """
+## Time left: estimated before starting
+
+The caps refuse hostile rows; a row under them can still take seconds (argon2 at 256 MiB, bcrypt 15), and the
+trigger has what is left of Cognito's 5 seconds. `estimate(password, stored)` says how long a verification
+will take before it starts, and `check(..., max_seconds=...)` refuses one that would not finish in time
+(`OVER_TIME`: the trigger answers LEGACY_UNAVAILABLE, logged with the expected and available milliseconds, and
+no user is created; the row is not rejected, the next attempt may have more time).
+
+The estimate is a work-unit model: each scheme announces, after its caps and right before computing, the
+work it is about to do in units of one primitive: bcrypt 2^cost, PBKDF2 iterations x output blocks, scrypt
+N x r x p, Argon2 KiB x passes, iterated digests (SHA-crypt, phpass, Drupal, Symfony, MySQL) rounds x the
+password's 64-byte blocks. Seconds per unit of each primitive were measured on the development machine
+(`python bench/bench_hashing.py --calibrate` measures them again and prints the table of
+`cognito_migrate.hashing._cost`); the machine the trigger runs on differs by roughly one factor for all of
+them, which the process learns from every verification it times (an average of measured / predicted), so a
+Lambda at 512 MB predicts its own speed after its first verification. Fast digests (plain, salted, md5-crypt,
+DES) announce nothing and have no estimate.
+
 ## bcrypt and 72 bytes
 
 bcrypt only ever used the first 72 bytes of a password. Every legacy implementation (PHP `password_verify`,

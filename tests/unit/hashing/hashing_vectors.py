@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cognito_migrate.hashing import Verdict, check
+from cognito_migrate.hashing import CostLimits, Verdict, check, check_detailed
 
 #: Params that make ``create`` and ``verify`` work for schemes that need some (a salt, a project key).
 PARAMS: dict[str, dict[str, Any]] = {
@@ -50,3 +50,28 @@ def assert_match(password: str, stored: str, **kwargs: Any) -> None:
     """MATCH for the password, MISMATCH for a one-character change of it."""
     assert_verdict(Verdict.MATCH, password, stored, **kwargs)
     assert_verdict(Verdict.MISMATCH, password + "x", stored, **kwargs)
+
+
+class WorkStarted(BaseException):
+    """Raised by :class:`NoWork` when a scheme is about to compute: not an Exception, so nothing swallows it."""
+
+
+class NoWork(CostLimits):
+    """Limits under which a scheme that announces its expensive step (``CostLimits.admit``) fails the test.
+
+    Asserts that a refusal came before any hashing, without a stopwatch.
+    """
+
+    __slots__ = ()
+
+    def admit(self, primitive: str, units: int) -> None:
+        raise WorkStarted(f"{primitive} work was started ({units} units)")
+
+
+def assert_refused_before_work(expected: Verdict, password: str, stored: str, **kwargs: Any) -> str:
+    """The verdict is ``expected`` and no expensive step started; returns the reason."""
+    limits = NoWork(*(kwargs.pop("limits", None) or CostLimits()))
+    result = check_detailed(password, stored, limits=limits, **kwargs)
+    if result.verdict is not expected:
+        raise AssertionError(f"expected {expected}, got {result.verdict} (scheme={kwargs.get('scheme')})")
+    return result.reason

@@ -31,7 +31,7 @@ def test_verify_is_check_is_match() -> None:
 
 
 def test_verdict_values_are_their_names() -> None:
-    assert [v.value for v in Verdict] == ["MATCH", "MISMATCH", "MALFORMED", "UNSUPPORTED", "OVER_LIMIT"]
+    assert [v.value for v in Verdict] == ["MATCH", "MISMATCH", "MALFORMED", "UNSUPPORTED", "OVER_LIMIT", "OVER_TIME"]
 
 
 def test_unknown_scheme_and_unidentifiable_are_unsupported() -> None:

@@ -28,9 +28,7 @@ def argon2_raw(secret: bytes, salt: bytes, *, kind: Type, version: int, m: int, 
     """The raw Argon2 output after checking m (KiB), t and p against the caps."""
     if not (t >= 1 and m >= 8 * p and p >= 1 and length >= 4 and len(salt) >= 8 and version in (0x10, 0x13)):
         raise Malformed("argon2: parameters out of range")
-    limits.check("argon2_max_memory_kib", m)
-    limits.check("argon2_max_time_cost", t)
-    limits.check("argon2_max_parallelism", p)
+    limits.check_argon2(m, t, p)
     return hash_secret_raw(secret, salt, time_cost=t, memory_cost=m, parallelism=p, hash_len=length, type=kind,
                            version=version)  # fmt: skip
 

@@ -38,6 +38,7 @@ def _verify(password: str, stored: str, limits: CostLimits) -> bool:
         if len(blob) != 49:
             raise Malformed("PasswordHash: V2 must be 49 bytes")
         prf, iterations, salt, subkey = "sha1", 1000, blob[1:17], blob[17:]
+        limits.admit("pbkdf2_sha1", iterations)
     elif blob[0] == 1:
         if len(blob) < 13:
             raise Malformed("PasswordHash: V3 header truncated")
@@ -52,7 +53,7 @@ def _verify(password: str, stored: str, limits: CostLimits) -> bool:
             raise Malformed("PasswordHash: iteration count out of range")
         prf, salt, subkey = _PRF[prf_id], blob[13 : 13 + salt_len], blob[13 + salt_len :]
         blocks = -(-len(subkey) // _DIGEST_SIZE[prf])
-        limits.check("pbkdf2_max_iterations", iterations * blocks)
+        limits.check_pbkdf2(prf, iterations, blocks)
     else:
         raise Malformed("PasswordHash: unknown format marker")
     return equal(hashlib.pbkdf2_hmac(prf, utf8(password), salt, iterations, len(subkey)), subkey)

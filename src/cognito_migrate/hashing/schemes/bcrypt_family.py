@@ -49,7 +49,9 @@ def _parse(stored: str, limits: CostLimits, field: str = "bcrypt") -> bytes:
     match = _BCRYPT.fullmatch(stored)
     if match is None:
         raise Malformed(f"{field}: expected $2a$/$2b$/$2y$/$2x$, a 2-digit cost and 53 characters")
-    limits.check("bcrypt_max_cost", int(match.group(1)))
+    cost = int(match.group(1))
+    limits.check("bcrypt_max_cost", cost)
+    limits.admit("bcrypt", 1 << min(cost, 31))
     return stored.encode("ascii")
 
 

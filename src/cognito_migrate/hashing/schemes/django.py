@@ -52,7 +52,7 @@ def _pbkdf2(password: str, stored: str, digest: str, limits: CostLimits) -> bool
     expected = b64decode(encoded, f"{algorithm}.hash")
     if len(expected) != hashlib.new(digest).digest_size:
         raise Malformed(f"{algorithm}.hash: wrong length")
-    limits.check("pbkdf2_max_iterations", iterations)
+    limits.check_pbkdf2(digest, iterations, 1)
     return equal(hashlib.pbkdf2_hmac(digest, utf8(password), utf8(salt), iterations), expected)
 
 

@@ -95,7 +95,7 @@ def verify_mysql_caching_sha2(password: str, stored: str, params: Mapping[str, A
 
     rounds, salt, checksum = _caching_sha2_parts(stored)
     secret = utf8(password)
-    limits.check_iterated("sha_crypt_max_rounds", rounds, len(secret))  # every round re-hashes the password
+    limits.check_iterated("sha_crypt_max_rounds", rounds, len(secret), digest="sha256")  # rounds re-hash it
     return equal(sha_crypt_checksum(secret, salt, rounds, "sha256"), checksum) and len(secret) <= _SHA2_MAX_PASSWORD
 
 

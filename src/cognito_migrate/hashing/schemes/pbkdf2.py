@@ -37,7 +37,7 @@ def pbkdf2(digest: str, secret: bytes, salt: bytes, iterations: int, dklen: int,
     """PBKDF2 after checking iterations x output blocks against ``pbkdf2_max_iterations``."""
     if dklen < 1:
         raise Malformed("pbkdf2: empty derived key")
-    limits.check("pbkdf2_max_iterations", iterations * -(-dklen // hashlib.new(digest).digest_size))
+    limits.check_pbkdf2(digest, iterations, -(-dklen // hashlib.new(digest).digest_size))
     return hashlib.pbkdf2_hmac(digest, secret, salt, iterations, dklen)
 
 

@@ -23,7 +23,7 @@ from cognito_migrate.hashing._codec import (
     random_text,
     utf8,
 )
-from cognito_migrate.hashing._core import DEFAULT_LIMITS, PASSWORD_BLOCK, Malformed, OverLimit, Scheme
+from cognito_migrate.hashing._core import DEFAULT_LIMITS, ITERATED_BLOCK, PASSWORD_BLOCK, Malformed, OverLimit, Scheme
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -40,6 +40,7 @@ def phpass_checksum(password: bytes, setting: str, digest: str, limits: CostLimi
     # every round re-hashes the password: a long one counts as more rounds (CostLimits.check_iterated)
     if (1 << log2) * (1 + len(password) // PASSWORD_BLOCK) > 1 << limits.phpass_max_log2:
         raise OverLimit("phpass_max_log2 exceeded for this password length")
+    limits.admit(f"iterated_{digest}", (1 << log2) * (1 + len(password) // ITERATED_BLOCK))
     new = getattr(hashlib, digest)
     h = new(setting[4:12].encode("ascii") + password).digest()
     for _ in range(1 << log2):

@@ -85,7 +85,7 @@ def _verify(password: str, stored: str, name: str, magic: str, limits: CostLimit
         raise Malformed(f"{magic}: checksum has the wrong length or alphabet")
     salt_bytes = salt.encode("utf-8", "surrogateescape")[:16]
     secret = utf8(password)
-    limits.check_iterated("sha_crypt_max_rounds", rounds, len(secret))  # every round re-hashes the password
+    limits.check_iterated("sha_crypt_max_rounds", rounds, len(secret), digest=name)  # rounds re-hash it
     return equal(sha_crypt_checksum(secret, salt_bytes, rounds, name), checksum)
 
 

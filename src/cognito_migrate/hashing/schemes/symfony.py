@@ -48,7 +48,7 @@ def verify_symfony_message_digest(password: str, stored: str, params: Mapping[st
     if iterations < 1 or "{" in salt or "}" in salt:
         raise Malformed("symfony_message_digest: iterations >= 1, no braces in the salt")
     # every iteration re-hashes the password: a long one counts as more iterations
-    limits.check_iterated("digest_max_iterations", iterations, len(utf8(f"{password}{{{salt}}}")))
+    limits.check_iterated("digest_max_iterations", iterations, len(utf8(f"{password}{{{salt}}}")), digest=algorithm)
     expected = _expected(stored, params)
     return equal(_message_digest(password, salt, algorithm, iterations), expected)
 

@@ -56,7 +56,7 @@ def verify_werkzeug(password: str, stored: str, params: Mapping[str, Any], limit
         iterations = _int(args[1], "iterations") if len(args) == 2 else default
         if iterations < 1:
             raise Malformed("werkzeug: iterations must be positive")
-        limits.check("pbkdf2_max_iterations", iterations)
+        limits.check_pbkdf2(digest, iterations, 1)
         computed = hashlib.pbkdf2_hmac(digest, secret, salt_bytes, iterations)
     elif name in _LEGACY and not args:
         # Werkzeug < 3.0: HMAC keyed by the salt, or a plain digest when there is no salt.

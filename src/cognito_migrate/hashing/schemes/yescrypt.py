@@ -106,6 +106,7 @@ def check_cost(params: str, limits: CostLimits) -> None:
     limits.check("scrypt_max_p", p)
     limits.check("scrypt_max_memory", 128 * r * n)
     limits.check("scrypt_max_work", n * r * (t + 1))
+    limits.admit("scrypt", n * r * (t + 1))
 
 
 def verify_yescrypt(password: str, stored: str, params: Mapping[str, Any], limits: CostLimits) -> bool:
