@@ -158,6 +158,19 @@ scheme's real rows (`cost={"rounds": 12}`, `{"iterations": 100000, "prf": "HMACS
 take the same time. `create(scheme, password, cost=..., params=...)` writes a hash of any scheme below as its
 framework does.
 
+## Adding a scheme
+
+A scheme is one `Scheme(id, verify, create)` object at the end of its module in
+`cognito_migrate/hashing/schemes/` (`IMPLEMENTATIONS = (...)`), plus one `SchemeInfo` in `hashing/_catalogue.py`
+with its docs, the params it accepts, its identifying `prefixes` and the module's name. Nothing is found by
+building names: a misspelt function fails when the module is imported, and `tests/unit/hashing/test_contract.py`
+fails when an entry does not resolve or does not round-trip (create, verify the right password, refuse a wrong
+one, identify as itself). `verify` checks every cost it reads against `CostLimits` and calls
+`limits.admit(primitive, units)` right before its expensive step (or uses `check_pbkdf2`, `check_argon2`,
+`check_iterated`, `scrypt_maxmem`, which do): that is how the time estimate sees it. The module is imported
+the first time the scheme is used, so the trigger pays only for the schemes its rows use. Then run
+`python -m cognito_migrate.hashing._docs` to regenerate this page.
+
 ## Schemes
 
 | scheme | identified | weak | extra |
