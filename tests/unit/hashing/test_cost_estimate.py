@@ -130,3 +130,15 @@ def test_estimate_never_raises(monkeypatch: pytest.MonkeyPatch) -> None:
     for stored in odd:
         estimate("pw", stored)
     estimate(None, "$2b$04$" + "a" * 53)  # type: ignore[arg-type]
+
+
+def test_the_new_schemes_dummies_cost_what_their_rows_cost() -> None:
+    """Issue 13's formats obey the timing rule: a dummy of the scheme does the work of one of its rows."""
+    from cognito_migrate.hashing import dummy_credential
+
+    mysql_row = create("mysql_caching_sha2", "pw")  # MySQL's default: $A$005$, 5000 rounds
+    mysql_dummy = dummy_credential("mysql_caching_sha2")
+    assert estimate("x", mysql_row) == estimate("x", mysql_dummy.stored, scheme="mysql_caching_sha2")
+    row_2x = create("bcrypt", "pw", cost={"rounds": 5, "variant": "2x"})
+    bcrypt_dummy = dummy_credential("bcrypt", cost={"rounds": 5})
+    assert estimate("x", row_2x) == estimate("x", bcrypt_dummy.stored, scheme="bcrypt")
