@@ -20,7 +20,7 @@ import pytest
 from cognito_migrate.handler import UNAVAILABLE, TriggerFailure
 from cognito_migrate.testing import LambdaContext, make_event
 from tests.conftest import GOOD, aspnet_users, service_url
-from tests.faultproxy import FaultProxy
+from tests.faultproxy import FaultProxy, NewConnections
 from tests.legacy import create_aspnet_mysql, create_aspnet_postgres, create_aspnet_sqlite
 
 if TYPE_CHECKING:
@@ -223,15 +223,16 @@ def test_failover_late_in_the_invocation_does_not_reconnect(
     recovers(trigger, proxy)
 
 
+@pytest.mark.parametrize("new_primary", ["hang", "refuse"])
 def test_failover_early_in_the_invocation_reconnects_within_the_deadline(
-    make_trigger: Callable[..., Trigger], proxy: FaultProxy, server_url: str
+    make_trigger: Callable[..., Trigger], proxy: FaultProxy, server_url: str, new_primary: NewConnections
 ) -> None:
-    """The warm connection died between invocations and the new primary hangs: one reconnect, bounded."""
+    """The warm connection died between invocations and the new primary hangs or refuses: one reconnect."""
     trigger = make_trigger(proxy.url(server_url), store={"connect_timeout": 0.5})
     assert sign_in(trigger)["finalUserStatus"] == "CONFIRMED"
-    proxy.new_connections("hang")
+    proxy.new_connections(new_primary)
     proxy.kill()
-    answers_unavailable_in_time(trigger)
+    answers_unavailable_in_time(trigger, budget_ms=1500)  # 1.2 s left: room for the 0.5 s reconnect, even under load
     assert proxy.accepted == 2
     recovers(trigger, proxy)
 
