@@ -1,8 +1,13 @@
 """Configuration: a TOML file (``COGNITO_MIGRATE_CONFIG``) with ``COGNITO_MIGRATE_*`` env overrides.
 
-Every value is checked when it is loaded, before any user is touched; an error names the key
-(``store.url``) and what is expected. Secrets are kept as references (``env:NAME``, ``ssm:/name``,
-``secretsmanager:ARN``) and resolved later, once, by :mod:`cognito_migrate.secrets`.
+This module is the schema: every key is declared once below (kind, default, check, doc line; the
+machinery and the recipe for adding a key are in :mod:`cognito_migrate.config_schema`). The declarations
+drive the reader, the environment overrides and the key tables of docs/configuration.md.
+
+Every value is checked when it is loaded, before any user is touched, and every problem of a file is
+reported in one :class:`~cognito_migrate.errors.ConfigError` that names each key (``store.url``) and what is
+expected. Secrets are kept as references (``env:NAME``, ``ssm:/name``, ``secretsmanager:ARN``) and resolved
+later, once, by :mod:`cognito_migrate.secrets`.
 
 Only the composition roots (``handler.py``, ``cli/``, ``local/``) read configuration; everything below
 them receives objects built by :mod:`cognito_migrate.wiring`.
@@ -13,25 +18,47 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Final, Literal
 
-from cognito_migrate.config_env import CONFIG_ENV, ENV_PREFIX, apply_env_overrides, env_override_names
-from cognito_migrate.config_reader import TableReader
+from cognito_migrate.config_schema import (
+    CONFIG_ENV,
+    ENV_PREFIX,
+    FLAG,
+    TEXT,
+    Anything,
+    Choice,
+    Key,
+    Kind,
+    Names,
+    NameSet,
+    Nested,
+    NonEmptyText,
+    Number,
+    Problem,
+    Section,
+    Table,
+    Whole,
+    apply_env,
+    env_keys,
+    read,
+)
 from cognito_migrate.errors import ConfigError
 from cognito_migrate.policy import DEFAULT_RECOVERY, RECOVERY_MECHANISMS
 from cognito_migrate.stores import STORE_TYPES
+from cognito_migrate.stores.sql_presets import PRESETS
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterator
 
 _NAMED_PARAM: Final = re.compile(r"(?<![:\w]):username\b")
 _QUOTED_PARAM: Final = re.compile(r"['\"]:username\b[^'\"]*['\"]")
 
-SQL_PRESETS: Final = ("aspnet_identity", "django", "django_allauth")
+SQL_PRESETS: Final = tuple(PRESETS)  # a small table of queries, no driver: the SQL backend loads when built
 NORMALIZATIONS: Final = ("none", "lower", "upper")
 LOGIN_ATTRIBUTES: Final = ("email", "phone_number")
-ON_INVALID: Final = ("drop", "reject")
+ON_INVALID: Final[tuple[Literal["drop", "reject"], ...]] = ("drop", "reject")
 RESET_REASONS: Final = ("password_policy", "must_change_password", "weak_hash")
 STORE_COLUMNS: Final = (
     "username",
@@ -50,105 +77,444 @@ STORE_COLUMNS: Final = (
     "locked",
     "must_change_password",
 )
-
+DEFAULT_DUMMY_SCHEME: Final = "bcrypt"
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})  # the shared, immutable empty default
+_TIMEOUT: Final = Number(0.05, 4)  # Cognito waits 5 s for the whole trigger; a longer timeout could never be used
 
 
-class StoreSettings(NamedTuple):
-    """Where the legacy users live and how to read one (see docs/configuration.md, ``[store]``)."""
-
-    type: str = "sql"
-    url: str = ""
-    password: str | None = None
-    preset: str | None = None
-    query: str | None = None
-    email_query: str | None = None
-    phone_query: str | None = None
-    sample_query: str | None = None
-    columns: Mapping[str, str] = _EMPTY
-    normalize: str | None = None
-    connect_timeout: float = 2.0
-    query_timeout: float = 2.0
+# ----------------------------------------------------------------------------------------- key checks
 
 
-class HashingSettings(NamedTuple):
+def _query(text: str) -> str | None:
+    if not _NAMED_PARAM.search(text):
+        return "the query must use the named parameter :username"
+    if _QUOTED_PARAM.search(text):
+        return "':username' in quotes is a text literal; write :username without quotes"
+    return None
+
+
+def _column_role(role: str, column: str, key: str) -> None:
+    if role not in STORE_COLUMNS:
+        raise ConfigError(key, f"unknown column role; expected one of {', '.join(STORE_COLUMNS)}")
+
+
+def _scheme(scheme: str) -> str | None:
+    from cognito_migrate import hashing
+
+    if scheme in hashing.SCHEMES:
+        return None
+    import difflib
+
+    close = difflib.get_close_matches(scheme, hashing.SCHEMES, n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    return f"unknown scheme {scheme!r}; {hint}see docs/hashes.md for the list"
+
+
+class _Limits(Kind[Mapping[str, int]]):
+    """``[hashing.limits]``: cost caps, checked by the hashing library that owns them (names, positive integers)."""
+
+    has_env = False
+    what = "a table of positive integers"
+
+    def read(self, value: object, key: str) -> Mapping[str, int]:
+        from cognito_migrate import hashing
+
+        table: dict[str, int] = self._expect(value, dict, key)
+        try:
+            hashing.CostLimits.from_mapping(table, key_prefix=key)
+        except hashing.LimitsError as exc:
+            raise ConfigError(exc.key, exc.problem) from None
+        return MappingProxyType(dict(table))
+
+
+def _attribute(name: str, column: str, key: str) -> None:
+    from cognito_migrate.errors import MappingError
+    from cognito_migrate.mapping.attributes import MANAGED_ATTRIBUTES, check_name
+
+    try:
+        check_name(name)
+    except MappingError as exc:
+        raise ConfigError(key, exc.problem) from None
+    if name in MANAGED_ATTRIBUTES:
+        raise ConfigError(key, "comes from the store's columns (store.columns), not from mapping.attributes")
+
+
+def _region(region: str) -> str | None:
+    if len(region) == 2 and region.isalpha() and region.isupper():
+        return None
+    return 'expected a two-letter ISO 3166 region code such as "US"'
+
+
+def _recovery(recovery: tuple[str, ...]) -> str | None:
+    if not recovery:
+        return "expected one or two mechanisms, in priority order"
+    if "admin_only" in recovery and len(recovery) > 1:
+        return "admin_only cannot be combined with another mechanism (Cognito's rule)"
+    return None
+
+
+def _not_empty(text: str) -> str | None:
+    return None if text.strip() else "must not be empty"
+
+
+# ------------------------------------------------------------------------------------------- sections
+
+
+class StoreSettings(Section):
+    """Where the legacy users live and how to read one."""
+
+    type = Key(Choice(STORE_TYPES), "sql", "the store kind (SQL databases for now)")
+    url = Key(
+        TEXT,
+        "",
+        "`sqlite:///path.db`, `postgresql://user@host:5432/db`, `mysql://user@host:3306/db` (also `mariadb://`), "
+        "`mssql://user@host:1433/db`; may be a [secret reference](#secrets)",
+        required=True,
+        check=_not_empty,
+    )
+    password = Key(
+        TEXT, None, "the database password as a [secret reference](#secrets), so the URL can stay free of it"
+    )
+    preset = Key(
+        Choice(SQL_PRESETS),
+        None,
+        f"{', '.join(f'`{p}`' for p in SQL_PRESETS[:-1])} or `{SQL_PRESETS[-1]}`: ready-made queries and columns "
+        "(below)",
+    )
+    query = Key(
+        TEXT,
+        None,
+        "with no preset: the query that finds a user by user name; must use the named parameter `:username`; one "
+        "statement that returns rows (`SELECT`, `WITH`, `VALUES` or `TABLE`): anything else, a procedure call "
+        "included, is refused when the configuration is loaded",
+        check=_query,
+    )
+    email_query = Key(
+        TEXT,
+        None,
+        "the query that finds a user by e-mail (needed when the pool signs in by e-mail); same rules as `query`",
+        check=_query,
+    )
+    phone_query = Key(TEXT, None, "the query that finds a user by phone number; same rules as `query`", check=_query)
+    sample_query = Key(
+        TEXT,
+        None,
+        "a query returning one row with the hash column(s) of any user: the first unknown user in a container is "
+        "checked against that real hash, so unknown users cost what real ones do (see `[hashing]`)",
+        shown="preset's",
+    )
+    columns = Key(
+        Table(NonEmptyText(), _column_role),
+        _EMPTY,
+        "which column plays which role (table below); merged over a preset's",
+        shown="preset's",
+    )
+    normalize = Key(
+        Choice(NORMALIZATIONS),
+        None,
+        "applied to the typed sign-in name before it is bound to the query: `none`, `lower` or `upper`",
+        shown='`"none"` (the preset\'s: `"upper"` for `aspnet_identity`)',
+    )
+    connect_timeout = Key(
+        _TIMEOUT,
+        2.0,
+        "seconds (at most 4) for a new connection (TCP, TLS, authentication, session set-up), further shortened by "
+        "the invocation's deadline; also the time that must be left for a broken connection to be re-opened "
+        "([bounds](#what-the-timeouts-guarantee))",
+    )
+    query_timeout = Key(
+        _TIMEOUT,
+        2.0,
+        "seconds (at most 4) per statement, lock waits included, further shortened by the invocation's deadline; "
+        "the server is told to stop the statement too ([bounds](#what-the-timeouts-guarantee))",
+    )
+
+    def problems(self) -> Iterator[Problem]:
+        if self.preset is None and self.query is None:
+            yield "query", f"required when no preset is set (presets: {', '.join(SQL_PRESETS)})"
+        if self.preset is not None:
+            for name in ("query", "email_query", "phone_query", "sample_query"):
+                if getattr(self, name) is not None:
+                    yield name, f"set either a preset or your own queries, not both (preset {self.preset!r})"
+        if self.query is not None:
+            for role in ("username", "password_hash"):
+                if role not in self.columns:
+                    what = "the user name" if role == "username" else "the hash"
+                    yield f"columns.{role}", f"required with a custom query: the column holding {what}"
+        if self.type == "sql":
+            yield from _sql_problems(self)
+
+
+def _sql_problems(store: StoreSettings) -> Iterator[Problem]:
+    """The SQL backend's own rules: queries that return rows, a URL it can open."""
+    from cognito_migrate.secrets import is_reference
+    from cognito_migrate.stores.sql_drivers import check_query, dialect_of
+
+    for name in ("query", "email_query", "phone_query", "sample_query"):
+        sql = getattr(store, name)
+        try:
+            if sql is not None:
+                check_query(name, sql)
+        except ConfigError as exc:
+            yield name, exc.problem
+    try:
+        if not is_reference(store.url):  # a reference is resolved at the first connection (`config validate` does)
+            dialect_of(store.url)
+    except ConfigError as exc:
+        yield "url", exc.problem
+
+
+class HashingSettings(Section):
     """How stored hashes are read: a default scheme for rows that do not say, parameters and cost caps."""
 
-    scheme: str | None = None
-    params: Mapping[str, Any] = _EMPTY
-    limits: Mapping[str, Any] = _EMPTY
-    dummy_scheme: str | None = None
-    dummy_cost: Mapping[str, Any] = _EMPTY
+    scheme = Key(
+        TEXT,
+        None,
+        "the scheme for rows whose hash does not describe itself (bare hex digests, salted digests)",
+        shown="identified per row",
+        check=_scheme,
+    )
+    params = Key(
+        Table(Anything()),
+        _EMPTY,
+        "parameters of `scheme` that are not in the row (a pepper, a Firebase signer key); they apply to rows of "
+        "that scheme only",
+    )
+    limits = Key(
+        _Limits(),
+        _EMPTY,
+        "cost caps for parameters read from rows (see docs/hashes.md); a row over a cap is refused without hashing",
+        shown="safe caps",
+    )
+    dummy_scheme = Key(
+        TEXT,
+        None,
+        "the scheme of the dummy verification for unknown users",
+        shown="the preset's scheme, else `bcrypt`",
+        check=_scheme,
+    )
+    dummy_cost = Key(
+        Table(Anything()),
+        _EMPTY,
+        'its cost, e.g. `{ rounds = 12 }` or `{ iterations = 10000, prf = "HMACSHA256" }`',
+        shown="the scheme's default",
+    )
+
+    def problems(self) -> Iterator[Problem]:
+        from cognito_migrate import hashing
+
+        if self.params and self.scheme is None:
+            yield "params", "set hashing.scheme too: the parameters apply to rows of that scheme"
+        if self.scheme is not None:
+            for name in sorted(set(self.params) - set(hashing.SCHEMES[self.scheme].params)):
+                yield f"params.{name}", f"not a parameter of {self.scheme}; see docs/hashes.md"
+            yield from self._secret_param_problems(self.scheme)
+
+    def _secret_param_problems(self, scheme: str) -> Iterator[Problem]:
+        """A secret param (a machineKey) must be a reference: a key written in the file would be packaged in
+        clear. Encrypted Membership passwords cannot be read without their key."""
+        from cognito_migrate import hashing
+        from cognito_migrate.secrets import is_reference
+
+        for name in hashing.SCHEMES[scheme].secret_params:
+            value = self.params.get(name)
+            if value is not None and not (isinstance(value, str) and is_reference(value)):
+                yield f"params.{name}", "must be a secret reference (env:NAME, ssm:/path, secretsmanager:ARN)"
+        encrypted = str(self.params.get("password_format", "")).lower() in {"2", "encrypted"}
+        if scheme == "aspnet_membership" and encrypted and "decryption_key" not in self.params:
+            yield (
+                "params.decryption_key",
+                "encrypted Membership passwords (password_format 2) need web.config's machineKey decryptionKey",
+            )
 
 
-class PasswordPolicySettings(NamedTuple):
+class PasswordPolicySettings(Section):
     """The pool's password policy; Cognito does not apply it to migrated passwords, so we do."""
 
-    minimum_length: int = 8
-    require_uppercase: bool = True
-    require_lowercase: bool = True
-    require_numbers: bool = True
-    require_symbols: bool = True
+    minimum_length = Key(Whole(6, 99), 8, "the shortest password the pool accepts")
+    require_uppercase = Key(FLAG, True, "a password needs an upper-case letter")
+    require_lowercase = Key(FLAG, True, "a password needs a lower-case letter")
+    require_numbers = Key(FLAG, True, "a password needs a digit")
+    require_symbols = Key(FLAG, True, "a password needs a symbol")
 
 
-class PoolSettings(NamedTuple):
+class PoolSettings(Section):
     """The pool's username model; the response depends on it."""
 
-    username_attributes: tuple[str, ...] = ()
-    alias_attributes: tuple[str, ...] = ()
-    case_sensitive: bool = True
-    password_policy: PasswordPolicySettings = PasswordPolicySettings()
-    recovery: tuple[str, ...] = DEFAULT_RECOVERY
+    username_attributes = Key(
+        Names(LOGIN_ATTRIBUTES),
+        (),
+        '`["email"]` and/or `"phone_number"`: users sign in with these instead of a user name',
+    )
+    # preferred_username aliases are not looked up in legacy stores (they have no such field): refused
+    # rather than accepted and silently ignored
+    alias_attributes = Key(
+        Names(LOGIN_ATTRIBUTES),
+        (),
+        '`["email"]` and/or `"phone_number"`: users may sign in with these as well as their user name '
+        "(`preferred_username` aliases are refused: legacy stores have no such field to look up)",
+    )
+    # true, like pools created by API or CloudFormation; it also fails closed (a differently cased name is
+    # refused) where the opposite would create duplicate users in a case-sensitive pool
+    case_sensitive = Key(
+        FLAG,
+        True,
+        "as the pool's `UsernameConfiguration.CaseSensitive`. `true` is what pools created by API, CloudFormation "
+        "or CDK get, and it fails closed; set `false` for a case-insensitive pool (the console's default; "
+        "`cognito-migrate doctor` compares the two)",
+    )
+    password_policy = Key(
+        Nested(PasswordPolicySettings),
+        PasswordPolicySettings(),
+        "the pool's password policy (`cognito-migrate doctor` prints your pool's block)",
+    )
+    recovery = Key(
+        Names(RECOVERY_MECHANISMS),
+        DEFAULT_RECOVERY,
+        "as the pool's `AccountRecoverySetting`, in priority order: `verified_email`, `verified_phone_number`, or "
+        "`admin_only` alone. A reset code reaches a user only through a verified channel listed here; "
+        "`cognito-migrate doctor` compares it with the pool, `serve` creates its pool with it",
+        check=_recovery,
+    )
+
+    def problems(self) -> Iterator[Problem]:
+        if self.username_attributes and self.alias_attributes:
+            yield (
+                "alias_attributes",
+                "a pool has either username_attributes or alias_attributes, not both (Cognito's rule)",
+            )
 
 
-class PolicySettings(NamedTuple):
+class PolicySettings(Section):
     """Which findings turn a correct password into RESET_REQUIRED instead of CONFIRMED."""
 
-    reset_required_on: frozenset[str] = frozenset({"password_policy", "must_change_password"})
+    reset_required_on = Key(
+        NameSet(RESET_REASONS),
+        frozenset({"password_policy", "must_change_password"}),
+        'which findings answer RESET_REQUIRED instead of CONFIRMED; add `"weak_hash"` to reset users whose legacy '
+        "hash was weak (unsalted MD5, ...)",
+        shown='`["password_policy", "must_change_password"]`',
+    )
 
 
-class TriggerSettings(NamedTuple):
+class TriggerSettings(Section):
     """What the trigger answers Cognito, beyond the attributes."""
 
-    on_reject: Literal["empty", "raise"] = "empty"
-    message_action: Literal["SUPPRESS", "SEND"] = "SUPPRESS"
-    desired_delivery_mediums: tuple[str, ...] = ()
-    force_alias_creation: bool = False
-    safety_margin_ms: int = 300
+    on_reject = Key(
+        Choice(("empty", "raise")),
+        "empty",
+        "`empty`: a rejected sign-in returns the event unchanged (Cognito answers a generic "
+        "`NotAuthorizedException` when the app client has `PreventUserExistenceErrors` enabled); `raise`: raise "
+        "one constant message instead, for pools without it",
+    )
+    message_action = Key(
+        Choice(("SUPPRESS", "SEND")),
+        "SUPPRESS",
+        "`SUPPRESS` (no welcome message) or `SEND` (leave it to Cognito)",
+    )
+    desired_delivery_mediums = Key(
+        Names(("EMAIL", "SMS")), (), "`EMAIL` and/or `SMS`, for the welcome message when it is sent"
+    )
+    force_alias_creation = Key(
+        FLAG,
+        False,
+        "`true` moves an e-mail or phone alias away from another user who has it; `false` makes such a migration fail",
+    )
+    safety_margin_ms = Key(
+        Whole(50, 3000),
+        300,
+        "the deadline is the Lambda's remaining time minus this, so the trigger fails closed before Lambda or "
+        "Cognito time out",
+    )
 
 
-class MappingSettings(NamedTuple):
+class MappingSettings(Section):
     """Legacy columns to Cognito attributes: ``attributes`` maps an attribute name to a column."""
 
-    attributes: Mapping[str, str] = _EMPTY
-    default_phone_region: str | None = None
-    on_invalid: Literal["drop", "reject"] = "drop"
-    trust_emails: bool = False
+    attributes = Key(
+        Table(NonEmptyText(), _attribute),
+        _EMPTY,
+        "attribute name to legacy column (below)",
+    )
+    default_phone_region = Key(
+        TEXT, None, "for phone numbers stored without a country code (`GB`); needs the `phone` extra", check=_region
+    )
+    on_invalid = Key(
+        Choice(ON_INVALID),
+        "drop",
+        "what an invalid optional attribute does: `drop` leaves it out (logged) and the user migrates; `reject` "
+        "refuses the user (below)",
+    )
+    trust_emails = Key(FLAG, False, "every legacy e-mail counts as verified (below: when to use it, what it risks)")
 
 
-class LoggingSettings(NamedTuple):
+class LoggingSettings(Section):
     """The per-invocation log line and metrics."""
 
-    level: str = "INFO"
-    username_hash_key: str | None = None
-    debug_usernames: bool = False
-    metrics: bool = True
-    namespace: str = "CognitoMigrate"
-    service: str = "cognito-migrate"
+    level = Key(
+        Choice(("DEBUG", "INFO", "WARNING", "ERROR")),
+        "INFO",
+        "`DEBUG`, `INFO`, `WARNING`, `ERROR`; below the level the per-invocation line keeps only its metrics, so "
+        "alarms keep working",
+    )
+    username_hash_key = Key(
+        TEXT,
+        None,
+        "the key of the keyed hash that stands for the user name in logs (a secret reference); without it, hashes "
+        "cannot be compared across containers",
+        shown="random per container",
+    )
+    debug_usernames = Key(FLAG, False, "log plain user names (never passwords); for debugging only")
+    metrics = Key(FLAG, True, "CloudWatch Embedded Metric Format metrics on the log line")
+    namespace = Key(TEXT, "CognitoMigrate", "the metrics namespace")
+    service = Key(TEXT, "cognito-migrate", "the `Service` dimension")
 
 
-class Settings(NamedTuple):
-    """The whole configuration, validated."""
+class Settings(Section):
+    """The whole configuration, validated; ``source`` names the file it came from."""
 
-    store: StoreSettings
-    hashing: HashingSettings = HashingSettings()
-    pool: PoolSettings = PoolSettings()
-    policy: PolicySettings = PolicySettings()
-    trigger: TriggerSettings = TriggerSettings()
-    mapping: MappingSettings = MappingSettings()
-    logging: LoggingSettings = LoggingSettings()
-    source: str = "<mapping>"
+    __slots__ = ("source",)
+
+    store = Key(Nested(StoreSettings), StoreSettings(), "where the legacy users are", required=True)
+    hashing = Key(Nested(HashingSettings), HashingSettings(), "how stored hashes are read")
+    pool = Key(Nested(PoolSettings), PoolSettings(), "the pool's username model and password policy")
+    policy = Key(Nested(PolicySettings), PolicySettings(), "when a migration is RESET_REQUIRED")
+    trigger = Key(Nested(TriggerSettings), TriggerSettings(), "the answer to Cognito")
+    mapping = Key(Nested(MappingSettings), MappingSettings(), "legacy columns to Cognito attributes")
+    logging = Key(Nested(LoggingSettings), LoggingSettings(), "the log line and metrics")
+
+    def __init__(self, *, source: str = "<mapping>", **sections: Any) -> None:
+        super().__init__(**sections)
+        self.source = source
+
+    def _replace(self, **changes: Any) -> Settings:
+        return Settings(source=self.source, **{**self._values, **changes})
+
+    @property
+    def dummy_scheme(self) -> str:
+        """The scheme of the dummy verification: configured, else the default scheme, the preset's, bcrypt."""
+        h = self.hashing
+        preset = PRESETS[self.store.preset].scheme if self.store.preset else DEFAULT_DUMMY_SCHEME
+        return h.dummy_scheme or h.scheme or preset
+
+    def problems(self) -> Iterator[Problem]:
+        lookups = {*self.pool.username_attributes, *self.pool.alias_attributes}
+        if self.store.preset is None:
+            if "email" in lookups and self.store.email_query is None:
+                yield "store.email_query", "required: the pool signs users in by email"
+            if "phone_number" in lookups and self.store.phone_query is None:
+                yield "store.phone_query", "required: the pool signs users in by phone number"
+        yield from self._dummy_problems()
+
+    def _dummy_problems(self) -> Iterator[Problem]:
+        from cognito_migrate import hashing
+
+        scheme = self.dummy_scheme
+        info = hashing.SCHEMES[scheme]
+        unknown = set(self.hashing.dummy_cost) - set(info.cost)
+        if unknown:
+            yield "hashing.dummy_cost", f"unknown keys for {scheme}: {', '.join(sorted(unknown))}"
 
 
 # --------------------------------------------------------------------------------------------- loading
@@ -167,7 +533,7 @@ def load_settings(path: str | os.PathLike[str] | None = None, *, environ: Mappin
         with open(file, "rb") as handle:  # noqa: PTH123
             raw = handle.read()
     except OSError as exc:
-        raise ConfigError(CONFIG_ENV, f"cannot read {file}: {exc.strerror}") from None
+        raise ConfigError(file, f"cannot read the configuration file: {exc.strerror}") from None
     data = _parse_document(raw, file)
     base_dir = os.path.dirname(os.path.realpath(file))  # noqa: PTH120
     return settings_from_mapping(data, environ=env, base_dir=base_dir, source=file)
@@ -200,77 +566,19 @@ def settings_from_mapping(
     base_dir: str | os.PathLike[str] | None = None,
     source: str = "<mapping>",
 ) -> Settings:
-    """Validate an already parsed document (plus env overrides) into :class:`Settings`."""
-    merged = apply_env_overrides(data, os.environ if environ is None else environ)
-    reader = TableReader(merged)
-    reader.only(("store", "hashing", "pool", "policy", "trigger", "mapping", "logging"))
-    settings = Settings(
-        store=_store(reader.section("store", required=True), base_dir),
-        hashing=_hashing(reader.section("hashing")),
-        pool=_pool(reader.section("pool")),
-        policy=_policy(reader.section("policy")),
-        trigger=_trigger(reader.section("trigger")),
-        mapping=_mapping(reader.section("mapping")),
-        logging=_logging(reader.section("logging")),
-        source=source,
-    )
-    _check_consistency(settings)
-    return settings
+    """Validate an already parsed document (plus env overrides) into :class:`Settings`.
 
-
-# ------------------------------------------------------------------------------------------- sections
-
-
-def _store(r: TableReader, base_dir: str | os.PathLike[str] | None) -> StoreSettings:
-    r.only(
-        (
-            "type", "url", "password", "preset", "query", "email_query", "phone_query", "sample_query",
-            "columns", "normalize", "connect_timeout", "query_timeout",
-        )
-    )  # fmt: skip
-    kind = r.choice("type", STORE_TYPES, default="sql")
-    url = r.string("url", required=True)
-    preset = r.optional_choice("preset", SQL_PRESETS)
-    query = r.optional_string("query")
-    if preset is None and query is None:
-        raise ConfigError(r.key("query"), f"required when no preset is set (presets: {', '.join(SQL_PRESETS)})")
-    for name in ("query", "email_query", "phone_query", "sample_query"):
-        text = r.optional_string(name)
-        if text is None:
-            continue
-        if preset is not None:
-            raise ConfigError(r.key(name), f"set either a preset or your own queries, not both (preset {preset!r})")
-        if name == "sample_query":
-            continue
-        if not _NAMED_PARAM.search(text):
-            raise ConfigError(r.key(name), "the query must use the named parameter :username")
-        if _QUOTED_PARAM.search(text):
-            raise ConfigError(r.key(name), "':username' in quotes is a text literal; write :username without quotes")
-    columns = r.string_table("columns")
-    for column in columns:
-        if column not in STORE_COLUMNS:
-            raise ConfigError(
-                r.key(f"columns.{column}"), f"unknown column role; expected one of {', '.join(STORE_COLUMNS)}"
-            )
-    if query is not None and "username" not in columns:
-        raise ConfigError(r.key("columns.username"), "required with a custom query: the column holding the user name")
-    if query is not None and "password_hash" not in columns:
-        raise ConfigError(r.key("columns.password_hash"), "required with a custom query: the column holding the hash")
-    return StoreSettings(
-        type=kind,
-        url=_resolve_sqlite_path(url, base_dir),
-        password=r.optional_string("password"),
-        preset=preset,
-        query=query,
-        email_query=r.optional_string("email_query"),
-        phone_query=r.optional_string("phone_query"),
-        sample_query=r.optional_string("sample_query"),
-        columns=columns,
-        normalize=r.optional_choice("normalize", NORMALIZATIONS),
-        # Cognito waits 5 s for the whole trigger; a longer timeout could never be used
-        connect_timeout=r.number("connect_timeout", default=2.0, minimum=0.05, maximum=4),
-        query_timeout=r.number("query_timeout", default=2.0, minimum=0.05, maximum=4),
-    )
+    Raises one :class:`ConfigError` listing every problem found (``.problems``), not only the first.
+    """
+    problems: list[Problem] = []
+    merged = apply_env(Settings, data, os.environ if environ is None else environ, problems)
+    settings = read(Settings, merged, problems)
+    if settings is not None:
+        settings.source = source
+    if problems or settings is None:
+        raise ConfigError.of(problems, source=source)
+    store = settings.store._replace(url=_resolve_sqlite_path(settings.store.url, base_dir))
+    return settings._replace(store=store)
 
 
 def _resolve_sqlite_path(url: str, base_dir: str | os.PathLike[str] | None) -> str:
@@ -284,120 +592,9 @@ def _resolve_sqlite_path(url: str, base_dir: str | os.PathLike[str] | None) -> s
     return prefix + os.path.join(base_dir, rest)  # noqa: PTH118
 
 
-def _hashing(r: TableReader) -> HashingSettings:
-    r.only(("scheme", "params", "limits", "dummy_scheme", "dummy_cost"))
-    return HashingSettings(
-        scheme=r.optional_string("scheme"),
-        params=r.table("params"),
-        limits=r.table("limits"),
-        dummy_scheme=r.optional_string("dummy_scheme"),
-        dummy_cost=r.table("dummy_cost"),
-    )
-
-
-def _pool(r: TableReader) -> PoolSettings:
-    r.only(("username_attributes", "alias_attributes", "case_sensitive", "password_policy", "recovery"))
-    username_attributes = r.string_list("username_attributes", allowed=LOGIN_ATTRIBUTES)
-    # preferred_username aliases are not looked up in legacy stores (they have no such field): refused
-    # rather than accepted and silently ignored
-    alias_attributes = r.string_list("alias_attributes", allowed=LOGIN_ATTRIBUTES)
-    if username_attributes and alias_attributes:
-        raise ConfigError(
-            r.key("alias_attributes"),
-            "a pool has either username_attributes or alias_attributes, not both (Cognito's rule)",
-        )
-    p = r.section("password_policy")
-    p.only(("minimum_length", "require_uppercase", "require_lowercase", "require_numbers", "require_symbols"))
-    policy = PasswordPolicySettings(
-        minimum_length=p.integer("minimum_length", default=8, minimum=6, maximum=99),
-        require_uppercase=p.boolean("require_uppercase", default=True),
-        require_lowercase=p.boolean("require_lowercase", default=True),
-        require_numbers=p.boolean("require_numbers", default=True),
-        require_symbols=p.boolean("require_symbols", default=True),
-    )
-    return PoolSettings(
-        username_attributes=username_attributes,
-        alias_attributes=alias_attributes,
-        # true, like pools created by API or CloudFormation; it also fails closed (a differently cased
-        # name is refused) where the opposite would create duplicate users in a case-sensitive pool
-        case_sensitive=r.boolean("case_sensitive", default=True),
-        password_policy=policy,
-        recovery=_recovery(r),
-    )
-
-
-def _recovery(r: TableReader) -> tuple[str, ...]:
-    """The pool's AccountRecoverySetting, in priority order: which verified channel gets a reset code."""
-    if "recovery" not in r.data:
-        return DEFAULT_RECOVERY
-    recovery = r.string_list("recovery", allowed=RECOVERY_MECHANISMS)
-    if not recovery:
-        raise ConfigError(r.key("recovery"), "expected one or two mechanisms, in priority order")
-    if "admin_only" in recovery and len(recovery) > 1:
-        raise ConfigError(r.key("recovery"), "admin_only cannot be combined with another mechanism (Cognito's rule)")
-    return recovery
-
-
-def _policy(r: TableReader) -> PolicySettings:
-    r.only(("reset_required_on",))
-    default = PolicySettings().reset_required_on
-    if "reset_required_on" not in r.data:
-        return PolicySettings(reset_required_on=default)
-    return PolicySettings(reset_required_on=frozenset(r.string_list("reset_required_on", allowed=RESET_REASONS)))
-
-
-def _trigger(r: TableReader) -> TriggerSettings:
-    r.only(("on_reject", "message_action", "desired_delivery_mediums", "force_alias_creation", "safety_margin_ms"))
-    on_reject: Literal["empty", "raise"] = (
-        "raise" if r.choice("on_reject", ("empty", "raise"), default="empty") == "raise" else "empty"
-    )
-    action: Literal["SUPPRESS", "SEND"] = (
-        "SEND" if r.choice("message_action", ("SUPPRESS", "SEND"), default="SUPPRESS") == "SEND" else "SUPPRESS"
-    )
-    return TriggerSettings(
-        on_reject=on_reject,
-        message_action=action,
-        desired_delivery_mediums=r.string_list("desired_delivery_mediums", allowed=("EMAIL", "SMS")),
-        force_alias_creation=r.boolean("force_alias_creation", default=False),
-        safety_margin_ms=r.integer("safety_margin_ms", default=300, minimum=50, maximum=3000),
-    )
-
-
-def _mapping(r: TableReader) -> MappingSettings:
-    r.only(("attributes", "default_phone_region", "on_invalid", "trust_emails"))
-    region = r.optional_string("default_phone_region")
-    if region is not None and not (len(region) == 2 and region.isalpha() and region.isupper()):
-        raise ConfigError(r.key("default_phone_region"), 'expected a two-letter ISO 3166 region code such as "US"')
-    # attribute names are validated by the mapping package, which owns Cognito's attribute rules
-    strict = r.choice("on_invalid", ON_INVALID, default="drop") == "reject"
-    return MappingSettings(
-        attributes=r.string_table("attributes"),
-        default_phone_region=region,
-        on_invalid="reject" if strict else "drop",
-        trust_emails=r.boolean("trust_emails", default=False),
-    )
-
-
-def _logging(r: TableReader) -> LoggingSettings:
-    r.only(("level", "username_hash_key", "debug_usernames", "metrics", "namespace", "service"))
-    return LoggingSettings(
-        level=r.choice("level", ("DEBUG", "INFO", "WARNING", "ERROR"), default="INFO"),
-        username_hash_key=r.optional_string("username_hash_key"),
-        debug_usernames=r.boolean("debug_usernames", default=False),
-        metrics=r.boolean("metrics", default=True),
-        namespace=r.string("namespace", default="CognitoMigrate"),
-        service=r.string("service", default="cognito-migrate"),
-    )
-
-
-def _check_consistency(settings: Settings) -> None:
-    lookups = {*settings.pool.username_attributes, *settings.pool.alias_attributes}
-    store = settings.store
-    if store.preset is None:
-        if "email" in lookups and store.email_query is None:
-            raise ConfigError("store.email_query", "required: the pool signs users in by email")
-        if "phone_number" in lookups and store.phone_query is None:
-            raise ConfigError("store.phone_query", "required: the pool signs users in by phone number")
+def env_override_names() -> tuple[str, ...]:
+    """Every environment variable that overrides one key (for docs, ``package`` and ``config validate``)."""
+    return tuple(env_keys(Settings))
 
 
 __all__ = [

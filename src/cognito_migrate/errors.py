@@ -23,12 +23,28 @@ class CognitoMigrateError(Exception):
 
 
 class ConfigError(CognitoMigrateError):
-    """The configuration is invalid; ``key`` says where (``store.url``), the message says what is expected."""
+    """The configuration is invalid; ``key`` says where (``store.url``), the message says what is expected.
 
-    def __init__(self, key: str, problem: str) -> None:
+    A file with several problems raises one error listing them all: ``problems`` holds every
+    ``(key, problem)`` pair, and ``key``/``problem`` are the first.
+    """
+
+    def __init__(self, key: str, problem: str, *, more: tuple[tuple[str, str], ...] = (), source: str = "") -> None:
         self.key = key
         self.problem = problem
-        super().__init__(f"{key}: {problem}")
+        self.problems = ((key, problem), *more)
+        if not more:
+            super().__init__(f"{key}: {problem}")
+            return
+        where = f" in {source}" if source and not source.startswith("<") else ""
+        lines = "".join(f"\n  {k}: {p}" for k, p in self.problems)
+        super().__init__(f"{len(self.problems)} problems{where}:{lines}")
+
+    @classmethod
+    def of(cls, problems: list[tuple[str, str]], *, source: str = "") -> ConfigError:
+        """One error for every problem found (at least one)."""
+        (key, problem), *more = problems
+        return cls(key, problem, more=tuple(more), source=source)
 
 
 class BackendNotAvailableError(CognitoMigrateError):

@@ -10,7 +10,7 @@ import functools
 from typing import TYPE_CHECKING, Any, Final
 
 from cognito_migrate import hashing, secrets
-from cognito_migrate.errors import ConfigError, MappingError
+from cognito_migrate.errors import ConfigError
 from cognito_migrate.mapping import AttributeMapper, UsernameModel
 from cognito_migrate.models import Credential
 from cognito_migrate.observability import InvocationLog
@@ -25,15 +25,6 @@ if TYPE_CHECKING:
     from cognito_migrate.config import Settings
     from cognito_migrate.mapping.identity import LoginField
     from cognito_migrate.stores.base import UserStore
-
-# The scheme a preset's rows use, for the dummy verification before the first real row is seen.
-PRESET_DUMMY_SCHEMES: Final = {
-    "aspnet_identity": "aspnet_identity_v3",
-    "django": "django_pbkdf2_sha256",
-    "django_allauth": "django_pbkdf2_sha256",
-}
-DEFAULT_DUMMY_SCHEME: Final = "bcrypt"
-
 
 def build_service(settings: Settings) -> MigrationService:
     """The whole migration flow for a configuration."""
@@ -105,30 +96,11 @@ _STORE_BUILDERS: Final[dict[str, Callable[[Settings], UserStore]]] = {"sql": _sq
 
 
 def build_verifier(settings: Settings) -> PasswordVerifier:
+    """The verifier with the configured defaults, caps and dummy (all checked when the settings loaded)."""
     h = settings.hashing
-    for key, scheme in (("hashing.scheme", h.scheme), ("hashing.dummy_scheme", h.dummy_scheme)):
-        if scheme is not None and scheme not in hashing.SCHEMES:
-            raise ConfigError(key, f"unknown scheme {scheme!r}; see docs/hashes.md for the list")
-    if h.params and h.scheme is None:
-        raise ConfigError("hashing.params", "set hashing.scheme too: the parameters apply to rows of that scheme")
-    if h.scheme is not None:
-        unknown_params = sorted(set(h.params) - set(hashing.SCHEMES[h.scheme].params))
-        if unknown_params:
-            raise ConfigError(
-                f"hashing.params.{unknown_params[0]}", f"not a parameter of {h.scheme}; see docs/hashes.md"
-            )
+    limits = hashing.CostLimits(**h.limits)
+    dummy_scheme = settings.dummy_scheme
     hashing_params = _hashing_params(h.scheme, h.params)
-    try:
-        limits = hashing.CostLimits.from_mapping(h.limits)
-    except hashing.LimitsError as exc:
-        raise ConfigError(exc.key, exc.problem) from None
-    dummy_scheme = (
-        h.dummy_scheme or h.scheme or PRESET_DUMMY_SCHEMES.get(settings.store.preset or "", DEFAULT_DUMMY_SCHEME)
-    )
-    info = hashing.SCHEMES[dummy_scheme]
-    unknown = set(h.dummy_cost) - set(info.cost)
-    if unknown:
-        raise ConfigError("hashing.dummy_cost", f"unknown keys for {dummy_scheme}: {', '.join(sorted(unknown))}")
     cost = dict(h.dummy_cost) or None
     # the configured scheme's parameters (iterations of Symfony, Membership's algorithm...) shape its cost
     params = dict(hashing_params) if dummy_scheme == h.scheme and hashing_params else None
@@ -151,27 +123,13 @@ def build_verifier(settings: Settings) -> PasswordVerifier:
 
 
 def _hashing_params(scheme: str | None, params: Mapping[str, Any]) -> dict[str, Any]:
-    """``[hashing] params`` with the scheme's secret params (a machineKey) as lazily resolved references.
-
-    A secret param must be a reference (``env:``, ``ssm:``, ``secretsmanager:``): a key written in the file
-    would be packaged in clear. It is resolved on the first verification that needs it, not at start-up.
-    """
+    """``[hashing] params`` with the scheme's secret params (a machineKey) as lazily resolved references: each
+    is resolved on the first verification that needs it, not at start-up (the configuration checked that they
+    are references)."""
     out = dict(params)
     for name in hashing.SCHEMES[scheme].secret_params if scheme is not None else ():
-        value = out.get(name)
-        if value is None:
-            continue
-        if not isinstance(value, str) or not secrets.is_reference(value):
-            raise ConfigError(
-                f"hashing.params.{name}", "must be a secret reference (env:NAME, ssm:/path, secretsmanager:ARN)"
-            )
-        out[name] = functools.partial(secrets.resolve, value)
-    encrypted = str(out.get("password_format", "")).lower() in {"2", "encrypted"}
-    if scheme == "aspnet_membership" and encrypted and "decryption_key" not in out:
-        raise ConfigError(
-            "hashing.params.decryption_key",
-            "encrypted Membership passwords (password_format 2) need web.config's machineKey decryptionKey",
-        )
+        if name in out:
+            out[name] = functools.partial(secrets.resolve, out[name])
     return out
 
 
@@ -182,16 +140,13 @@ def build_mapper(settings: Settings) -> AttributeMapper:
         alias_attributes=pool.alias_attributes,
         case_sensitive=pool.case_sensitive,
     )
-    try:
-        return AttributeMapper(
-            columns=settings.mapping.attributes,
-            username_model=model,
-            default_phone_region=settings.mapping.default_phone_region,
-            on_invalid=settings.mapping.on_invalid,
-            trust_emails=settings.mapping.trust_emails,
-        )
-    except MappingError as exc:
-        raise ConfigError(f"mapping.attributes.{exc.attribute}", exc.problem) from None
+    return AttributeMapper(
+        columns=settings.mapping.attributes,
+        username_model=model,
+        default_phone_region=settings.mapping.default_phone_region,
+        on_invalid=settings.mapping.on_invalid,
+        trust_emails=settings.mapping.trust_emails,
+    )
 
 
 def build_reset_policy(settings: Settings) -> ResetPolicy:

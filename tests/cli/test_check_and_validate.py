@@ -75,12 +75,28 @@ def test_validate_passes_on_a_good_configuration(aspnet_db: str, tmp_config: Cal
     assert "configuration is valid" in result.output
 
 
-def test_validate_reports_every_problem(tmp_path: Path, tmp_config: Callable[[str], Path]) -> None:
-    text = config_for(f"sqlite:///{tmp_path / 'absent.db'}", '[mapping]\nattributes = { sub = "Id" }\n')
-    result = runner.invoke(app, ["config", "validate", "-c", str(tmp_config(text))])
+def _failed(output: str) -> set[str]:
+    return {line.split("│")[1].strip() for line in output.splitlines() if line.strip().startswith("✗")}
+
+
+def test_validate_reports_every_problem_of_the_file_in_one_run(
+    aspnet_db: str, tmp_config: Callable[[str], Path]
+) -> None:
+    typos = '[mapping]\nattributes = { sub = "Id" }\n[pool]\ncase_sensitiv = true\n[trigger]\non_reject = "rais"\n'
+    text = config_for(aspnet_db, typos).replace('preset = "aspnet_identity"', 'preset = "aspnet"')
+    result = runner.invoke(app, ["config", "validate", "-c", str(tmp_config(text))], terminal_width=200)
     assert result.exit_code == 1
-    failed = {line.split("│")[1].strip() for line in result.output.splitlines() if line.strip().startswith("✗")}
-    assert failed == {"legacy store", "mapping"}
+    assert _failed(result.output) == {
+        "store.preset", "mapping.attributes.sub", "pool.case_sensitiv", "trigger.on_reject"
+    }  # fmt: skip
+    assert "4 problem(s) found" in result.output
+
+
+def test_validate_reports_every_problem_of_a_loading_file(tmp_path: Path, tmp_config: Callable[[str], Path]) -> None:
+    text = config_for(f"sqlite:///{tmp_path / 'absent.db'}", '[logging]\nusername_hash_key = "env:ABSENT_KEY"\n')
+    result = runner.invoke(app, ["config", "validate", "-c", str(tmp_config(text))], terminal_width=200)
+    assert result.exit_code == 1
+    assert _failed(result.output) == {"legacy store", "logging"}
     assert "2 problem(s) found" in result.output
 
 

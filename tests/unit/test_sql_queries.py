@@ -8,7 +8,6 @@ from cognito_migrate.config import settings_from_mapping
 from cognito_migrate.errors import ConfigError
 from cognito_migrate.stores.sql_drivers import check_query
 from cognito_migrate.stores.sql_presets import PRESETS
-from cognito_migrate.wiring import build_store
 
 
 @pytest.mark.parametrize(
@@ -49,18 +48,17 @@ def test_every_preset_query_passes_the_check() -> None:
                 check_query(f"preset {name}", sql)
 
 
-def test_a_configured_update_is_refused_when_the_store_is_built() -> None:
-    settings = settings_from_mapping(
-        {
-            "store": {
-                "type": "sql",
-                "url": "sqlite:///legacy.db",
-                "query": 'UPDATE "users" SET "seen" = 1 WHERE "name" = :username',
-                "columns": {"username": "name", "password_hash": "hash"},
-            }
-        },
-        environ={},
-    )
+def test_a_configured_update_is_refused_when_the_configuration_loads() -> None:
     with pytest.raises(ConfigError, match="must be a query that returns rows") as info:
-        build_store(settings)
+        settings_from_mapping(
+            {
+                "store": {
+                    "type": "sql",
+                    "url": "sqlite:///legacy.db",
+                    "query": 'UPDATE "users" SET "seen" = 1 WHERE "name" = :username',
+                    "columns": {"username": "name", "password_hash": "hash"},
+                }
+            },
+            environ={},
+        )
     assert info.value.key == "store.query"

@@ -11,8 +11,9 @@ import typer
 from rich.table import Table
 
 from cognito_migrate import wiring
-from cognito_migrate.cli._common import console, load
-from cognito_migrate.errors import CognitoMigrateError
+from cognito_migrate.cli._common import console
+from cognito_migrate.config import load_settings
+from cognito_migrate.errors import CognitoMigrateError, ConfigError
 from cognito_migrate.models import Deadline
 from cognito_migrate.secrets import is_reference
 
@@ -37,9 +38,15 @@ EXTRA_MODULES = {
 @config_app.command("validate")
 def validate(config: Annotated[Path, typer.Option("--config", "-c", help="The TOML configuration file.")]) -> None:
     """Check the configuration, the legacy store connection and every lookup query."""
-    settings = load(config)
-    results: list[tuple[str, str, str]] = [("ok", "configuration", f"{config} loads")]
-    for name, step in _steps(settings):
+    try:
+        settings = load_settings(config)
+    except ConfigError as exc:  # every problem of the file, one row each; nothing can be built from it
+        results = [("fail", key, problem) for key, problem in exc.problems]
+        steps = []
+    else:
+        results = [("ok", "configuration", f"{config} loads")]
+        steps = _steps(settings)
+    for name, step in steps:
         try:
             message = step()
         except CognitoMigrateError as exc:

@@ -24,6 +24,7 @@ class Preset(NamedTuple):
     columns: Mapping[str, str] = _EMPTY
     normalize: str = "none"
     sample_query: str | None = None
+    scheme: str = "bcrypt"  # what the framework writes: the dummy for unknown users before a real row is seen
 
 
 _ASPNET_SELECT: Final = (
@@ -69,6 +70,7 @@ PRESETS: Final = {
         },
         normalize="upper",
         sample_query='SELECT "PasswordHash" FROM "AspNetUsers" WHERE "PasswordHash" IS NOT NULL LIMIT 1',
+        scheme="aspnet_identity_v3",
     ),
     # Django's auth_user: case-sensitive user names (as Django compares them), e-mail matched without
     # case; Django keeps no e-mail verification flag, so e-mails migrate unverified unless mapped.
@@ -78,6 +80,7 @@ PRESETS: Final = {
         phone_query=None,
         columns=_DJANGO_COLUMNS,
         sample_query=_DJANGO_SAMPLE,
+        scheme="django_pbkdf2_sha256",
     ),
     # Django with django-allauth: as "django", and the e-mail is verified when allauth verified it.
     "django_allauth": Preset(
@@ -86,6 +89,7 @@ PRESETS: Final = {
         phone_query=None,
         columns={**_DJANGO_COLUMNS, "email_verified": "email_verified"},
         sample_query=_DJANGO_SAMPLE,
+        scheme="django_pbkdf2_sha256",
     ),
 }
 

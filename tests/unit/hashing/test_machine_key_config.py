@@ -21,16 +21,16 @@ def _settings(params: dict[str, object]) -> Settings:
     )
 
 
-def test_a_key_written_in_clear_is_a_configuration_error() -> None:
+def test_a_key_written_in_clear_is_refused_when_the_configuration_loads() -> None:
     with pytest.raises(ConfigError) as info:
-        build_verifier(_settings({"password_format": 2, "decryption_key": MACHINE_KEY_AES}))
+        _settings({"password_format": 2, "decryption_key": MACHINE_KEY_AES})
     assert info.value.key == "hashing.params.decryption_key"
     assert MACHINE_KEY_AES not in str(info.value)
 
 
-def test_encrypted_rows_without_a_key_are_a_configuration_error() -> None:
+def test_encrypted_rows_without_a_key_are_refused_when_the_configuration_loads() -> None:
     with pytest.raises(ConfigError) as info:
-        build_verifier(_settings({"password_format": "encrypted"}))
+        _settings({"password_format": "encrypted"})
     assert info.value.key == "hashing.params.decryption_key"
 
 
