@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import getpass
+import importlib.util
 import sys
 from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from cognito_migrate.config import load_settings
 from cognito_migrate.errors import CognitoMigrateError
@@ -44,3 +46,26 @@ def load(config: Path) -> Settings:
     except CognitoMigrateError as exc:
         errors.print(f"[red]configuration error:[/] {exc}")
         raise typer.Exit(2) from None
+
+
+# The modules that the commands running a local Cognito import, some only once they run (``serve``, ``demo``).
+LOCAL_EXTRA_MODULES = ("moto", "werkzeug", "boto3")
+
+
+def require_extra(extra: str, modules: tuple[str, ...], command: str) -> None:
+    """Exit with the ``pip install`` line when a module of ``extra`` is missing, before anything starts
+    (a missing module found later would surface as a traceback)."""
+    missing = [m for m in modules if not _installed(m)]
+    if missing:
+        errors.print(
+            f"[red]error:[/] {command} needs the '{extra}' extra (not installed: {', '.join(missing)}): "
+            + escape(f"pip install 'cognito-migrate[{extra}]'")
+        )
+        raise typer.Exit(2)
+
+
+def _installed(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ModuleNotFoundError, ValueError):
+        return False

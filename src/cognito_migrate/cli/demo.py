@@ -23,7 +23,7 @@ from rich.panel import Panel
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from cognito_migrate.cli._common import console, errors
+from cognito_migrate.cli._common import LOCAL_EXTRA_MODULES, console, errors, require_extra
 
 if TYPE_CHECKING:
     from cognito_migrate.local.demo_scenarios import Result
@@ -47,12 +47,8 @@ def demo(
     ] = None,
 ) -> None:
     """Migrate synthetic legacy users into a local Cognito and report what happened."""
-    try:
-        from cognito_migrate.local import demo_data
-        from cognito_migrate.local.configured import configured_cognito  # noqa: F401 - checks the extra
-    except ModuleNotFoundError as exc:  # pragma: no cover - depends on the installed extras
-        errors.print(f"[red]error:[/] {exc.name} is missing: pip install 'cognito-migrate[local]'")
-        raise typer.Exit(2) from None
+    require_extra("local", LOCAL_EXTRA_MODULES, "demo")
+    from cognito_migrate.local import demo_data
 
     if keep is not None:
         try:

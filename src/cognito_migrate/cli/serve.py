@@ -19,7 +19,7 @@ from typing import Annotated
 
 import typer
 
-from cognito_migrate.cli._common import errors, load
+from cognito_migrate.cli._common import LOCAL_EXTRA_MODULES, errors, load, require_extra
 from cognito_migrate.errors import CognitoMigrateError
 
 
@@ -31,13 +31,11 @@ def serve(
     region: Annotated[str, typer.Option("--region", help="The region the pool claims to be in.")] = "us-east-1",
 ) -> None:
     """Serve a local Cognito with the migrate-user trigger of CONFIG; point any AWS SDK at the endpoint."""
+    require_extra("local", LOCAL_EXTRA_MODULES, "serve")
     settings = load(config)
-    try:
-        from cognito_migrate.local.configured import configured_cognito, create_recommended_pool
-        from cognito_migrate.local.server import check_region
-    except ModuleNotFoundError as exc:  # pragma: no cover - depends on the installed extras
-        errors.print(f"[red]error:[/] {exc.name} is missing: pip install 'cognito-migrate[local]'")
-        raise typer.Exit(2) from None
+    from cognito_migrate.local.configured import configured_cognito, create_recommended_pool
+    from cognito_migrate.local.server import check_region
+
     try:
         check_region(region)
     except ValueError as exc:
