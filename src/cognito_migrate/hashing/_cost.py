@@ -19,14 +19,16 @@ The primitives and their units:
 :data:`SECONDS_PER_UNIT` was measured on the development machine with ``python bench/bench_hashing.py
 --calibrate`` (which prints a new table). The machine the trigger runs on is faster or slower by one factor,
 whatever the primitive, to a first approximation: :class:`CostModel` learns it from the verifications it times
-(a running average of measured / predicted, starting at ``speed_factor``), so that a Lambda at 512 MB, about
-three times slower than this machine, predicts its own time after its first verification. Schemes that
+(a running average of measured / predicted). Before its first verification a process starts from what it can
+know: inside Lambda, CPU is proportional to memory (a full vCPU at 1,769 MB), so the starting factor is
+1769 / ``AWS_LAMBDA_FUNCTION_MEMORY_SIZE`` when that is smaller (about 3.5 at 512 MB); elsewhere 1. Schemes that
 announce nothing (plain digests, md5-crypt, DES: fixed, sub-millisecond to a few milliseconds) have no
 estimate: :func:`probe` returns None.
 """
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cognito_migrate.hashing._core import CostLimits, OverTime
@@ -156,5 +158,20 @@ class CostModel:
         self.speed_factor += _LEARNING_RATE * (ratio - self.speed_factor)
 
 
-MODEL = CostModel()
+_FULL_VCPU_MB = 1769
+
+
+def starting_factor(environ: Mapping[str, str] = os.environ) -> float:
+    """How much slower than the calibration machine this process is before it has measured anything.
+
+    Lambda gives a function CPU in proportion to its memory, one full vCPU at 1,769 MB: a 512 MB function
+    runs CPU-bound code about 3.5 times slower. Outside Lambda (or with an unreadable value): 1.
+    """
+    text = environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "")
+    if not text.isdigit() or int(text) == 0:
+        return 1.0
+    return max(1.0, _FULL_VCPU_MB / int(text))
+
+
+MODEL = CostModel(starting_factor())
 """The process's model: every timed verification of :func:`~cognito_migrate.hashing.check` teaches it."""

@@ -105,9 +105,10 @@ N x r x p, Argon2 KiB x passes, iterated digests (SHA-crypt, phpass, Drupal, Sym
 password's 64-byte blocks. Seconds per unit of each primitive were measured on the development machine
 (`python bench/bench_hashing.py --calibrate` measures them again and prints the table of
 `cognito_migrate.hashing._cost`); the machine the trigger runs on differs by roughly one factor for all of
-them, which the process learns from every verification it times (an average of measured / predicted), so a
-Lambda at 512 MB predicts its own speed after its first verification. Fast digests (plain, salted, md5-crypt,
-DES) announce nothing and have no estimate.
+them, which the process learns from every verification it times (an average of measured / predicted). Before
+the first one it starts from Lambda's share of a CPU (a full vCPU at 1,769 MB, so 1769 /
+`AWS_LAMBDA_FUNCTION_MEMORY_SIZE`: about 3.5x slower at 512 MB). Fast digests (plain, salted, md5-crypt, DES)
+announce nothing and have no estimate.
 
 ## bcrypt and 72 bytes
 

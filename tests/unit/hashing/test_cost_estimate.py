@@ -142,3 +142,13 @@ def test_the_new_schemes_dummies_cost_what_their_rows_cost() -> None:
     row_2x = create("bcrypt", "pw", cost={"rounds": 5, "variant": "2x"})
     bcrypt_dummy = dummy_credential("bcrypt", cost={"rounds": 5})
     assert estimate("x", row_2x) == estimate("x", bcrypt_dummy.stored, scheme="bcrypt")
+
+
+def test_a_small_lambda_starts_from_its_share_of_a_cpu() -> None:
+    """Before any verification was timed, a 512 MB function assumes the ~3.5x slower CPU Lambda gives it."""
+    from cognito_migrate.hashing._cost import starting_factor
+
+    assert starting_factor({"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "512"}) == pytest.approx(1769 / 512)
+    assert starting_factor({"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "3008"}) == 1.0  # more than a vCPU: no faster
+    assert starting_factor({}) == 1.0
+    assert starting_factor({"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "lots"}) == 1.0
