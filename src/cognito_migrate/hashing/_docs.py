@@ -122,11 +122,12 @@ refused long passwords (Go, patched Spring): such a password then never matches.
 
 ## `$2x$`: the crypt_blowfish bug
 
-crypt_blowfish (PHP's bcrypt before 5.3.7, June 2011, and some Linux distributions' crypt) read password bytes as
-*signed* characters when setting up the key (CVE-2011-2483). Passwords made only of ASCII characters were not
-affected. Any password with a byte >= 0x80 (every non-ASCII character in UTF-8: `é`, `ß`, `ж`, `€`, emoji) got a
-different, weaker hash, and once fixed, PHP renamed those stored hashes `$2x$` so that they keep verifying
-the buggy way. `$2x$` rows are verified exactly as that code computed them: the buggy key setup is reproduced
+crypt_blowfish before 1.1 (PHP's bcrypt before 5.3.7, August 2011, and some Linux distributions' crypt) read
+password bytes as *signed* characters when setting up the key (CVE-2011-2483). Passwords made only of ASCII
+characters were not affected. Any password with a byte >= 0x80 (every non-ASCII character in UTF-8: `é`, `ß`,
+`ж`, `€`, emoji) got a different, weaker hash. The fix introduced `$2x$`: operators who kept such hashes
+changed their prefix from `$2a$` to `$2x$`, which tells crypt_blowfish to compute them the old way.
+`$2x$` rows are verified exactly as that code computed them: the buggy key setup is reproduced
 (about 20 lines, checked against crypt_blowfish's own test vectors and libxcrypt, which still implements it) and
 the rest is pyca bcrypt. No maintained Python library does this (pyca bcrypt computes `$2x$` correctly, so such
 rows never verified; passlib refuses `$2x$`). `$2a$` hashes of the same era verify as usual; for the rare
