@@ -76,7 +76,8 @@ def test_validate_passes_on_a_good_configuration(aspnet_db: str, tmp_config: Cal
 
 
 def _failed(output: str) -> set[str]:
-    return {line.split("│")[1].strip() for line in output.splitlines() if line.strip().startswith("✗")}
+    """The checks marked failed: each is one line, "✗ <check>  <result>"."""
+    return {line[2:].split("  ")[0].strip() for line in output.splitlines() if line.startswith("✗")}
 
 
 def test_validate_reports_every_problem_of_the_file_in_one_run(

@@ -89,3 +89,17 @@ def test_a_bad_batch_file_is_a_usage_error_naming_the_row(
     result = runner.invoke(app, ["check", "alice", "--batch", str(accounts), "-c", str(path)])
     assert result.exit_code == 2
     assert "not both" in result.stderr
+
+
+def test_validate_json_is_one_document(aspnet_db: str, tmp_config: Callable[[str], Path]) -> None:
+    path = tmp_config(config_for(aspnet_db))
+    result = runner.invoke(app, ["config", "validate", "-c", str(path), "--json"])
+    assert result.exit_code == 0, result.stdout
+    document = json.loads(result.stdout)
+    assert document["valid"] is True
+    assert {c["check"] for c in document["checks"]} >= {"configuration", "legacy store", "hashing"}
+    broken = tmp_config(config_for(aspnet_db, "[pool]\ncase_sensitiv = true\n"))
+    result = runner.invoke(app, ["config", "validate", "-c", str(broken), "--json"])
+    assert result.exit_code == 1
+    failed = [c for c in json.loads(result.stdout)["checks"] if c["status"] == "fail"]
+    assert any("case_sensitiv" in c["check"] for c in failed), failed

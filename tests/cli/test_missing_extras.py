@@ -51,3 +51,20 @@ def test_serve_and_demo_without_the_local_extra_name_it(tmp_path: Path, command:
     assert "Traceback" not in result.stderr
     assert "pip install 'cognito-migrate[local]'" in result.stderr  # whole: brackets and all, on one line
     assert "moto" in result.stderr
+
+
+def test_validate_prints_the_whole_pip_line_for_missing_extras(tmp_path: Path) -> None:
+    """rich used to eat '[mysql,phone]' as markup, printing `pip install 'cognito-migrate'`."""
+    config = tmp_path / "c.toml"
+    config.write_text('[store]\ntype = "sql"\nurl = "mysql://u@127.0.0.1:1/app"\npreset = "aspnet_identity"\n')
+    result = subprocess.run(
+        [sys.executable, "-c", WITHOUT, "pymysql,phonenumbers", "config", "validate", "-c", str(config)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", "COLUMNS": "60"},
+    )
+    assert result.returncode == 1
+    assert "pip install 'cognito-migrate[mysql,phone]'" in result.stdout

@@ -377,6 +377,18 @@ def test_cli_fails_with_the_fix_when_the_configuration_disagrees(aws: Aws, tmp_p
     assert "check(s) failed" in result.output
 
 
+def test_cli_json_is_one_document_with_every_check(aws: Aws, tmp_path: Path) -> None:
+    import json
+
+    config = _config(tmp_path, 'case_sensitive = true\nalias_attributes = ["email"]')
+    result = CliRunner().invoke(app, ["doctor", "--user-pool-id", aws.pool_id, "--config", str(config), "--json"])
+    assert result.exit_code == 1, result.output
+    document = json.loads(result.stdout)
+    assert document["user_pool_id"] == aws.pool_id and document["ok"] is False
+    failed = {r["check"]: r for r in document["results"] if r["status"] == "fail"}
+    assert "case_sensitive = false" in failed["case sensitivity"]["fix"]
+
+
 def test_cli_reports_a_missing_pool_without_a_traceback(aws: Aws) -> None:
     result = CliRunner().invoke(app, ["doctor", "--user-pool-id", "eu-west-1_nope"])
     assert result.exit_code == 2

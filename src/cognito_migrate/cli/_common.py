@@ -5,7 +5,7 @@ from __future__ import annotations
 import getpass
 import importlib.util
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import typer
 from rich.console import Console
@@ -48,14 +48,29 @@ def load(config: Path) -> Settings:
         raise typer.Exit(2) from None
 
 
-# The modules that the commands running a local Cognito import, some only once they run (``serve``, ``demo``).
-LOCAL_EXTRA_MODULES = ("moto", "werkzeug", "boto3")
+# The module each extra brings, to tell whether it is installed without importing it.
+EXTRA_MODULES: Final = {
+    "postgres": ("psycopg2",),
+    "mysql": ("pymysql",),
+    "mssql": ("pytds",),
+    "phone": ("phonenumbers",),
+    "argon2": ("argon2",),
+    "firebase": ("cryptography",),
+    "aspnet": ("cryptography",),
+    "aws": ("boto3",),
+    "local": ("moto", "werkzeug", "boto3"),  # serve and demo import some of them only once they run
+}
 
 
-def require_extra(extra: str, modules: tuple[str, ...], command: str) -> None:
+def missing_modules(extra: str) -> list[str]:
+    """The modules of ``extra`` that are not installed (an extra without a module list: its own name)."""
+    return [m for m in EXTRA_MODULES.get(extra, (extra,)) if not _installed(m)]
+
+
+def require_extra(extra: str, command: str) -> None:
     """Exit with the ``pip install`` line when a module of ``extra`` is missing, before anything starts
     (a missing module found later would surface as a traceback)."""
-    missing = [m for m in modules if not _installed(m)]
+    missing = missing_modules(extra)
     if missing:
         errors.print(
             f"[red]error:[/] {command} needs the '{extra}' extra (not installed: {', '.join(missing)}): "

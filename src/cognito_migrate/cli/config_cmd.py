@@ -3,15 +3,16 @@ query once, and report every problem found (not only the first)."""
 
 from __future__ import annotations
 
-import importlib.util
+import json
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
+from rich.markup import escape
 
 from cognito_migrate import wiring
-from cognito_migrate.cli._common import console
+from cognito_migrate.cli._common import console, missing_modules
 from cognito_migrate.config import load_settings
 from cognito_migrate.errors import CognitoMigrateError, ConfigError
 from cognito_migrate.models import Deadline
@@ -24,20 +25,15 @@ if TYPE_CHECKING:
 
 config_app = typer.Typer(help="Work with configuration files.", no_args_is_help=True)
 
-EXTRA_MODULES = {
-    "postgres": "psycopg2",
-    "mysql": "pymysql",
-    "mssql": "pytds",
-    "phone": "phonenumbers",
-    "argon2": "argon2",
-    "firebase": "cryptography",
-    "aspnet": "cryptography",
-}
-
-
 @config_app.command("validate")
-def validate(config: Annotated[Path, typer.Option("--config", "-c", help="The TOML configuration file.")]) -> None:
-    """Check the configuration, the legacy store connection and every lookup query."""
+def validate(
+    config: Annotated[Path, typer.Option("--config", "-c", help="The TOML configuration file.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document instead of a table.")] = False,
+) -> None:
+    """Check the configuration, the legacy store connection and every lookup query.
+
+    Exit codes: 0 valid (warnings allowed), 1 a problem was found.
+    """
     try:
         settings = load_settings(config)
     except ConfigError as exc:  # every problem of the file, one row each; nothing can be built from it
@@ -55,15 +51,17 @@ def validate(config: Annotated[Path, typer.Option("--config", "-c", help="The TO
             results.append(("fail", name, f"unexpected {type(exc).__name__}"))
         else:
             results.append(("warn" if message.startswith("warning:") else "ok", name, message))
-    table = Table(show_edge=False)
-    table.add_column("")
-    table.add_column("check")
-    table.add_column("result")
-    marks = {"ok": "[green]✓[/]", "warn": "[yellow]![/]", "fail": "[red]✗[/]"}
-    for status, name, message in results:
-        table.add_row(marks[status], name, message)
-    console.print(table)
     failures = sum(1 for status, _, _ in results if status == "fail")
+    if as_json:
+        checks = [{"status": status, "check": name, "result": message} for status, name, message in results]
+        sys.stdout.write(json.dumps({"valid": not failures, "checks": checks}) + "\n")
+        raise typer.Exit(1 if failures else 0)
+    # one line per check rather than a table: a result (a pip line, a key path) is never broken across lines
+    marks = {"ok": "[green]✓[/]", "warn": "[yellow]![/]", "fail": "[red]✗[/]"}
+    width = max(len(name) for _, name, _ in results)
+    for status, name, message in results:
+        text = " ".join(message.split())  # a driver's multi-line message on the check's own line
+        console.print(f"{marks[status]} {escape(name.ljust(width))}  {escape(text)}", highlight=False)
     if failures:
         console.print(f"[red]{failures} problem(s) found[/]")
         raise typer.Exit(1)
@@ -73,7 +71,7 @@ def validate(config: Annotated[Path, typer.Option("--config", "-c", help="The TO
 def _steps(settings: Settings) -> list[tuple[str, Callable[[], str]]]:
     def extras() -> str:
         needed = sorted(wiring.required_extras(settings))
-        missing = [e for e in needed if importlib.util.find_spec(EXTRA_MODULES.get(e, e)) is None]
+        missing = [e for e in needed if missing_modules(e)]
         if missing:
             raise CognitoMigrateError(f"not installed: pip install 'cognito-migrate[{','.join(missing)}]'")
         return f"installed: {', '.join(needed) or 'nothing beyond the core'}"

@@ -23,7 +23,7 @@ from rich.panel import Panel
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from cognito_migrate.cli._common import LOCAL_EXTRA_MODULES, console, errors, require_extra
+from cognito_migrate.cli._common import console, errors, require_extra
 
 if TYPE_CHECKING:
     from cognito_migrate.local.demo_scenarios import Result
@@ -47,7 +47,7 @@ def demo(
     ] = None,
 ) -> None:
     """Migrate synthetic legacy users into a local Cognito and report what happened."""
-    require_extra("local", LOCAL_EXTRA_MODULES, "demo")
+    require_extra("local", "demo")
     from cognito_migrate.local import demo_data
 
     if keep is not None:

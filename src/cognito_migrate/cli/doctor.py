@@ -7,7 +7,9 @@ clients and renders the checklist. boto3 is imported only when the command runs.
 from __future__ import annotations
 
 import importlib
+import json
 import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -80,6 +82,7 @@ def doctor(
             help="The trigger's configuration, to compare with the pool.",
         ),
     ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document instead of the checklist.")] = False,
 ) -> None:
     """Check the pool's wiring to the Migrate-user trigger; exit 1 when a check fails."""
     console = _console
@@ -134,6 +137,13 @@ def doctor(
         console.print(f"[red]cannot read the pool:[/] {escape(str(exc))}", highlight=False)
         console.print("doctor needs cognito-idp:DescribeUserPool on the pool (see docs/deploy.md, step 6).")
         raise typer.Exit(2) from None
-    render(report, console)
+    if as_json:
+        results = [
+            {"check": r.check, "status": r.status.value, "subject": r.subject, "detail": r.detail, "fix": r.fix}
+            for r in report.results
+        ]
+        sys.stdout.write(json.dumps({"user_pool_id": report.user_pool_id, "ok": report.ok, "results": results}) + "\n")
+    else:
+        render(report, console)
     if not report.ok:
         raise typer.Exit(1)

@@ -19,7 +19,7 @@ from typing import Annotated
 
 import typer
 
-from cognito_migrate.cli._common import LOCAL_EXTRA_MODULES, errors, load, require_extra
+from cognito_migrate.cli._common import errors, load, require_extra
 from cognito_migrate.errors import CognitoMigrateError
 
 
@@ -31,7 +31,7 @@ def serve(
     region: Annotated[str, typer.Option("--region", help="The region the pool claims to be in.")] = "us-east-1",
 ) -> None:
     """Serve a local Cognito with the migrate-user trigger of CONFIG; point any AWS SDK at the endpoint."""
-    require_extra("local", LOCAL_EXTRA_MODULES, "serve")
+    require_extra("local", "serve")
     settings = load(config)
     from cognito_migrate.local.configured import configured_cognito, create_recommended_pool
     from cognito_migrate.local.server import check_region
