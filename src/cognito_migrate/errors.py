@@ -6,6 +6,7 @@
     ├── ConfigError                 configuration is wrong (names the key and what is expected)
     ├── BackendNotAvailableError    an optional extra is not installed (message has the pip command)
     ├── EventError                  the trigger event is malformed (names the field, never its value)
+    │   └── RefusedInputError       well-formed, but holds input no sign-in form sends (answered as a rejection)
     ├── LegacyUnavailableError      the legacy store cannot answer now (outage, timeout, deadline)
     ├── MalformedRecordError        a legacy row cannot be used (names the column, never the value)
     ├── MappingError                a legacy profile cannot become Cognito attributes
@@ -63,6 +64,14 @@ class EventError(CognitoMigrateError):
         self.field = field
         self.problem = problem
         super().__init__(f"malformed trigger event: {field}: {problem}")
+
+
+class RefusedInputError(EventError):
+    """The event is well formed but carries input no sign-in form sends (a password with control characters).
+
+    The handler answers it like any rejection (one constant answer), not as a malformed event: such input
+    is an attack or a broken client, never a user who deserves a different message.
+    """
 
 
 class LegacyUnavailableError(CognitoMigrateError):

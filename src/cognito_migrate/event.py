@@ -2,7 +2,9 @@
 
 :func:`parse` turns the raw event into a :class:`~cognito_migrate.models.MigrationRequest` and refuses
 anything malformed with an :class:`~cognito_migrate.errors.EventError` that names the field, never its
-value. :func:`build_response` writes the answer into a copy of the event.
+value; a password no sign-in form can send (control characters) is a
+:class:`~cognito_migrate.errors.RefusedInputError`, which the handler answers as a rejection.
+:func:`build_response` writes the answer into a copy of the event.
 
 Tolerated as Cognito really sends them (captured events, see docs/trigger.md): ``response`` and its fields
 as JSON ``null``, ``request.validationData`` / ``clientMetadata`` as ``null`` or absent, and
@@ -11,9 +13,10 @@ as JSON ``null``, ``request.validationData`` / ``clientMetadata`` as ``null`` or
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
-from cognito_migrate.errors import EventError
+from cognito_migrate.errors import EventError, RefusedInputError
 from cognito_migrate.models import MigrationRequest, Secret, TriggerSource
 from cognito_migrate.outcomes import Outcome
 
@@ -26,6 +29,10 @@ MAX_PASSWORD_BYTES: Final = 4096
 MAX_USERNAME_CHARS: Final = 256  # Cognito user names have at most 128; e-mail aliases at most 254
 MAX_METADATA_ENTRIES: Final = 64
 _SOURCES: Final = {source.value: source for source in TriggerSource}
+# C0 controls (NUL, tab, line breaks, ESC...), DEL, C1 controls and lone surrogates: no sign-in form sends
+# them in a password (an HTML password field holds one line, and tab moves the focus), while a password
+# of NUL bytes matched a bcrypt("") row, since bcrypt stops at the first NUL.
+_REFUSED_PASSWORD_CHARS: Final = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 class ResponseOptions(NamedTuple):
@@ -97,6 +104,8 @@ def _password(request: Mapping[str, Any], trigger: TriggerSource) -> Secret | No
         raise EventError("request.password", "missing, empty or not a string")
     if len(value) > MAX_PASSWORD_BYTES or len(value.encode("utf-8", "surrogatepass")) > MAX_PASSWORD_BYTES:
         raise EventError("request.password", f"longer than {MAX_PASSWORD_BYTES} bytes")
+    if _REFUSED_PASSWORD_CHARS.search(value):
+        raise RefusedInputError("request.password", "contains control characters or invalid text")
     return Secret(value)
 
 

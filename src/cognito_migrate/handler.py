@@ -16,7 +16,7 @@ import time
 from typing import TYPE_CHECKING, Any, Final
 
 from cognito_migrate.config import load_settings
-from cognito_migrate.errors import CognitoMigrateError, EventError
+from cognito_migrate.errors import CognitoMigrateError, EventError, RefusedInputError
 from cognito_migrate.event import ResponseOptions, build_response, parse
 from cognito_migrate.models import Deadline
 from cognito_migrate.outcomes import MigrationOutcome, Outcome, Reason
@@ -64,6 +64,16 @@ class Trigger:
         request_id = getattr(context, "aws_request_id", None)
         try:
             request = parse(event)
+        except RefusedInputError as exc:
+            # input no sign-in form sends: answered exactly like a wrong password, and logged as such
+            self._log.emit(
+                "INFO",
+                "migration",
+                {"outcome": Outcome.REJECTED.value, "reason": Reason.REFUSED_INPUT.value, "field": exc.field,
+                 "problem": exc.problem, "request_id": request_id},
+                outcome=Outcome.REJECTED,
+            )  # fmt: skip
+            return self._answer(event, MigrationOutcome(Outcome.REJECTED, Reason.REFUSED_INPUT))
         except EventError as exc:
             self._log.emit(
                 "ERROR",
@@ -93,6 +103,10 @@ class Trigger:
         self._log.emit(_level(outcome), "migration", fields, outcome=outcome.outcome)
         if outcome.outcome is Outcome.LEGACY_UNAVAILABLE:
             raise TriggerFailure(UNAVAILABLE)
+        return self._answer(event, outcome)
+
+    def _answer(self, event: dict[str, Any], outcome: MigrationOutcome) -> dict[str, Any]:
+        """The response for a decided outcome; every rejection gets the same one, whatever its reason."""
         if outcome.outcome is Outcome.REJECTED and self._raise_on_reject:
             raise TriggerFailure(REJECTED)
         return build_response(event, outcome, self._options)

@@ -44,6 +44,7 @@ class Reason(enum.StrEnum):
     MALFORMED_RECORD = "malformed_record"
     CASE_MISMATCH = "case_mismatch"
     THROTTLED = "throttled"
+    REFUSED_INPUT = "refused_input"  # a password no sign-in form sends (control characters), refused unread
     INTERNAL_ERROR = "internal_error"
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from cognito_migrate.errors import EventError
+from cognito_migrate.errors import EventError, RefusedInputError
 from cognito_migrate.event import ResponseOptions, build_response, parse
 from cognito_migrate.models import TriggerSource
 from cognito_migrate.outcomes import MigrationOutcome, Outcome, Reason
@@ -105,3 +105,17 @@ def test_message_action_can_be_left_to_cognito() -> None:
     outcome = MigrationOutcome(Outcome.MIGRATED, Reason.OK, attributes={"email": "a@b.co"})
     response = build_response(make_event("a", "p"), outcome, ResponseOptions(message_action=None))["response"]
     assert "messageAction" not in response
+
+
+@pytest.mark.parametrize("password", ["\x00", "a\x00b", "line\r\nbreak", "\x1b[2J", "\x7f", "\x9b", "lone\ud800"])
+def test_a_password_with_control_characters_is_refused_input_naming_the_field(password: str) -> None:
+    with pytest.raises(RefusedInputError) as info:
+        parse(make_event("alice", password))
+    assert info.value.field == "request.password"
+    assert password not in str(info.value)
+
+
+@pytest.mark.parametrize("password", ["Corr3ct Horse!", "pässwörd", "密码🔑", "a\u200db"])
+def test_spaces_and_any_printable_text_stay_valid_passwords(password: str) -> None:
+    secret = parse(make_event("alice", password)).password
+    assert secret is not None and secret.reveal() == password
