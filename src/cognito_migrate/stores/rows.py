@@ -71,7 +71,8 @@ class RowReader:
             return row[lowered[column.lower()]]
         raise MalformedRecordError(column, f"the query does not return this column (role {role})")
 
-    def _text(self, row: Mapping[str, Any], role: str) -> str | None:
+    def _text(self, row: Mapping[str, Any], role: str, *, verbatim: bool = False) -> str | None:
+        """A text column, trimmed (``verbatim``: exactly as stored); None when NULL or empty."""
         value = self._value(row, role)
         if value is None:
             return None
@@ -82,7 +83,7 @@ class RowReader:
                 raise MalformedRecordError(self._columns[role], "not UTF-8 text") from None
         if not isinstance(value, str):
             raise MalformedRecordError(self._columns[role], f"expected text, got {type(value).__name__}")
-        return value.strip() or None
+        return (value if verbatim else value.strip()) or None
 
     def _flag(self, row: Mapping[str, Any], role: str, *, default: bool) -> bool:
         value = self._value(row, role)
@@ -118,7 +119,9 @@ class RowReader:
         return bool(value > self._now())
 
     def credential(self, row: Mapping[str, Any]) -> Credential | None:
-        stored = self._text(row, "password_hash")
+        """The stored credential exactly as the database holds it: blanks can be part of a plaintext or a
+        salt, and a verifier that saw a trimmed value would accept a password the legacy system refused."""
+        stored = self._text(row, "password_hash", verbatim=True)
         if stored is None:
             return None
         params: dict[str, Any] = {}
