@@ -126,7 +126,7 @@ def test_forgot_password_with_a_password_key_present_ignores_it(trigger: Trigger
 def test_email_alias_sign_in_creates_the_user_under_the_legacy_name(
     make_trigger: Callable[..., Trigger], aspnet_db: str
 ) -> None:
-    trigger = make_trigger(aspnet_db, pool={"alias_attributes": ["email"]})
+    trigger = make_trigger(aspnet_db, pool={"alias_attributes": ["email"], "case_sensitive": False})
     attributes = sign_in(trigger, "Alice@Example.com")["response"]["userAttributes"]
     assert attributes["username"] == "alice"
     assert attributes["email"] == "alice@example.com"
@@ -143,9 +143,11 @@ def test_shared_email_alias_is_ambiguous_and_rejected(
 def test_email_as_username_returns_the_sign_in_email(make_trigger: Callable[..., Trigger], aspnet_db: str) -> None:
     """The returned email is the sign-in name as the pool normalizes it, not the legacy spelling."""
     sensitive = make_trigger(aspnet_db, pool={"username_attributes": ["email"], "case_sensitive": True})
-    attributes = sign_in(sensitive, "ALICE@Example.COM")["response"]["userAttributes"]
-    assert attributes["email"] == "ALICE@Example.COM"
+    attributes = sign_in(sensitive, "alice@example.com")["response"]["userAttributes"]
+    assert attributes["email"] == "alice@example.com"
     assert "username" not in attributes
+    # a case-sensitive pool keeps ALICE@... and alice@... apart: accepting both would make two users
+    assert sign_in(sensitive, "ALICE@Example.COM")["response"] == EMPTY_RESPONSE
     insensitive = make_trigger(aspnet_db, pool={"username_attributes": ["email"], "case_sensitive": False})
     assert sign_in(insensitive, "ALICE@Example.COM")["response"]["userAttributes"]["email"] == "alice@example.com"
 

@@ -56,7 +56,7 @@ def test_lockout_timestamps_from_the_server_are_honoured(
 
 
 def test_email_alias_lookup_on_a_real_server(make_trigger: Callable[..., Trigger], server_url: str) -> None:
-    trigger = make_trigger(server_url, pool={"alias_attributes": ["email"]})
+    trigger = make_trigger(server_url, pool={"alias_attributes": ["email"], "case_sensitive": False})
     assert sign_in(trigger, "ALICE@example.com")["userAttributes"]["username"] == "alice"
 
 

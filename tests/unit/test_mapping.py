@@ -9,7 +9,7 @@ import pytest
 from cognito_migrate.errors import MappingError
 from cognito_migrate.mapping import AttributeMapper, UsernameModel
 from cognito_migrate.mapping.contact import normalize_email, normalize_phone
-from cognito_migrate.mapping.identity import CaseMismatchError
+from cognito_migrate.mapping.identity import CaseMismatchError, same_login
 from cognito_migrate.models import LegacyUser
 
 
@@ -176,20 +176,22 @@ def test_lookup_fields_follow_the_pool_model() -> None:
 def test_email_alias_pool_refuses_email_shaped_legacy_usernames() -> None:
     model = UsernameModel(alias_attributes=("email",))
     with pytest.raises(MappingError, match="e-mail"):
-        model.identity_attributes(login="a@example.com", matched_by="email", legacy_username="a@example.com")
+        model.identity_attributes(
+            login="a@example.com", matched_by="email", legacy_username="a@example.com", matched_value="a@example.com"
+        )
 
 
 def test_alias_sign_in_returns_the_legacy_username() -> None:
     model = UsernameModel(alias_attributes=("email",))
-    assert model.identity_attributes(login="a@example.com", matched_by="email", legacy_username="ada") == {
-        "username": "ada"
-    }
+    assert model.identity_attributes(
+        login="a@example.com", matched_by="email", legacy_username="ada", matched_value="a@example.com"
+    ) == {"username": "ada"}
 
 
 def test_case_sensitive_pool_refuses_case_mismatch() -> None:
     with pytest.raises(CaseMismatchError):
         UsernameModel(case_sensitive=True).identity_attributes(
-            login="Ada", matched_by="username", legacy_username="ada"
+            login="Ada", matched_by="username", legacy_username="ada", matched_value="ada"
         )
 
 
@@ -199,9 +201,41 @@ def test_email_username_pool_returns_the_typed_email_normalized_by_case() -> Non
         user(email="ada@example.com", email_verified=True), login="Ada@Example.com", matched_by="email"
     ).attributes
     assert attributes["email"] == "ada@example.com"
-    assert model.identity_attributes(login="Ada@Example.com", matched_by="email", legacy_username="x") == {
-        "email": "ada@example.com"
-    }
+    assert model.identity_attributes(
+        login="Ada@Example.com", matched_by="email", legacy_username="x", matched_value="ada@example.com"
+    ) == {"email": "ada@example.com"}
+
+
+@pytest.mark.parametrize(
+    ("typed", "legacy"),
+    [("ADMIN", "admin"), ("Ädmin", "ädmin"), ("STRASSE", "strasse"), ("ΣΟΦΙΑ", "σοφια")],
+)
+def test_a_case_insensitive_pool_equates_names_that_differ_only_in_letter_case(typed: str, legacy: str) -> None:
+    assert same_login(typed, legacy, case_sensitive=False)
+    assert not same_login(typed, legacy, case_sensitive=True)
+
+
+@pytest.mark.parametrize(
+    ("typed", "legacy"),
+    [
+        ("adm\u0131n", "admin"),  # dotless i: upper-cases to I, lower-cases to itself
+        ("\u017ftrasse", "strasse"),  # long s: upper-cases to S
+        ("stra\u00dfe", "strasse"),  # sharp s: case-folds to ss
+        ("\u00e4dmin", "admin"),  # accent: MariaDB's general_ci ignores it
+        ("admin ", "admin"),  # trailing blank: PAD SPACE collations ignore it
+        ("ADM\u0130N", "admin"),  # dotted capital I lower-cases to i + combining dot
+    ],
+)
+def test_looser_foldings_than_letter_case_are_different_names(typed: str, legacy: str) -> None:
+    assert not same_login(typed, legacy, case_sensitive=False)
+
+
+def test_a_login_the_store_matched_on_another_value_is_a_case_mismatch() -> None:
+    model = UsernameModel(alias_attributes=("email",), case_sensitive=False)
+    with pytest.raises(CaseMismatchError):
+        model.identity_attributes(
+            login="\u00e4da@example.com", matched_by="email", legacy_username="ada", matched_value="ada@example.com"
+        )
 
 
 def test_phone_as_username_must_match_the_legacy_phone() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from cognito_migrate.mapping.identity import fold_case
 from cognito_migrate.policy import LEGACY_RECOVERY
 
 # Cognito's standard attributes (always in a pool's schema, whatever CreateUserPool listed).
@@ -98,8 +99,8 @@ class PoolSettings:
     mfa: str = "OFF"  # MfaConfiguration: OFF, ON or OPTIONAL
 
     def fold(self, value: str) -> str:
-        """A user name or alias as the pool compares it."""
-        return value if self.case_sensitive else value.casefold()
+        """A user name or alias as the pool compares it (the trigger's rule: :func:`fold_case`)."""
+        return value if self.case_sensitive else fold_case(value)
 
     def attribute(self, name: str) -> AttributeSpec | None:
         if name in self.schema:

@@ -8,6 +8,12 @@ Three pool shapes (Cognito "user pool attributes", sign-in options):
 * ``alias_attributes = ["email"]`` (and/or ``phone_number``): the user may type the legacy user name or
   the alias; a user who typed the alias is created under the legacy user name, returned as ``username``
   (Cognito allows it only in that case). Cognito refuses user names in e-mail format in such pools.
+
+Whatever the legacy database matched, a sign-in is accepted only when the typed name equals the legacy
+value it was matched on under the pool's own case rule (:func:`same_login`): databases fold more loosely
+than Cognito (MariaDB's ``utf8mb4_general_ci`` ignores accents and trailing blanks, .NET's upper-casing maps
+dotless i and long s to ``I`` and ``S``), and every such spelling would become one more Cognito user for the same
+legacy account.
 """
 
 from __future__ import annotations
@@ -22,7 +28,24 @@ _LOGIN_ATTRIBUTES: Final = ("email", "phone_number")
 
 
 class CaseMismatchError(MappingError):
-    """A case-sensitive pool would create a second user for a differently typed name."""
+    """The typed name is not the legacy name (or alias) under the pool's case rule: it would become a second user."""
+
+
+def fold_case(value: str) -> str:
+    """A name as a case-insensitive pool compares it: Unicode lower case, nothing more.
+
+    Cognito documents only that "any variation in case" is the same user; it does not say how it folds.
+    Lower-casing by the Unicode default mapping (Python's ``str.lower``, Java's ``toLowerCase(Locale.ROOT)``)
+    is the narrowest rule that covers it: no ``casefold`` (sharp s to ``ss``, long s to ``s``), no accent stripping,
+    no trimming. A looser rule here could accept a spelling Cognito keeps apart, that is a duplicate user;
+    a narrower one at worst refuses an exotic spelling, which fails closed. See docs/trigger.md.
+    """
+    return value.lower()
+
+
+def same_login(typed: str, legacy: str, *, case_sensitive: bool) -> bool:
+    """Whether Cognito would see the typed sign-in name and the legacy value as the same name."""
+    return typed == legacy if case_sensitive else fold_case(typed) == fold_case(legacy)
 
 
 class UsernameModel(NamedTuple):
@@ -52,11 +75,27 @@ class UsernameModel(NamedTuple):
             names.add(matched_by)
         return frozenset(names)
 
-    def identity_attributes(self, *, login: str, matched_by: LoginField, legacy_username: str) -> dict[str, str]:
-        """Attributes the username model itself requires; raises :class:`MappingError` when Cognito would refuse."""
+    def identity_attributes(
+        self, *, login: str, matched_by: LoginField, legacy_username: str, matched_value: str | None
+    ) -> dict[str, str]:
+        """Attributes the username model itself requires; raises :class:`MappingError` when Cognito would refuse.
+
+        ``matched_value`` is the legacy value the store matched the login on (the user name, the e-mail
+        address, or the phone number in E.164); :class:`CaseMismatchError` when the login is not that value
+        under the pool's case rule.
+        """
+        if matched_by == "phone_number":
+            # digits have no case: the typed number must be the legacy number as Cognito stores it (E.164)
+            if login != matched_value:
+                raise CaseMismatchError("phone_number", "the typed phone number is not the legacy one in E.164")
+        elif matched_value is None or not same_login(login, matched_value, case_sensitive=self.case_sensitive):
+            rule = "exactly" if self.case_sensitive else "up to letter case"
+            raise CaseMismatchError(
+                matched_by, f"the database matched a sign-in name that is not the legacy {matched_by} ({rule})"
+            )
         if self.username_attributes:
             # Cognito generates the user name; the sign-in attribute must equal what was typed.
-            value = login if self.case_sensitive else login.lower()
+            value = login if self.case_sensitive else fold_case(login)
             return {"email": value} if matched_by == "email" else {"phone_number": login}
         if "email" in self.alias_attributes and is_email(legacy_username):
             raise MappingError(
@@ -69,8 +108,4 @@ class UsernameModel(NamedTuple):
             )
         if matched_by != "username":
             return {"username": legacy_username}
-        if self.case_sensitive and login != legacy_username:
-            raise CaseMismatchError(
-                "username", "the pool is case-sensitive and the typed name differs in case from the legacy user name"
-            )
         return {}

@@ -104,7 +104,10 @@ class AttributeMapper:
                 out["phone_number_verified"] = "true" if user.phone_number_verified else "false"
             except MappingError as exc:
                 self._drop_or_raise(exc, strict, dropped)
-        identity = self._model.identity_attributes(login=login, matched_by=matched_by, legacy_username=user.username)
+        matched = {"username": user.username, "email": user.email, "phone_number": out.get("phone_number")}
+        identity = self._model.identity_attributes(
+            login=login, matched_by=matched_by, legacy_username=user.username, matched_value=matched[matched_by]
+        )
         if "email" in identity and out.get("email", "").lower() != identity["email"].lower():
             raise MappingError("email", "differs from the e-mail address the user signed in with")
         if "phone_number" in identity and out.get("phone_number") != identity["phone_number"]:
