@@ -46,7 +46,8 @@ def test_forgot_password_migrates_then_the_code_confirms_and_the_new_password_si
     assert code is not None and len(code) == 6
     assert any(code in line and "carol" in line for line in console_lines)
     url = f"{local.endpoint}/_local/codes/{pool_id}/Carol"  # case-insensitive pool
-    with urllib.request.urlopen(url) as response:  # noqa: S310 - loopback test endpoint
+    request = urllib.request.Request(url, headers={"X-Local-Token": local.token})  # noqa: S310 - loopback
+    with urllib.request.urlopen(request) as response:  # noqa: S310 - loopback test endpoint
         assert json.load(response) == {"code": code}
 
     wrong = "000000" if code != "000000" else "111111"

@@ -8,6 +8,8 @@ import signal
 import socket
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -42,13 +44,22 @@ def test_serve_prints_the_endpoint_line_serves_our_trigger_and_stops_on_ctrl_c(
     try:
         assert process.stdout is not None
         line = json.loads(process.stdout.readline())
-        assert set(line) == {"endpoint", "region", "user_pool_id", "client_id"}
+        assert set(line) == {"endpoint", "region", "user_pool_id", "client_id", "local_token"}
         assert line["endpoint"].startswith("http://127.0.0.1:")
         cognito = boto3.client("cognito-idp", region_name=line["region"], endpoint_url=line["endpoint"])
 
         assert "IdToken" in sign_in(cognito, line["client_id"], "alice", GOOD)["AuthenticationResult"]
         user = cognito.admin_get_user(UserPoolId=line["user_pool_id"], Username="alice")
         assert user["UserStatus"] == "CONFIRMED"
+
+        cognito.forgot_password(ClientId=line["client_id"], Username="alice")
+        codes = f"{line['endpoint']}/_local/codes/{line['user_pool_id']}/alice"
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(codes)  # noqa: S310 - loopback test endpoint
+        assert refused.value.code == 401
+        request = urllib.request.Request(codes, headers={"X-Local-Token": line["local_token"]})  # noqa: S310
+        with urllib.request.urlopen(request) as response:  # noqa: S310 - loopback test endpoint
+            assert len(json.load(response)["code"]) == 6
     finally:
         process.send_signal(stop)
         _, stderr = process.communicate(timeout=10)

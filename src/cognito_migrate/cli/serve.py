@@ -2,7 +2,9 @@
 
 It creates a user pool and app client as the deployment recommends (USER_PASSWORD_AUTH allowed,
 PreventUserExistenceErrors ENABLED, the configuration's username model and password policy), prints one
-JSON line ``{"endpoint", "region", "user_pool_id", "client_id"}`` on stdout, and serves until Ctrl-C (or SIGTERM).
+JSON line ``{"endpoint", "region", "user_pool_id", "client_id", "local_token"}`` on stdout (the token
+goes in the ``X-Local-Token`` header of the ``/_local/`` calls that read forgot-password codes), and
+serves until Ctrl-C (or SIGTERM).
 Console messages (forgot-password codes) and the trigger's log lines go to stderr. A bad configuration,
 region or port, or a port that is already taken, ends it with one line on stderr and exit code 2 (1 for the
 busy port) before anything is printed on stdout.
@@ -56,7 +58,13 @@ def serve(
     previous = signal.signal(signal.SIGTERM, _interrupt)  # `kill`, docker stop, CI: stop as cleanly as Ctrl-C
     try:
         pool = create_recommended_pool(local, settings)
-        line = {"endpoint": endpoint, "region": region, "user_pool_id": pool.user_pool_id, "client_id": pool.client_id}
+        line = {
+            "endpoint": endpoint,
+            "region": region,
+            "user_pool_id": pool.user_pool_id,
+            "client_id": pool.client_id,
+            "local_token": local.token,
+        }
         sys.stdout.write(json.dumps(line) + "\n")
         sys.stdout.flush()
         errors.print(f"local Cognito listening on {endpoint} (Ctrl-C stops it)")

@@ -2,14 +2,13 @@
 
 moto's own server mode needs Flask (``moto[server]``); its cognito-idp response classes need only a
 werkzeug request. This adapter routes the three kinds of cognito-idp requests (the JSON API on ``POST /``,
-``/{pool}/.well-known/jwks.json`` and ``/{pool}/.well-known/openid-configuration``) plus ``POST
-/moto-api/reset`` to them, so the ``local`` extra stays moto[cognitoidp] + werkzeug. Call it with the moto
-lock held (``wsgi.LayerApp`` does).
+``/{pool}/.well-known/jwks.json`` and ``/{pool}/.well-known/openid-configuration``) to them, so the ``local``
+extra stays moto[cognitoidp] + werkzeug; moto's own ``/moto-api/`` routes are not served. Call it with the
+moto lock held (``wsgi.LayerApp`` does, after checking the protocol).
 """
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -35,11 +34,6 @@ def moto_cognito_app(environ: dict[str, Any], start_response: Callable[..., Any]
         handler = CognitoIdpJsonWebKeyResponse.serve_json_web_key
     elif path.endswith("/.well-known/openid-configuration"):
         handler = CognitoIdpOpenIdConfigurationResponse.serve_openid_configuration
-    elif path == "/moto-api/reset" and method == "POST":
-        from moto.core.base_backend import BackendDict
-
-        BackendDict.reset()
-        return _send(start_response, 200, {"Content-Type": "application/json"}, json.dumps({"status": "ok"}))
     elif path == "/" and method == "POST":
         handler = CognitoIdpResponse.dispatch
     if handler is None:

@@ -231,7 +231,7 @@ class Operations:
             user = find_user(target.pool, target.settings, params.get("Username") or "")
         if user is None:
             if target.client.prevent_user_existence_errors:
-                raise CognitoError("CodeMismatchException", "Invalid verification code provided, please try again.")
+                self.codes.refuse(target.settings.id, target.settings.fold(params.get("Username") or ""))
             raise user_not_found(_UNKNOWN_PAIR)
         check_password(password, target.settings.password_policy)
         self.codes.redeem(target.settings.id, user.username, params.get("ConfirmationCode") or "")

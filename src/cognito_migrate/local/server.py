@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import secrets
 import socket
 import sys
 import threading
@@ -51,11 +52,16 @@ def stderr_console(line: str) -> None:
     print(f"[local-cognito] {line}", file=sys.stderr, flush=True)
 
 
+REQUEST_TIMEOUT_SECONDS = 10.0  # a client that stops sending (headers or body) frees its worker after this
+
+
 def _quiet_request_handler() -> Any:
-    """werkzeug's request handler without the per-request access log line."""
+    """werkzeug's request handler without the per-request access log line, and with a socket timeout."""
     from werkzeug.serving import WSGIRequestHandler
 
     class QuietRequestHandler(WSGIRequestHandler):
+        timeout = REQUEST_TIMEOUT_SECONDS  # socketserver applies it to the connection
+
         def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
             return None
 
@@ -141,6 +147,8 @@ class LocalCognito:
             console=self._console,
         )
         self.operations = Operations(self.migrator, CodeBook(), self._console)
+        # Guards the /_local/ calls (codes, invocations): printed at start for whoever started it.
+        self.token = secrets.token_urlsafe(24)
         self._server: Any = None
         self._thread: threading.Thread | None = None
         self.endpoint: str | None = None
@@ -181,6 +189,7 @@ class LocalCognito:
                 self.operations,
                 console=self._console,
                 allowed_hosts=frozenset(allowed) if loopback else None,
+                token=self.token,
             )
             self._server = make_server(
                 host,
@@ -196,6 +205,7 @@ class LocalCognito:
         self.endpoint = f"http://{_url_host(bound_host)}:{bound_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, name="local-cognito", daemon=True)
         self._thread.start()
+        self._console(f"local calls (/_local/codes, /_local/invocations) need the header X-Local-Token: {self.token}")
         return self.endpoint
 
     def serve_forever(self, host: str = "127.0.0.1", port: int = 0, *, on_ready: Callable[[str], None]) -> None:

@@ -1,14 +1,23 @@
-"""The WSGI layer in front of moto's dispatcher.
+"""The WSGI layer in front of moto's dispatcher: the local Cognito's only door.
 
-Requests whose ``X-Amz-Target`` names an operation the layer owns go to ``Operations``; ``/_local/...``
-paths are the local-only calls; everything else (pool admin, tokens, JWKS, ``/moto-api/reset``) goes to moto unchanged,
-under the moto lock, with the response read completely before the lock is released.
+It answers what Cognito answers and nothing else, because it is a server on a developer's machine that any
+local process, and any web page the developer visits, can send requests to:
+
+* the API (``POST /``) speaks only Cognito's JSON protocol: an ``X-Amz-Target`` naming a Cognito operation and
+  the ``application/x-amz-json-1.1`` content type (a page cannot send either cross-site without a CORS
+  preflight, which this server never grants); operations the layer owns go to ``Operations``, the rest to
+  moto under the moto lock, with the response read completely before the lock is released;
+* ``GET /{pool}/.well-known/jwks.json`` and ``openid-configuration`` go to moto; nothing else of moto is
+  reachable (no ``/moto-api/...``, no query-protocol ``?Action=``);
+* ``/_local/...`` are the local-only calls; all but ``health`` need the server's token;
+* a body is read only when its ``Content-Length`` is a number up to :data:`MAX_BODY_BYTES`.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
@@ -25,6 +34,19 @@ WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 StartResponse = Callable[..., Any]
 TARGET_PREFIX = "AWSCognitoIdentityProviderService."
 JSON_TYPE = "application/x-amz-json-1.1"
+# Cognito's requests are a few KiB (a user's attributes at most 2048 characters each); 1 MiB leaves room for
+# any real call and keeps a hostile one from filling memory.
+MAX_BODY_BYTES = 1 << 20
+TOKEN_HEADER = "X-Local-Token"
+_WELL_KNOWN = ("/.well-known/jwks.json", "/.well-known/openid-configuration")
+
+
+class _Refused(Exception):
+    """A request the layer answers itself with an error, before reading further."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
 
 
 class LayerApp:
@@ -37,11 +59,13 @@ class LayerApp:
         *,
         console: Callable[[str], None] | None = None,
         allowed_hosts: frozenset[str] | None = None,
+        token: str | None = None,
     ) -> None:
         self.moto_app = moto_app
         self.operations = operations
         self.console = console or (lambda _line: None)
         self.allowed_hosts = allowed_hosts  # None: any Host header
+        self.token = token or secrets.token_urlsafe(24)  # guards /_local/ calls but health
         self.handlers: dict[str, Callable[[dict[str, Any]], dict[str, Any] | None]] = {
             "InitiateAuth": operations.initiate_auth,
             "AdminInitiateAuth": operations.admin_initiate_auth,
@@ -76,31 +100,41 @@ class LayerApp:
                 {"__type": "AccessDeniedException", "message": "The local Cognito answers only loopback hosts."},
                 [("x-amzn-ErrorType", "AccessDeniedException")],
             )
-        path = environ.get("PATH_INFO", "")
+        try:
+            raw = _read_body(environ)
+        except _Refused as refused:
+            return _error(start_response, refused)
+        environ["wsgi.input"] = io.BytesIO(raw)  # read once, within the cap; moto reads it from here
+        environ["CONTENT_LENGTH"] = str(len(raw))
+        path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "")
         if path.startswith("/_local/"):
             return self._local(path, environ, start_response)
+        if method == "GET" and path.endswith(_WELL_KNOWN) and path.count("/") == 3:
+            return self._forward(environ, start_response)
+        if path != "/" or method != "POST":
+            return _error(start_response, _Refused(404, "ResourceNotFoundException", "Not found."))
         target = environ.get("HTTP_X_AMZ_TARGET", "")
-        handler = self.handlers.get(target[len(TARGET_PREFIX) :]) if target.startswith(TARGET_PREFIX) else None
+        content_type = environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower()
+        if not target.startswith(TARGET_PREFIX) or content_type != JSON_TYPE:
+            # only Cognito's JSON protocol: what a browser can send cross-site without a preflight is refused
+            return _error(
+                start_response,
+                _Refused(400, "UnknownOperationException", "Only the Cognito JSON protocol is served here."),
+            )
+        handler = self.handlers.get(target[len(TARGET_PREFIX) :])
         if handler is None:
             return self._forward(environ, start_response)
-        raw = _read_body(environ)
         try:
             params = json.loads(raw or b"{}")
             if not isinstance(params, dict):
                 raise CognitoError("SerializationException", "Start of structure or map found where not expected.")
             answer = handler(params)
         except CognitoError as exc:
-            return _json(
-                start_response,
-                exc.status,
-                {"__type": exc.code, "message": exc.message},
-                [("x-amzn-ErrorType", exc.code)],
-            )
+            return _error(start_response, _Refused(exc.status, exc.code, exc.message))
         except ValueError:
             return _json(start_response, 400, {"__type": "SerializationException", "message": "Invalid JSON"})
         if answer is None:
             environ["wsgi.input"] = io.BytesIO(raw)
-            environ["CONTENT_LENGTH"] = str(len(raw))
             return self._forward(environ, start_response)
         return _json(start_response, 200, answer)
 
@@ -123,12 +157,20 @@ class LayerApp:
         return [body]
 
     def _local(self, path: str, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        """``GET /_local/health``, ``GET /_local/codes/{pool_id}/{username}``, ``GET /_local/invocations``."""
+        """``GET /_local/health``; with the token: ``GET /_local/codes/{pool_id}/{username}`` and
+        ``GET /_local/invocations``."""
         parts = [p for p in path.split("/") if p][1:]
-        if environ.get("REQUEST_METHOD") != "GET":
-            return _json(start_response, 405, {"message": "local-only calls are GET"})
-        if parts == ["health"]:
+        method = environ.get("REQUEST_METHOD")
+        if parts == ["health"] and method == "GET":
             return _json(start_response, 200, {"ok": True})
+        if not secrets.compare_digest(environ.get("HTTP_X_LOCAL_TOKEN", "").encode(), self.token.encode()):
+            # codes reset passwords and invocations name users: only whoever started the server may read them
+            return _error(
+                start_response,
+                _Refused(401, "NotAuthorizedException", f"local calls need the {TOKEN_HEADER} header printed at start"),
+            )
+        if method != "GET":
+            return _json(start_response, 405, {"message": "local-only calls are GET"})
         if parts == ["invocations"]:
             return _json(
                 start_response,
@@ -140,7 +182,7 @@ class LayerApp:
             if code is None:
                 return _json(start_response, 404, {"message": "no valid forgot-password code for this user"})
             return _json(start_response, 200, {"code": code})
-        return _json(start_response, 404, {"message": f"unknown local call {path}"})
+        return _json(start_response, 404, {"message": "unknown local call"})
 
 
 def forgot_password_code(operations: Operations, pool_id: str, name: str) -> str | None:
@@ -168,18 +210,46 @@ def _host_name(header: str) -> str:
 
 
 def _read_body(environ: dict[str, Any]) -> bytes:
-    length = int(environ.get("CONTENT_LENGTH") or 0)
-    stream = environ["wsgi.input"]
-    data: bytes = stream.read(length) if length else stream.read()
+    """The request body, read only when ``Content-Length`` is a plain number within :data:`MAX_BODY_BYTES`.
+
+    Without a length (or with ``-1``) a read would wait for the client to close, holding a worker; a
+    request without a body (GET) has none to read.
+    """
+    header = environ.get("CONTENT_LENGTH") or ""
+    if not header:
+        if environ.get("HTTP_TRANSFER_ENCODING") or environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+            raise _Refused(411, "SerializationException", "A Content-Length header is required.")
+        return b""
+    if not (header.isascii() and header.isdigit()):
+        raise _Refused(400, "SerializationException", "Content-Length is not a number of bytes.")
+    length = int(header)
+    if length > MAX_BODY_BYTES:
+        raise _Refused(413, "SerializationException", f"The request body is larger than {MAX_BODY_BYTES} bytes.")
+    data: bytes = environ["wsgi.input"].read(length) if length else b""
+    if len(data) != length:
+        raise _Refused(400, "SerializationException", "The request body is shorter than its Content-Length.")
     return data
+
+
+def _error(start_response: StartResponse, refused: _Refused) -> Iterable[bytes]:
+    """Cognito's error shape: ``__type`` and ``message``, and the ``x-amzn-ErrorType`` header botocore reads."""
+    return _json(
+        start_response,
+        refused.status,
+        {"__type": refused.code, "message": refused.message},
+        [("x-amzn-ErrorType", refused.code)],
+    )
 
 
 _REASONS = {
     200: "OK",
     400: "Bad Request",
+    401: "Unauthorized",
     403: "Forbidden",
     404: "Not Found",
     405: "Method Not Allowed",
+    411: "Length Required",
+    413: "Content Too Large",
     500: "Internal Server Error",
 }
 

@@ -116,3 +116,33 @@ def test_client_flows_accept_legacy_names_and_default_to_srp() -> None:
         "ALLOW_CUSTOM_AUTH",
         "ALLOW_REFRESH_TOKEN_AUTH",
     }
+
+
+def test_the_attempt_limit_withdraws_the_code_and_lifts_after_the_lockout() -> None:
+    now = [0.0]
+    book = CodeBook(lockout_seconds=900, clock=lambda: now[0])
+    code = book.issue("pool", "alice")
+    wrong = "000000" if code != "000000" else "111111"
+    for _ in range(5):
+        with pytest.raises(CognitoError, match="CodeMismatchException"):
+            book.redeem("pool", "alice", wrong)
+    with pytest.raises(CognitoError, match="LimitExceededException"):
+        book.redeem("pool", "alice", wrong)
+    assert book.peek("pool", "alice") is None  # withdrawn: it cannot be guessed further
+    now[0] = 899.0
+    with pytest.raises(CognitoError, match="LimitExceededException"):
+        book.redeem("pool", "alice", code)
+    now[0] = 901.0
+    fresh = book.issue("pool", "alice")
+    book.redeem("pool", "alice", fresh)  # a new code after the lockout works, and the count starts again
+
+
+def test_a_right_code_resets_the_count_of_wrong_ones() -> None:
+    book = CodeBook()
+    for _ in range(3):
+        code = book.issue("pool", "alice")
+        wrong = "000000" if code != "000000" else "111111"
+        for _ in range(4):
+            with pytest.raises(CognitoError, match="CodeMismatchException"):
+                book.redeem("pool", "alice", wrong)
+        book.redeem("pool", "alice", code)
