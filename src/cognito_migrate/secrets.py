@@ -10,17 +10,35 @@ A configuration value may be a reference instead of the secret itself:
 Inside Lambda the AWS Parameters and Secrets extension is used when it is present (a local HTTP call,
 no SDK import); elsewhere boto3 (extra ``aws``), imported only here and only then: boto3 costs about
 270 ms of imports, which a cold trigger should not pay when the extension can answer.
+
+Which configuration values are secrets is declared here once (:data:`SECRET_SETTINGS`,
+:data:`SECRET_HASH_PARAMS`), and :func:`in_clear` is the one detector of a secret written in clear that
+``config validate`` and ``package`` share.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from typing import Any, Final, Literal
+import re
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from cognito_migrate.errors import BackendNotAvailableError, SecretResolutionError
 
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
 PREFIXES: Final = ("env:", "ssm:", "secretsmanager:")
+# Configuration keys whose value is a secret, or may hold one (a database URL with its password).
+SECRET_SETTINGS: Final = ("store.url", "store.password", "logging.username_hash_key")
+# [hashing] params that are secrets rather than settings: a pepper (bcrypt, Devise), Spring's
+# Pbkdf2PasswordEncoder secret, Firebase's signer key (references resolved once per container), and the keys a
+# scheme declares in its catalogue's secret_params (Membership's decryption_key: a reference, always).
+SECRET_HASH_PARAMS: Final = frozenset({"pepper", "secret", "signer_key", "decryption_key"})
+# A URL option that carries a password, whatever the driver calls it: libpq's password and sslpassword (and
+# passfile, a file of passwords), PyMySQL's password/passwd, MySQL's password1-3, ODBC's PWD, SQLAlchemy's
+# odbc_connect=...;PWD=... (searched after percent-decoding, so encoded keys are found too).
+_URL_PASSWORD_OPTION: Final = re.compile(r"(?:^|[?&;,\s{])[\w.-]*(?:pass|pwd)[\w.-]*\s*=\s*[^&;,\s}]", re.IGNORECASE)
 _EXTENSION_PORT_ENV: Final = "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT"
 _cache: dict[str, str] = {}
 
@@ -51,6 +69,74 @@ def resolve(value: str, *, environ: Any = None) -> str:
         result = _pick(_secrets_manager(secret_id, env), key, secret_id)
     _cache[value] = result
     return result
+
+
+def url_password(url: str) -> str | None:
+    """Where a connection URL spells a password in clear (``"user info"``, ``"URL option"``), or None.
+
+    Any spelling counts, for every driver: ``scheme://user:secret@host``, ``?password=`` and its aliases,
+    percent-encoded keys, and a connection string nested in an option.
+    """
+    if is_reference(url):
+        return None
+    from urllib.parse import unquote
+
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        rest = scheme
+    head, _, query = rest.partition("?")
+    userinfo, at, _ = head.rpartition("@")
+    if at and ":" in userinfo and userinfo.partition(":")[2]:
+        return "user info"
+    decoded = query
+    for _ in range(3):  # keys may be percent-encoded, and nested strings encoded twice
+        if _URL_PASSWORD_OPTION.search(decoded):
+            return "URL option"
+        decoded = unquote(decoded)
+    return None
+
+
+def secret_settings(document: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """``(dotted key, value)`` of every configured value that is a secret or may hold one.
+
+    ``document`` is the configuration as TOML tables (``{"store": {"url": ...}}``).
+    """
+    found: list[tuple[str, str]] = []
+    for dotted in SECRET_SETTINGS:
+        section, _, key = dotted.partition(".")
+        table = document.get(section)
+        value = table.get(key) if isinstance(table, dict) else None
+        if isinstance(value, str) and value:
+            found.append((dotted, value))
+    hashing = document.get("hashing")
+    params = hashing.get("params") if isinstance(hashing, dict) else None
+    if isinstance(params, dict):
+        for name in sorted(SECRET_HASH_PARAMS & set(params)):
+            value = params[name]
+            if isinstance(value, str) and value:
+                found.append((f"hashing.params.{name}", value))
+    return found
+
+
+def in_clear(document: Mapping[str, Any]) -> list[str]:
+    """The keys of ``document`` that hold a secret itself rather than a reference, each with where it is."""
+    found: list[str] = []
+    for key, value in secret_settings(document):
+        if key == "store.url":
+            where = url_password(value)
+            if where is not None:
+                found.append(f"store.url (a password in its {where})")
+        elif not is_reference(value):
+            found.append(key)
+    return found
+
+
+def resolve_params(params: Mapping[str, Any], *, environ: Any = None) -> dict[str, Any]:
+    """``[hashing] params`` with every secret parameter that is a reference resolved (cached per process)."""
+    return {
+        name: resolve(value, environ=environ) if name in SECRET_HASH_PARAMS and isinstance(value, str) else value
+        for name, value in params.items()
+    }
 
 
 def forget(value: str) -> None:

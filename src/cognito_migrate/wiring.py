@@ -100,7 +100,8 @@ def build_verifier(settings: Settings) -> PasswordVerifier:
     h = settings.hashing
     limits = hashing.CostLimits(**h.limits)
     dummy_scheme = settings.dummy_scheme
-    hashing_params = _hashing_params(h.scheme, h.params)
+    # a pepper, secret or signer key may be a reference: resolved here, once per container
+    hashing_params = secrets.resolve_params(_hashing_params(h.scheme, h.params))
     cost = dict(h.dummy_cost) or None
     # the configured scheme's parameters (iterations of Symfony, Membership's algorithm...) shape its cost
     params = dict(hashing_params) if dummy_scheme == h.scheme and hashing_params else None

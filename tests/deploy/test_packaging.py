@@ -286,6 +286,21 @@ def test_the_built_package_migrates_a_user_in_isolation(
             'url = "postgresql://migrator@db.internal/identity"\n\n[logging]\nusername_hash_key = "k3y"',
             "logging.username_hash_key",
         ),
+        ('url = "postgresql://migrator@db.internal/identity?password=s3cret"', "store.url"),
+        ('url = "postgresql://db.internal/identity?sslmode=require&PASSWORD=s3cret"', "store.url"),
+        ('url = "postgresql://db.internal/identity?pass%77ord=s3cret"', "store.url"),
+        ('url = "postgresql://db.internal/identity?sslpassword=s3cret"', "store.url"),
+        ('url = "mysql://migrator@db.internal/identity?passwd=s3cret"', "store.url"),
+        (
+            'url = "postgresql://migrator@db.internal/identity"\n\n'
+            '[hashing]\nscheme = "bcrypt"\nparams = { pepper = "s3cret" }',
+            "hashing.params.pepper",
+        ),
+        (
+            'url = "postgresql://migrator@db.internal/identity"\n\n'
+            '[hashing]\nscheme = "spring_delegating"\nparams = { secret = "s3cret" }',
+            "hashing.params.secret",
+        ),
     ],
 )
 def test_a_secret_in_plain_text_is_never_packaged(tmp_path: Path, lines: str, key: str) -> None:
@@ -307,11 +322,14 @@ def test_secret_references_are_packaged(tmp_path: Path) -> None:
     config.write_text(
         '[store]\npreset = "django"\nurl = "postgresql://migrator@db.internal/identity"\n'
         f'password = "secretsmanager:{arn}#password"\n\n'
-        f'[logging]\nusername_hash_key = "secretsmanager:{arn}#hash_key"\n'
+        f'[logging]\nusername_hash_key = "secretsmanager:{arn}#hash_key"\n\n'
+        f'[hashing]\nscheme = "bcrypt"\nparams = {{ pepper = "secretsmanager:{arn}#pepper" }}\n'
     )
     result = build(config, tmp_path / "out", installer=RecordingInstaller())
     with zipfile.ZipFile(result.zip_path) as zf:
-        assert json.loads(zf.read("cognito-migrate.json"))["store"]["password"] == f"secretsmanager:{arn}#password"
+        packaged = json.loads(zf.read("cognito-migrate.json"))
+    assert packaged["store"]["password"] == f"secretsmanager:{arn}#password"
+    assert packaged["hashing"]["params"]["pepper"] == f"secretsmanager:{arn}#pepper"
 
 
 def test_every_manylinux_tag_of_the_lambda_glibc_is_accepted(tmp_path: Path) -> None:

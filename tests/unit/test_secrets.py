@@ -122,3 +122,61 @@ def test_region_of_reads_arns_only() -> None:
     assert secrets.region_of("arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf") == "eu-west-1"
     assert secrets.region_of("legacy-db") is None
     assert secrets.region_of("/legacy/key") is None
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://migrator:s3cret@db/identity",
+        "postgresql://:s3cret@db/identity",
+        "postgresql://db/identity?password=s3cret",
+        "postgresql://db/identity?sslmode=require&Password=s3cret",
+        "postgresql://db/identity?pass%77ord=s3cret",
+        "postgresql://db/identity?sslpassword=s3cret",
+        "postgresql://db/identity?passfile=/var/task/pgpass",
+        "mysql://migrator@db/identity?passwd=s3cret",
+        "mysql://migrator@db/identity?password1=s3cret",
+        "mssql://migrator@db/identity?PWD=s3cret",
+        "mssql://db/identity?odbc_connect=DRIVER%3Dx%3BUID%3Dm%3BPWD%3Ds3cret",
+    ],
+)
+def test_every_spelling_of_a_password_in_a_url_is_found(url: str) -> None:
+    assert secrets.url_password(url) is not None
+    assert secrets.in_clear({"store": {"url": url}}) == [f"store.url (a password in its {secrets.url_password(url)})"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://migrator@db/identity",
+        "postgresql://migrator@db/identity?sslmode=verify-full&application_name=x",
+        "postgresql://migrator:@db/identity",
+        "mysql://migrator@db/identity?charset=utf8mb4&ssl_ca=/etc/ca.pem",
+        "sqlite:///legacy.db",
+        "secretsmanager:arn:aws:secretsmanager:eu-west-1:1:secret:db#url",
+    ],
+)
+def test_a_url_without_a_password_is_clean(url: str) -> None:
+    assert secrets.url_password(url) is None
+
+
+def test_secret_hash_params_are_declared_params_of_a_scheme() -> None:
+    from cognito_migrate import hashing
+
+    documented = {name for info in hashing.SCHEMES.values() for name in info.params}
+    assert documented >= secrets.SECRET_HASH_PARAMS
+    declared = {name for info in hashing.SCHEMES.values() for name in info.secret_params}
+    assert declared <= secrets.SECRET_HASH_PARAMS  # what the catalogue calls a key, the detector knows
+
+
+def test_hashing_params_in_clear_are_found_and_references_are_not() -> None:
+    document = {"hashing": {"scheme": "bcrypt", "params": {"pepper": "p3pper", "prehash": "none"}}}
+    assert secrets.in_clear(document) == ["hashing.params.pepper"]
+    document["hashing"]["params"]["pepper"] = "env:PEPPER"
+    assert secrets.in_clear(document) == []
+
+
+def test_secret_hash_params_resolve_and_others_stay_as_written() -> None:
+    params = {"pepper": "env:PEPPER", "prehash": "env:NOT_A_SECRET_PARAM", "truncate": True}
+    resolved = secrets.resolve_params(params, environ={"PEPPER": "p3pper"})
+    assert resolved == {"pepper": "p3pper", "prehash": "env:NOT_A_SECRET_PARAM", "truncate": True}

@@ -16,7 +16,7 @@ from cognito_migrate.cli._common import console, missing_modules
 from cognito_migrate.config import load_settings
 from cognito_migrate.errors import CognitoMigrateError, ConfigError
 from cognito_migrate.models import Deadline
-from cognito_migrate.secrets import is_reference
+from cognito_migrate.secrets import in_clear
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -119,11 +119,13 @@ def _steps(settings: Settings) -> list[tuple[str, Callable[[], str]]]:
         )
 
     def secrets() -> str:
-        plain = []
-        if settings.store.password and not is_reference(settings.store.password):
-            plain.append("store.password")
-        if "@" in settings.store.url and ":" in settings.store.url.split("@")[0].split("//")[-1]:
-            plain.append("store.url (has a password)")
+        plain = in_clear(
+            {
+                "store": {"url": settings.store.url, "password": settings.store.password},
+                "logging": {"username_hash_key": settings.logging.username_hash_key},
+                "hashing": {"params": dict(settings.hashing.params)},
+            }
+        )
         if plain:
             return f"warning: {', '.join(plain)} hold a secret in clear; use env:, ssm: or secretsmanager: references"
         return "no secret in clear"

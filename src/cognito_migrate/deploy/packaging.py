@@ -303,37 +303,24 @@ class ConfigPlan:
     url_is_reference: bool
 
 
-_URL_PASSWORD: Final = re.compile(r"://[^/@:]*:[^/@]+@")
-
-
 def inline_secrets(document: Mapping[str, Any]) -> list[str]:
     """Keys of the configuration that hold a secret itself rather than a reference to one.
 
     The package is an artifact (an S3 object, and the code anyone with ``lambda:GetFunction`` downloads):
-    a database password or the username-hash key in it is a leak.
+    a database password, a hashing pepper or the username-hash key in it is a leak. The detector is the one
+    ``config validate`` uses (:func:`cognito_migrate.secrets.in_clear`).
     """
     from cognito_migrate import secrets
 
-    found: list[str] = []
-    store = document.get("store") or {}
-    url = store.get("url")
-    if isinstance(url, str) and not secrets.is_reference(url) and _URL_PASSWORD.search(url):
-        found.append("store.url (a password in the URL)")
-    for section, key in (("store", "password"), ("logging", "username_hash_key")):
-        value = (document.get(section) or {}).get(key)
-        if isinstance(value, str) and value and not secrets.is_reference(value):
-            found.append(f"{section}.{key}")
-    return found
+    return secrets.in_clear(document)
 
 
 def secret_notes(document: Mapping[str, Any]) -> list[str]:
     """What the deployment must grant for the references in the configuration (the SAM template's role
     reads exactly one Secrets Manager secret, LegacyDbSecretArn, and no SSM parameter)."""
-    values = [
-        (document.get(section) or {}).get(key)
-        for section, key in (("store", "url"), ("store", "password"), ("logging", "username_hash_key"))
-    ]
-    refs = [v for v in values if isinstance(v, str)]
+    from cognito_migrate import secrets
+
+    refs = [value for _key, value in secrets.secret_settings(document)]
     arns = sorted(
         {v.removeprefix("secretsmanager:").partition("#")[0] for v in refs if v.startswith("secretsmanager:")}
     )
