@@ -32,6 +32,14 @@ def _rows() -> list[tuple[str, str, str]]:
     return [("admin", stored, "admin@example.com"), ("Renee", stored, "renee@example.com")]
 
 
+def _fill(conn: Any, columns: str) -> None:
+    """(Re)create the table with ``columns`` (each server's case-insensitive collation) and the rows."""
+    with conn.cursor() as cur:
+        cur.execute(f"DROP TABLE IF EXISTS {TABLE}")
+        cur.execute(f"CREATE TABLE {TABLE} ({columns})")
+        cur.executemany(f"INSERT INTO {TABLE} VALUES (%s, %s, %s)", _rows())
+
+
 def _mariadb(url: str) -> str:
     import pymysql
 
@@ -40,13 +48,11 @@ def _mariadb(url: str) -> str:
         host=parts.hostname, port=parts.port or 3306, user=parts.username or "root",
         password=parts.password or "", database=parts.path.lstrip("/"), autocommit=True, charset="utf8mb4",
     )  # fmt: skip
-    with conn.cursor() as cur:
-        cur.execute(f"DROP TABLE IF EXISTS {TABLE}")
-        cur.execute(
-            f"CREATE TABLE {TABLE} (username VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci, "
-            "password_hash VARCHAR(100), email VARCHAR(100) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci)"
-        )
-        cur.executemany(f"INSERT INTO {TABLE} VALUES (%s, %s, %s)", _rows())
+    _fill(
+        conn,
+        "username VARCHAR(64) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci, password_hash VARCHAR(100), "
+        "email VARCHAR(100) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci",
+    )
     conn.close()
     return url
 
@@ -61,12 +67,7 @@ def _postgres(url: str) -> str:
             "CREATE COLLATION IF NOT EXISTS surface_ci_level1 "
             "(provider = icu, locale = 'und-u-ks-level1', deterministic = false)"
         )
-        cur.execute(f"DROP TABLE IF EXISTS {TABLE}")
-        cur.execute(
-            f"CREATE TABLE {TABLE} (username TEXT COLLATE surface_ci_level1, password_hash TEXT, "
-            "email TEXT COLLATE surface_ci_level1)"
-        )
-        cur.executemany(f"INSERT INTO {TABLE} VALUES (%s, %s, %s)", _rows())
+    _fill(conn, "username TEXT COLLATE surface_ci_level1, password_hash TEXT, email TEXT COLLATE surface_ci_level1")
     conn.close()
     return url
 
