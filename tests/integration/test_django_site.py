@@ -79,7 +79,9 @@ def test_the_allauth_preset_reads_allauth_verification(make_trigger: Callable[..
 def test_an_email_alias_sign_in_finds_the_allauth_user(
     make_trigger: Callable[..., Trigger], django_url: str, log_stream: io.StringIO
 ) -> None:
-    trigger = django_trigger(make_trigger, django_url, "django_allauth", pool={"alias_attributes": ["email"]})
+    # case-insensitive pool: in a case-sensitive one only the stored spelling, Alice@example.com, is the alias
+    pool = {"alias_attributes": ["email"], "case_sensitive": False}
+    trigger = django_trigger(make_trigger, django_url, "django_allauth", pool=pool)
     answer = sign_in(trigger, "ALICE@example.com")
     assert answer["userAttributes"]["username"] == "alice"
     assert answer["userAttributes"]["email_verified"] == "true"
