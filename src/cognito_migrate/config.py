@@ -279,7 +279,8 @@ class HashingSettings(Section):
         Table(Anything()),
         _EMPTY,
         "parameters of `scheme` that are not in the row (a pepper, a Firebase signer key); they apply to rows of "
-        "that scheme only",
+        "that scheme only. The secret ones (`pepper`, `secret`, `signer_key`) may be [references](#secrets), "
+        "`decryption_key` must be one",
     )
     limits = Key(
         _Limits(),
