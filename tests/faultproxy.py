@@ -6,6 +6,7 @@ The proxy forwards bytes both ways until a test switches on a fault:
   holds them; ``heal()`` delivers them, as TCP retransmission would);
 - ``stall(after=n)``: the server's next ``n`` bytes still reach the client, then nothing (an answer cut mid-way);
 - ``latency(seconds)``: every chunk is delayed by that much, both ways;
+- ``drip(seconds)``: the server's bytes arrive one at a time, that far apart (alive, but never done);
 - ``kill()``: every open connection is reset (the old primary died);
 - ``new_connections("refuse" | "hang" | "pass")``: new connections are reset at once, or accepted and never
   answered (a failover target that is not up yet, a blackhole during the handshake).
@@ -86,6 +87,9 @@ class _Link:
             if allowed == 0:
                 time.sleep(_TICK)
                 return data
+        if from_server and proxy.drip_every:
+            allowed = 1
+            time.sleep(proxy.drip_every)
         if proxy.delay:
             time.sleep(proxy.delay)
         try:
@@ -114,6 +118,7 @@ class FaultProxy:
         self.blackholed = threading.Event()
         self.stall_after: int | None = None
         self.delay = 0.0
+        self.drip_every = 0.0
         self.mode: NewConnections = "pass"
         self.accepted = 0  # connections the driver opened through the proxy
         self._links: list[_Link] = []
@@ -140,6 +145,9 @@ class FaultProxy:
     def latency(self, seconds: float) -> None:
         self.delay = seconds
 
+    def drip(self, seconds: float) -> None:
+        self.drip_every = seconds
+
     def kill(self) -> None:
         with self.lock:
             links, self._links = self._links, []
@@ -155,6 +163,7 @@ class FaultProxy:
         with self.lock:
             self.stall_after = None
         self.delay = 0.0
+        self.drip_every = 0.0
         self.mode = "pass"
 
     # ----------------------------------------------------------------------------------------- plumbing

@@ -181,6 +181,8 @@ WARM_FAULTS: dict[str, Callable[[FaultProxy], None]] = {
     "stall mid-answer": lambda proxy: proxy.stall(after=7),
     # every packet arrives, too late (PostgreSQL answered after the latency, past the deadline)
     "latency": lambda proxy: proxy.latency(1.5),
+    # the answer arrives a byte at a time (PyMySQL waited per packet, so a packet could take seconds)
+    "drip": lambda proxy: proxy.drip(0.1),
 }
 
 
@@ -202,6 +204,16 @@ def test_blackhole_during_the_handshake(
     bounded by the deadline, not by connect_timeout or query_timeout (MariaDB waited 2 x query_timeout)."""
     trigger = make_trigger(proxy.url(server_url), store={"connect_timeout": 4, "query_timeout": 4})
     proxy.new_connections("hang")
+    answers_unavailable_in_time(trigger)
+    recovers(trigger, proxy)
+
+
+def test_a_handshake_that_drips_is_bounded_by_the_deadline(
+    make_trigger: Callable[..., Trigger], proxy: FaultProxy, server_url: str
+) -> None:
+    """The greeting arrives a byte every 0.1 s: each byte is on time, the whole handshake never is."""
+    trigger = make_trigger(proxy.url(server_url), store={"connect_timeout": 4, "query_timeout": 4})
+    proxy.drip(0.1)
     answers_unavailable_in_time(trigger)
     recovers(trigger, proxy)
 

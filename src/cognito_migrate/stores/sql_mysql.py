@@ -1,11 +1,13 @@
 """MySQL and MariaDB through PyMySQL: read-only sessions whose every socket wait ends at the deadline.
 
 PyMySQL sets a socket timeout before each packet it reads or writes, from ``read_timeout`` and
-``write_timeout``: a fixed value per packet, so the handshake alone could wait several times
-``query_timeout`` on a silent network. :class:`BoundedConnection` makes both the time left until the
-session's end (PyMySQL reads them per packet: connections.py, ``_read_packet`` and ``_write_bytes``).
-The bound is per packet: a server that dripped one packet byte by byte, each byte just inside the time
-left, could stretch that read (not a fault the tests' proxy produces; a stall or latency is bounded).
+``write_timeout``: a fixed wait per packet, and per receive within it, so the handshake alone could wait
+several times ``query_timeout`` on a silent network, and an answer arriving a byte at a time never ended.
+Here every receive and send waits at most until the session's end: :class:`DeadlineSocket` (the TCP socket
+given to PyMySQL) sets the time left before each call. Over TLS, PyMySQL wraps that socket in one of its
+own, so :class:`BoundedConnection` also makes PyMySQL's per-packet timeouts the time left (it reads them
+before every packet: connections.py, ``_read_packet`` and ``_write_bytes``); over TLS the bound is per
+packet.
 
 On the server, each session is read-only (an ``UPDATE`` in a configured query is refused, as PostgreSQL and
 SQLite refuse it) and has a statement limit a little shorter than the client's wait (``GRACE``), so a
@@ -16,6 +18,7 @@ table and row lock waits), per statement with ``SET STATEMENT ... FOR`` when les
 
 from __future__ import annotations
 
+import socket
 import time
 from typing import TYPE_CHECKING, Any, Final
 
@@ -30,6 +33,26 @@ _SESSION: Final = {
     "mariadb": "SET SESSION tx_read_only = 1, max_statement_time = {seconds}",
     "mysql": "SET SESSION transaction_read_only = 1, max_execution_time = {ms}",
 }
+
+
+class DeadlineSocket(socket.socket):
+    """A TCP socket whose every receive and send waits at most until its connection's ``io_end``."""
+
+    connection: Any = None
+
+    def settimeout(self, value: float | None) -> None:
+        """PyMySQL's fixed timeouts are replaced by the time left, set before each call."""
+
+    def _time_left(self) -> None:
+        super().settimeout(max(self.connection.io_end - time.monotonic(), 0.001))
+
+    def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
+        self._time_left()
+        return super().recv_into(buffer, nbytes, flags)
+
+    def sendall(self, data: Any, flags: int = 0) -> None:
+        self._time_left()
+        super().sendall(data, flags)
 
 
 def _bounded_connection_class(module: Any) -> type[Any]:
@@ -78,13 +101,17 @@ class MysqlDriver(Driver):
             password=secret if secret is not None else (parts["password"] or ""),
             database=parts["database"],
             charset=parts["query"].get("charset", "utf8mb4"),
-            connect_timeout=max(timeout, 0.001),
             autocommit=True,
             ssl=self._ssl,
             defer_connect=True,
         )
         conn.io_end = end
-        conn.connect()
+        tcp = socket.create_connection((parts["host"], parts["port"]), timeout=max(timeout, 0.001))
+        sock = DeadlineSocket(tcp.family, tcp.type, tcp.proto, fileno=tcp.detach())
+        sock.connection = conn
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # as PyMySQL does for its own sockets
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+        conn.connect(sock)
         try:
             flavor = "mariadb" if "mariadb" in conn.get_server_info().lower() else "mysql"
             limit = server_limit_ms(self.query_timeout)
