@@ -158,6 +158,10 @@ def _not_empty(text: str) -> str | None:
     return None if text.strip() else "must not be empty"
 
 
+def _pool_id(pool_id: str) -> str | None:
+    return None if re.fullmatch(r"[\w-]+_[0-9a-zA-Z]+", pool_id) else "expected a user pool id such as eu-west-1_AbC123"
+
+
 # ------------------------------------------------------------------------------------------- sections
 
 
@@ -343,6 +347,13 @@ class PasswordPolicySettings(Section):
 class PoolSettings(Section):
     """The pool's username model; the response depends on it."""
 
+    user_pool_id = Key(
+        TEXT,
+        None,
+        "the pool, for the commands that talk to it (`status`, `doctor`); `--user-pool-id` overrides it. The "
+        "trigger itself never needs it",
+        check=_pool_id,
+    )
     username_attributes = Key(
         Names(LOGIN_ATTRIBUTES),
         (),
@@ -472,6 +483,59 @@ class LoggingSettings(Section):
     service = Key(TEXT, "cognito-migrate", "the `Service` dimension")
 
 
+class LedgerSettings(Section):
+    """Where the migration ledger lives (docs/operations.md); no ``url``, no ledger."""
+
+    url = Key(
+        TEXT,
+        None,
+        "`dynamodb://TABLE?region=eu-west-1` (optional `&endpoint=http://...`; else `AWS_ENDPOINT_URL_DYNAMODB` / "
+        "`AWS_ENDPOINT_URL`), `sqlite:///ledger.db` (relative to this file), `postgresql://user@host/db`, "
+        "`mysql://user@host/db` (also `mariadb://`); may be a [secret reference](#secrets). The SQL tables are "
+        "created on first use",
+        shown="none: no ledger",
+    )
+    password = Key(TEXT, None, "the ledger database's password as a [secret reference](#secrets)")
+    hash_key = Key(
+        TEXT,
+        None,
+        "the key of the keyed hashes that stand for user names, sign-in names and addresses in the ledger (a "
+        "secret reference, at least 16 bytes); it must not change during the migration",
+        shown="`logging.username_hash_key`",
+    )
+    # the ledger is written inside Cognito's 5 s, after the decision: it gets a short leash
+    timeout = Key(
+        Number(0.05, 2), 0.5, "seconds (0.05 to 2) per ledger call, further shortened by the invocation's deadline"
+    )
+
+
+class ThrottleSettings(Section):
+    """Failed sign-ins allowed per sign-in name (and source address) within a window; off without ``[throttle]``."""
+
+    max_failures = Key(
+        Whole(0, 1000),
+        5,
+        "failed password sign-ins for one sign-in name (case-folded) within a window, after which every password "
+        "sign-in for it is rejected without asking the store; `0` turns the throttle off",
+    )
+    window_seconds = Key(
+        Whole(10, 86400), 900, "the window opens at the first failure; once it has passed, the count starts again"
+    )
+    address_field = Key(
+        TEXT,
+        None,
+        "the `validationData` / `clientMetadata` key that holds the client's address (set by your backend, not a "
+        "public client), for a per-address limit",
+    )
+    address_max_failures = Key(
+        Whole(1, 1_000_000), 100, "failures from one address within a window (across names), with `address_field`"
+    )
+
+    @property
+    def enabled(self) -> bool:
+        return self.max_failures > 0
+
+
 class Settings(Section):
     """The whole configuration, validated; ``source`` names the file it came from."""
 
@@ -484,6 +548,8 @@ class Settings(Section):
     trigger = Key(Nested(TriggerSettings), TriggerSettings(), "the answer to Cognito")
     mapping = Key(Nested(MappingSettings), MappingSettings(), "legacy columns to Cognito attributes")
     logging = Key(Nested(LoggingSettings), LoggingSettings(), "the log line and metrics")
+    ledger = Key(Nested(LedgerSettings), LedgerSettings(), "the record of the migration")
+    throttle = Key(Nested(ThrottleSettings), ThrottleSettings(), "failed sign-ins per name and address")
 
     def __init__(self, *, source: str = "<mapping>", **sections: Any) -> None:
         super().__init__(**sections)
@@ -507,6 +573,14 @@ class Settings(Section):
             if "phone_number" in lookups and self.store.phone_query is None:
                 yield "store.phone_query", "required: the pool signs users in by phone number"
         yield from self._dummy_problems()
+        if self.throttle.enabled and self.ledger.url is None:
+            yield "throttle", "needs [ledger] url: the throttle keeps its counters in the ledger's backend"
+        if self.ledger.url is not None and not (self.ledger.hash_key or self.logging.username_hash_key):
+            yield (
+                "ledger.hash_key",
+                "required (or logging.username_hash_key): records are keyed by hashes that must match across "
+                "containers",
+            )
 
     def _dummy_problems(self) -> Iterator[Problem]:
         from cognito_migrate import hashing
@@ -579,7 +653,12 @@ def settings_from_mapping(
     if problems or settings is None:
         raise ConfigError.of(problems, source=source)
     store = settings.store._replace(url=_resolve_sqlite_path(settings.store.url, base_dir))
-    return settings._replace(store=store)
+    ledger = settings.ledger
+    if ledger.url is not None:
+        ledger = ledger._replace(url=_resolve_sqlite_path(ledger.url, base_dir))
+    # a [throttle] table (or one of its variables) turns the throttle on; without one it is off
+    throttle = settings.throttle if "throttle" in merged else settings.throttle._replace(max_failures=0)
+    return settings._replace(store=store, ledger=ledger, throttle=throttle)
 
 
 def _resolve_sqlite_path(url: str, base_dir: str | os.PathLike[str] | None) -> str:

@@ -19,8 +19,9 @@ from cognito_migrate.config import load_settings
 from cognito_migrate.errors import CognitoMigrateError, EventError, RefusedInputError
 from cognito_migrate.event import ResponseOptions, build_response, parse
 from cognito_migrate.models import Deadline
+from cognito_migrate.observability import CONFIRMED_METRIC
 from cognito_migrate.outcomes import MigrationOutcome, Outcome, Reason
-from cognito_migrate.wiring import build_log, build_service
+from cognito_migrate.wiring import build_ledger, build_log, build_service
 
 if TYPE_CHECKING:
     from cognito_migrate.config import Settings
@@ -33,6 +34,8 @@ UNAVAILABLE: Final = "Sign-in is temporarily unavailable, please try again later
 INVALID_REQUEST: Final = "Invalid sign-in request"
 REJECTED: Final = "Incorrect username or password"
 DEFAULT_BUDGET_MS: Final = 5000  # Cognito's own wait, when no Lambda context says otherwise
+# Triggers Cognito fires once a user exists: the same function, attached to them, confirms migrations.
+CONFIRMING_SOURCES: Final = ("PostAuthentication_", "PostConfirmation_")
 
 
 class TriggerFailure(Exception):
@@ -45,8 +48,9 @@ class Trigger:
     def __init__(
         self, settings: Settings, *, service: MigrationService | None = None, log: InvocationLog | None = None
     ) -> None:
-        self._service = service or build_service(settings)
         self._log = log or build_log(settings)
+        self._ledger = build_ledger(settings, self._log) if service is None else None
+        self._service = service or build_service(settings, ledger=self._ledger)
         trigger = settings.trigger
         self._options = ResponseOptions(
             message_action="SUPPRESS" if trigger.message_action == "SUPPRESS" else None,
@@ -62,8 +66,10 @@ class Trigger:
         started = time.perf_counter()
         cold, self._cold = self._cold, False
         request_id = getattr(context, "aws_request_id", None)
+        if isinstance(event, dict) and str(event.get("triggerSource", "")).startswith(CONFIRMING_SOURCES):
+            return self.confirm(event, context)
         try:
-            request = parse(event)
+            request = parse(event)._replace(request_id=request_id or "")
         except RefusedInputError as exc:
             # input no sign-in form sends: answered exactly like a wrong password, and logged as such
             self._log.emit(
@@ -110,6 +116,26 @@ class Trigger:
         if outcome.outcome is Outcome.REJECTED and self._raise_on_reject:
             raise TriggerFailure(REJECTED)
         return build_response(event, outcome, self._options)
+
+    def confirm(self, event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+        """Post-authentication / post-confirmation: Cognito holds this user now; note it in the ledger.
+
+        Answers the event unchanged, always: raising here would fail a sign-in that has already succeeded.
+        """
+        if self._ledger is None:
+            return event
+        request = event.get("request")
+        attributes = request.get("userAttributes") if isinstance(request, dict) else None
+        attributes = attributes if isinstance(attributes, dict) else {}
+        candidates = (event.get("userName"), attributes.get("email"), attributes.get("phone_number"))
+        names = [name for name in candidates if isinstance(name, str)]
+        deadline = Deadline(_budget_seconds(context, init_spent=0.0) - self._margin_s)
+        if self._ledger.recorder.confirm(names, deadline):
+            self._log.count(
+                "INFO", "created in Cognito", CONFIRMED_METRIC,
+                {"trigger": event.get("triggerSource"), "user": self._log.user_ref(names[0]) if names else None},
+            )  # fmt: skip
+        return event
 
 
 _LOADED_AT: Final = time.monotonic()

@@ -66,6 +66,7 @@ class MigrationRequest(NamedTuple):
     client_metadata: Mapping[str, str] = _EMPTY
     user_pool_id: str = ""
     client_id: str = ""
+    request_id: str = ""  # the Lambda request id: the ledger's idempotency key
 
 
 class Credential(NamedTuple):

@@ -27,6 +27,12 @@ OUTCOME_METRICS: Final = {
     Outcome.LEGACY_UNAVAILABLE: "LegacyUnavailable",
 }
 LATENCY_METRIC: Final = "Latency"
+THROTTLED_METRIC: Final = "Throttled"  # a rejection by the brute-force throttle (also counted in Rejected)
+LEDGER_UNAVAILABLE_METRIC: Final = "LedgerUnavailable"  # a ledger or throttle read/write that failed
+CONFIRMED_METRIC: Final = "CreatedConfirmed"  # Cognito confirmed a migrated user exists (post-auth/confirm)
+METRICS: Final = (
+    *OUTCOME_METRICS.values(), LATENCY_METRIC, THROTTLED_METRIC, LEDGER_UNAVAILABLE_METRIC, CONFIRMED_METRIC,
+)  # every metric the trigger emits, for the template's dashboard and alarms  # fmt: skip
 _LEVELS: Final = {"DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40}
 
 
@@ -55,10 +61,11 @@ class InvocationLog:
             {
                 "Namespace": namespace,
                 "Dimensions": [["Service"]],
-                "Metrics": [{"Name": n, "Unit": "Count"} for n in OUTCOME_METRICS.values()]
+                "Metrics": [{"Name": n, "Unit": "Count"} for n in (*OUTCOME_METRICS.values(), THROTTLED_METRIC)]
                 + [{"Name": LATENCY_METRIC, "Unit": "Milliseconds"}],
             }
         ]
+        self._namespace = namespace
         self._stream = stream
 
     def user_ref(self, username: str) -> str:
@@ -69,6 +76,8 @@ class InvocationLog:
 
     def emit(self, level: str, message: str, fields: Mapping[str, Any], *, outcome: Outcome | None = None) -> None:
         """Write one line; metrics are attached when ``outcome`` is given."""
+        latency = fields.get("latency_ms", {}).get("total", 0.0)
+        throttled = fields.get("reason") == "throttled"
         if _LEVELS[level] < self._threshold:
             if outcome is None or not self._metrics:
                 return
@@ -79,7 +88,30 @@ class InvocationLog:
             record["Service"] = self._service
             for key, name in OUTCOME_METRICS.items():
                 record[name] = 1 if key is outcome else 0
-            record[LATENCY_METRIC] = fields.get("latency_ms", {}).get("total", 0.0)
+            record[LATENCY_METRIC] = latency
+            record[THROTTLED_METRIC] = int(throttled)
+        self._write(record)
+
+    def count(self, level: str, message: str, metric: str, fields: Mapping[str, Any]) -> None:
+        """One line carrying a single count metric (``LedgerUnavailable``, ``CreatedConfirmed``)."""
+        if _LEVELS[level] < self._threshold:
+            if not self._metrics:
+                return
+            fields = {}
+        record: dict[str, Any] = {"level": level, "message": message, "service": self._service, **fields}
+        if self._metrics:
+            metrics = [{"Name": metric, "Unit": "Count"}]
+            directive = [{"Namespace": self._namespace, "Dimensions": [["Service"]], "Metrics": metrics}]
+            record["_aws"] = {"Timestamp": int(time.time() * 1000), "CloudWatchMetrics": directive}
+            record["Service"] = self._service
+            record[metric] = 1
+        self._write(record)
+
+    def ledger_problem(self, operation: str, detail: str) -> None:
+        """The ledger or the throttle could not be read or written; the sign-in went on as without them."""
+        self.count("ERROR", "ledger unavailable", LEDGER_UNAVAILABLE_METRIC, {"operation": operation, "detail": detail})
+
+    def _write(self, record: Mapping[str, Any]) -> None:
         stream = self._stream or sys.stdout
         stream.write(json.dumps(record, separators=(",", ":"), default=str) + "\n")
         stream.flush()

@@ -57,6 +57,7 @@ class MigrationOutcome(NamedTuple):
     scheme: str | None = None
     detail: str | None = None  # safe text for the log: names a column or attribute, never a value
     timings_ms: Mapping[str, float] = _EMPTY
+    subject: str | None = None  # the legacy user name when the store found one (the ledger's key)
 
     @property
     def migrated(self) -> bool:

@@ -37,11 +37,17 @@ _VERDICT_REASONS = {
 
 
 class Throttle(Protocol):
-    """Hook for brute-force protection (a later issue): asked before the store, told after each rejection."""
+    """Brute-force protection (``ledger/throttle.py``): asked before the store, told after each attempt."""
 
-    def is_blocked(self, request: MigrationRequest) -> bool: ...
+    def is_blocked(self, request: MigrationRequest, deadline: Deadline) -> bool: ...
 
-    def record(self, request: MigrationRequest, outcome: MigrationOutcome) -> None: ...
+    def record(self, request: MigrationRequest, outcome: MigrationOutcome, deadline: Deadline) -> None: ...
+
+
+class Ledger(Protocol):
+    """The migration ledger (``ledger/recorder.py``): told every outcome; never raises, never changes it."""
+
+    def record(self, request: MigrationRequest, outcome: MigrationOutcome, deadline: Deadline) -> None: ...
 
 
 class MigrationService:
@@ -55,6 +61,7 @@ class MigrationService:
         mapper: AttributeMapper,
         reset_policy: ResetPolicy,
         throttle: Throttle | None = None,
+        ledger: Ledger | None = None,
     ) -> None:
         self._store = store
         self._verifier = verifier
@@ -62,17 +69,20 @@ class MigrationService:
         self._fields = mapper.username_model.lookup_fields()  # fixed by the pool's model: computed once
         self._reset = reset_policy
         self._throttle = throttle
+        self._ledger = ledger
 
     def migrate(self, request: MigrationRequest, deadline: Deadline) -> MigrationOutcome:
         """Run the flow; never raises for anything a request or a legacy row can cause."""
         outcome = self._decide(request, deadline, _Timer())
         if self._throttle is not None:
-            self._throttle.record(request, outcome)
+            self._throttle.record(request, outcome, deadline)
+        if self._ledger is not None:
+            self._ledger.record(request, outcome, deadline)
         return outcome
 
     def _decide(self, request: MigrationRequest, deadline: Deadline, timer: _Timer) -> MigrationOutcome:
         password = request.password.reveal() if request.password is not None else None
-        if self._throttle is not None and self._throttle.is_blocked(request):
+        if self._throttle is not None and self._throttle.is_blocked(request, deadline):
             return self._reject(Reason.THROTTLED, password, timer)
 
         try:
@@ -85,6 +95,7 @@ class MigrationService:
             timer.lap("lookup")
             return self._reject(Reason.MALFORMED_RECORD, password, timer, detail=str(exc), deadline=deadline)
         timer.lap("lookup")
+        timer.subject = found.user.username if found is not None else None
         if deadline.expired:
             # no time left for a verification that Cognito would still wait for: fail closed
             return timer.outcome(Outcome.LEGACY_UNAVAILABLE, Reason.DEADLINE, detail="deadline spent after the lookup")
@@ -193,6 +204,7 @@ class _Timer:
     def __init__(self) -> None:
         self._last = time.perf_counter()
         self.laps: dict[str, float] = {}
+        self.subject: str | None = None  # the legacy user, once the store found one
 
     def lap(self, step: str) -> None:
         now = time.perf_counter()
@@ -215,4 +227,5 @@ class _Timer:
             scheme=scheme,
             detail=detail,
             timings_ms=dict(self.laps),
+            subject=self.subject,
         )

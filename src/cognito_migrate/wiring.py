@@ -7,7 +7,7 @@ under it receive ready objects and never see :class:`~cognito_migrate.config.Set
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from cognito_migrate import hashing, secrets
 from cognito_migrate.errors import ConfigError
@@ -23,17 +23,69 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
     from cognito_migrate.config import Settings
+    from cognito_migrate.ledger.recorder import LedgerRecorder
+    from cognito_migrate.ledger.throttle import LedgerThrottle
     from cognito_migrate.mapping.identity import LoginField
     from cognito_migrate.stores.base import UserStore
 
-def build_service(settings: Settings) -> MigrationService:
-    """The whole migration flow for a configuration."""
+def build_service(settings: Settings, *, ledger: LedgerParts | None = None) -> MigrationService:
+    """The whole migration flow for a configuration (with ``ledger``, the ledger and throttle it uses)."""
+    if ledger is None and settings.ledger.url is not None:
+        ledger = build_ledger(settings, build_log(settings))
     return MigrationService(
         store=build_store(settings),
         verifier=build_verifier(settings),
         mapper=build_mapper(settings),
         reset_policy=build_reset_policy(settings),
+        throttle=ledger.throttle if ledger is not None else None,
+        ledger=ledger.recorder if ledger is not None else None,
     )
+
+
+class LedgerParts(NamedTuple):
+    """The ledger step and the throttle over one backend (the throttle is None unless configured)."""
+
+    recorder: LedgerRecorder
+    throttle: LedgerThrottle | None
+
+
+def build_ledger(settings: Settings, log: InvocationLog) -> LedgerParts | None:
+    """The ledger for ``[ledger]`` (None without a url); its backend module is imported only here."""
+    config = settings.ledger
+    if config.url is None:
+        return None
+    from cognito_migrate.ledger.backend import open_backend
+    from cognito_migrate.ledger.recorder import LedgerRecorder
+    from cognito_migrate.ledger.records import Keys
+
+    def password() -> str | None:
+        return secrets.resolve(config.password) if config.password else None
+
+    key_ref = config.hash_key or settings.logging.username_hash_key
+    if key_ref is None:  # pragma: no cover - refused when the configuration is loaded
+        raise ConfigError("ledger.hash_key", "required")
+    try:
+        keys = Keys(secrets.resolve(key_ref).encode("utf-8"))
+    except ValueError as exc:
+        raise ConfigError("ledger.hash_key", str(exc)) from None
+    backend = open_backend(secrets.resolve(config.url), timeout=config.timeout, password=password)
+    recorder = LedgerRecorder(backend, keys, timeout=config.timeout, on_error=log.ledger_problem)
+    throttle = None
+    if settings.throttle.enabled:
+        from cognito_migrate.ledger.throttle import LedgerThrottle
+
+        t = settings.throttle
+        throttle = LedgerThrottle(
+            backend,
+            keys,
+            max_failures=t.max_failures,
+            window_seconds=t.window_seconds,
+            address_field=t.address_field,
+            address_max_failures=t.address_max_failures,
+            timeout=config.timeout,
+            on_error=log.ledger_problem,
+        )
+    return LedgerParts(recorder, throttle)
 
 
 def build_store(settings: Settings) -> UserStore:
@@ -200,6 +252,14 @@ def required_extras(settings: Settings) -> set[str]:
     columns = {**PRESETS[store.preset].columns, **store.columns} if store.preset else store.columns
     if settings.mapping.default_phone_region or "phone_number" in columns:
         extras.add("phone")  # every phone number is validated with phonenumbers
+    ledger_url = settings.ledger.url
+    if ledger_url is not None and not secrets.is_reference(ledger_url):
+        from cognito_migrate.stores.sql_drivers import EXTRAS, SCHEMES
+
+        scheme = ledger_url.split(":", 1)[0].split("+", 1)[0].lower()
+        extra = EXTRAS.get(SCHEMES.get(scheme, ""))  # DynamoDB needs no extra: the ledger speaks its HTTP API
+        if extra:
+            extras.add(extra)
     return extras
 
 

@@ -22,10 +22,10 @@ class CountingThrottle:
     def __init__(self) -> None:
         self.rejections: dict[str, int] = {}
 
-    def is_blocked(self, request: MigrationRequest) -> bool:
+    def is_blocked(self, request: MigrationRequest, deadline: Deadline) -> bool:
         return self.rejections.get(request.username, 0) >= 1
 
-    def record(self, request: MigrationRequest, outcome: MigrationOutcome) -> None:
+    def record(self, request: MigrationRequest, outcome: MigrationOutcome, deadline: Deadline) -> None:
         if outcome.outcome is Outcome.REJECTED:
             self.rejections[request.username] = self.rejections.get(request.username, 0) + 1
 

@@ -1,0 +1,322 @@
+"""The ledger in a SQL database: SQLite, PostgreSQL or MySQL/MariaDB (the legacy database or another).
+
+Two tables, created on first use when missing: ``cognito_migrate_ledger`` (one row per legacy user or
+unknown sign-in name) and ``cognito_migrate_throttle`` (one row per throttled key). Unlike the legacy
+store's connection, this one writes; it is its own connection, opened on first use and kept for the
+container's life, autocommit, with the server-side statement timeout set to ``[ledger] timeout``.
+
+Writes are idempotent per Lambda request id: a record remembers the last request that counted in it, and
+an update only applies when the row is still as it was read (optimistic concurrency), so a retried
+invocation or a concurrent one never counts twice.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import threading
+from typing import TYPE_CHECKING, Any, Final
+
+from cognito_migrate.errors import BackendNotAvailableError, ConfigError
+from cognito_migrate.ledger.backend import LedgerUnavailableError
+from cognito_migrate.ledger.records import UserRecord, count_key
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator, Sequence
+
+    from cognito_migrate.ledger.records import Attempt
+
+LEDGER_TABLE: Final = "cognito_migrate_ledger"
+THROTTLE_TABLE: Final = "cognito_migrate_throttle"
+_COLUMNS: Final = (
+    "subject", "known", "login_key", "first_at", "last_at", "counts", "last_reason", "scheme",
+    "migrated_at", "created_at", "request_id",
+)  # fmt: skip
+_PARAM: Final = re.compile(r"%\((\w+)\)s")
+_RETRIES: Final = 3  # optimistic updates that lost a race with a concurrent invocation of the same user
+
+
+def _schema(dialect: str) -> list[str]:
+    text = "TEXT" if dialect != "mysql" else "VARCHAR(2000)"
+    index = "" if dialect != "mysql" else ", INDEX cognito_migrate_ledger_login (login_key)"
+    statements = [
+        f"""CREATE TABLE IF NOT EXISTS {LEDGER_TABLE} (
+            subject VARCHAR(48) NOT NULL PRIMARY KEY, known SMALLINT NOT NULL, login_key VARCHAR(48),
+            first_at BIGINT NOT NULL, last_at BIGINT NOT NULL, counts {text} NOT NULL,
+            last_reason VARCHAR(80) NOT NULL, scheme VARCHAR(80), migrated_at BIGINT, created_at BIGINT,
+            request_id VARCHAR(80) NOT NULL{index})""",
+        f"""CREATE TABLE IF NOT EXISTS {THROTTLE_TABLE} (
+            throttle_key VARCHAR(48) NOT NULL PRIMARY KEY, window_start BIGINT NOT NULL, failures INTEGER NOT NULL)""",
+    ]
+    if dialect != "mysql":
+        statements.append(f"CREATE INDEX IF NOT EXISTS cognito_migrate_ledger_login ON {LEDGER_TABLE} (login_key)")
+    return statements
+
+
+class SqlLedger:
+    """A :class:`~cognito_migrate.ledger.backend.LedgerBackend` over one DB-API connection."""
+
+    def __init__(self, module: Any, connect: Callable[[], Any], *, dialect: str) -> None:
+        self._module = module
+        self._connect = connect
+        self._dialect = dialect
+        self._conn: Any = None
+        self._lock = threading.Lock()  # one connection; the local Cognito calls from several threads
+
+    @classmethod
+    def from_url(cls, url: str, *, timeout: float, password: Callable[[], str | None]) -> SqlLedger:
+        scheme = url.split(":", 1)[0].split("+", 1)[0].lower()
+        if scheme == "sqlite":
+            return _sqlite(url, timeout)
+        if scheme in ("postgresql", "postgres"):
+            return _postgres(url, timeout, password)
+        return _mysql(url, timeout, password)
+
+    # -- the protocol -------------------------------------------------------------------------------------
+    def record(self, attempt: Attempt, timeout: float) -> bool:
+        key = count_key(attempt.outcome, attempt.reason)
+        for _ in range(_RETRIES):
+            rows = self._run(
+                "record",
+                f"SELECT counts, request_id, migrated_at, login_key FROM {LEDGER_TABLE} WHERE subject = %(subject)s",
+                {"subject": attempt.subject},
+            )
+            if rows and rows[0][1] == attempt.request_id:
+                return False  # a retry of an invocation already counted
+            values = {
+                "subject": attempt.subject,
+                "known": int(attempt.known),
+                "at": attempt.at,
+                "last_reason": key,
+                "scheme": attempt.scheme,
+                "request_id": attempt.request_id,
+            }
+            if not rows:
+                values["counts"] = json.dumps({key: 1}, sort_keys=True)
+                values["migrated_at"] = attempt.at if attempt.migrated else None
+                values["login_key"] = attempt.login_key if attempt.migrated else None
+                if self._insert(values):
+                    return True
+                continue  # a concurrent invocation inserted it first: count on top of theirs
+            counts = json.loads(rows[0][0])
+            counts[key] = int(counts.get(key, 0)) + 1
+            migrated_at = rows[0][2] if rows[0][2] is not None else (attempt.at if attempt.migrated else None)
+            values |= {
+                "counts": json.dumps(counts, sort_keys=True),
+                "migrated_at": migrated_at,
+                "login_key": attempt.login_key if attempt.migrated else rows[0][3],
+                "previous": rows[0][1],
+            }
+            changed = self._run(
+                "record",
+                f"""UPDATE {LEDGER_TABLE} SET known = %(known)s, last_at = %(at)s, counts = %(counts)s,
+                    last_reason = %(last_reason)s, scheme = COALESCE(%(scheme)s, scheme),
+                    migrated_at = %(migrated_at)s, login_key = %(login_key)s, request_id = %(request_id)s
+                    WHERE subject = %(subject)s AND request_id = %(previous)s""",
+                values,
+                fetch=False,
+            )
+            if changed:
+                return True
+        raise LedgerUnavailableError(f"record: lost {_RETRIES} races for one record")
+
+    def _insert(self, values: dict[str, Any]) -> bool:
+        try:
+            self._run(
+                "record",
+                f"""INSERT INTO {LEDGER_TABLE} ({", ".join(_COLUMNS)}) VALUES (%(subject)s, %(known)s,
+                    %(login_key)s, %(at)s, %(at)s, %(counts)s, %(last_reason)s, %(scheme)s, %(migrated_at)s,
+                    NULL, %(request_id)s)""",
+                values,
+                fetch=False,
+                duplicate_ok=True,
+            )
+        except _Duplicate:
+            return False
+        return True
+
+    def mark_created(self, login_keys: Sequence[str], at: int, timeout: float) -> int:
+        if not login_keys:
+            return 0
+        names = {f"k{i}": key for i, key in enumerate(login_keys)}
+        placeholders = ", ".join(f"%({name})s" for name in names)
+        return int(
+            self._run(
+                "mark_created",
+                f"""UPDATE {LEDGER_TABLE} SET created_at = %(at)s WHERE login_key IN ({placeholders})
+                AND migrated_at IS NOT NULL AND created_at IS NULL""",
+                {**names, "at": at},
+                fetch=False,
+            )
+        )
+
+    def failures(self, keys: Sequence[str], since: int, timeout: float) -> dict[str, int]:
+        names = {f"k{i}": key for i, key in enumerate(keys)}
+        placeholders = ", ".join(f"%({name})s" for name in names)
+        rows = self._run(
+            "failures",
+            f"SELECT throttle_key, failures FROM {THROTTLE_TABLE} WHERE throttle_key IN ({placeholders})"
+            " AND window_start > %(since)s",
+            {**names, "since": since},
+        )
+        return {str(key): int(count) for key, count in rows}
+
+    def add_failure(self, keys: Sequence[str], at: int, window: int, timeout: float) -> None:
+        # failures is assigned before window_start: MySQL evaluates SET left to right with the new values
+        update = f"""UPDATE {THROTTLE_TABLE}
+            SET failures = CASE WHEN window_start <= %(cutoff)s THEN 1 ELSE failures + 1 END,
+                window_start = CASE WHEN window_start <= %(cutoff)s THEN %(at)s ELSE window_start END
+            WHERE throttle_key = %(key)s"""
+        insert = f"INSERT INTO {THROTTLE_TABLE} (throttle_key, window_start, failures) VALUES (%(key)s, %(at)s, 1)"
+        for key in keys:
+            values = {"key": key, "at": at, "cutoff": at - window}
+            if self._run("add_failure", update, values, fetch=False):
+                continue
+            try:
+                self._run("add_failure", insert, values, fetch=False, duplicate_ok=True)
+            except _Duplicate:  # inserted by a concurrent failure since our update
+                self._run("add_failure", update, values, fetch=False)
+
+    def records(self) -> Iterator[UserRecord]:
+        rows = self._run("records", f"SELECT {', '.join(_COLUMNS[:-1])} FROM {LEDGER_TABLE}", {})
+        for row in rows:
+            data = dict(zip(_COLUMNS, row, strict=False))
+            data["counts"] = json.loads(data["counts"])
+            yield UserRecord.from_row(data)
+
+    def close(self) -> None:
+        with self._lock:
+            conn, self._conn = self._conn, None
+        if conn is not None:
+            with contextlib.suppress(self._module.Error):
+                conn.close()
+
+    # -- plumbing -----------------------------------------------------------------------------------------
+    def _run(
+        self, operation: str, sql: str, params: dict[str, Any], *, fetch: bool = True, duplicate_ok: bool = False
+    ) -> Any:
+        """Rows (``fetch``) or the row count; one reconnect when the kept connection has gone away."""
+        if self._dialect == "sqlite":
+            sql = _PARAM.sub(r":\1", sql)
+        with self._lock:
+            for attempt in (1, 2):
+                try:
+                    conn = self._connection()
+                    cur = conn.cursor()
+                    try:
+                        cur.execute(sql, params)
+                        return cur.fetchall() if fetch else cur.rowcount
+                    finally:
+                        cur.close()
+                except self._module.IntegrityError:
+                    if duplicate_ok:
+                        raise _Duplicate from None
+                    raise LedgerUnavailableError(f"{operation}: integrity error") from None
+                except (self._module.OperationalError, self._module.InterfaceError, OSError) as exc:
+                    self._drop()
+                    if attempt == 2 or _is_timeout(exc):
+                        raise LedgerUnavailableError(f"{operation}: {type(exc).__name__}") from None
+                except self._module.Error as exc:
+                    raise LedgerUnavailableError(f"{operation}: {type(exc).__name__}") from None
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _connection(self) -> Any:
+        if self._conn is None:
+            conn = self._connect()
+            try:
+                cur = conn.cursor()
+                for statement in _schema(self._dialect):
+                    cur.execute(statement)
+                cur.close()
+            except BaseException:
+                conn.close()
+                raise
+            self._conn = conn
+        return self._conn
+
+    def _drop(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            with contextlib.suppress(Exception):  # the connection is broken already
+                conn.close()
+
+
+class _Duplicate(Exception):
+    """An INSERT met an existing primary key (a concurrent invocation got there first)."""
+
+
+def _is_timeout(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return "timeout" in text or "timed out" in text or "canceling statement" in text
+
+
+def _import(module: str, extra: str) -> Any:
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError:
+        raise BackendNotAvailableError(f"a {extra} ledger", extra) from None
+
+
+def _sqlite(url: str, timeout: float) -> SqlLedger:
+    import sqlite3
+
+    path = url[len("sqlite:///") :] if url.startswith("sqlite:///") else ""
+    if not path:
+        raise ConfigError("ledger.url", "a SQLite URL looks like sqlite:///relative/path.db or sqlite:////absolute.db")
+
+    def connect() -> Any:
+        # autocommit (isolation_level None): every statement is its own transaction, as on the servers
+        return sqlite3.connect(path, timeout=timeout, check_same_thread=False, isolation_level=None)
+
+    return SqlLedger(sqlite3, connect, dialect="sqlite")
+
+
+def _postgres(url: str, timeout: float, password: Callable[[], str | None]) -> SqlLedger:
+    module = _import("psycopg2", "postgres")
+    dsn = "postgresql://" + url.split("://", 1)[1]
+
+    def connect() -> Any:
+        kwargs: dict[str, Any] = {
+            "connect_timeout": max(1, int(timeout + 0.999)),
+            "application_name": "cognito-migrate-ledger",
+            "options": f"-c statement_timeout={max(1, int(timeout * 1000))}",
+        }
+        secret = password()
+        if secret is not None:
+            kwargs["password"] = secret
+        conn = module.connect(dsn, **kwargs)
+        conn.autocommit = True
+        return conn
+
+    return SqlLedger(module, connect, dialect="postgres")
+
+
+def _mysql(url: str, timeout: float, password: Callable[[], str | None]) -> SqlLedger:
+    from urllib.parse import unquote, urlsplit
+
+    module = _import("pymysql", "mysql")
+    try:
+        parts = urlsplit(url)
+        port = parts.port or 3306
+    except ValueError:
+        raise ConfigError("ledger.url", "cannot read host and port; percent-encode special characters") from None
+
+    def connect() -> Any:
+        secret = password()
+        return module.connect(
+            host=parts.hostname or "127.0.0.1",
+            port=port,
+            user=unquote(parts.username) if parts.username else "root",
+            password=secret if secret is not None else (unquote(parts.password) if parts.password else ""),
+            database=parts.path.lstrip("/") or None,
+            charset="utf8mb4",
+            connect_timeout=max(timeout, 0.05),
+            read_timeout=timeout,
+            write_timeout=timeout,
+            autocommit=True,
+        )
+
+    return SqlLedger(module, connect, dialect="mysql")
