@@ -116,7 +116,8 @@ def test_role_reads_only_the_given_secret(resources: dict[str, Any]) -> None:
     assert secret_statements, "the role cannot read the legacy database secret"
     for statement in secret_statements:
         assert _as_list(statement["Action"]) == ["secretsmanager:GetSecretValue"]
-        assert statement["Resource"] == {"Ref": "LegacyDbSecretArn"}
+        # the legacy database's secret, or the ledger's hash key the template generates
+        assert statement["Resource"] in ({"Ref": "LegacyDbSecretArn"}, {"Ref": "LedgerHashKey"})
     for statement in statements:
         assert statement["Effect"] == "Allow"
         # Only ENI management (EC2 has no resource scoping for Describe*) may use a wildcard resource.
@@ -166,7 +167,7 @@ def test_alarm_watches_the_metric_the_trigger_emits(resources: dict[str, Any]) -
     (fn,) = _of_type(resources, "AWS::Serverless::Function")
     env = fn["Properties"]["Environment"]["Variables"]
     alarms = [a["Properties"] for a in _of_type(resources, "AWS::CloudWatch::Alarm")]
-    (legacy,) = [a for a in alarms if a["Namespace"] != "AWS/Lambda"]
+    (legacy,) = [a for a in alarms if a["MetricName"] == OUTCOME_METRICS[Outcome.LEGACY_UNAVAILABLE]]
     assert legacy["MetricName"] == OUTCOME_METRICS[Outcome.LEGACY_UNAVAILABLE]
     assert legacy["Namespace"] == env["COGNITO_MIGRATE_LOGGING_NAMESPACE"]
     assert legacy["Dimensions"] == [{"Name": "Service", "Value": {"Ref": "MetricsService"}}]

@@ -37,8 +37,9 @@ LOGIN_PREFIX: Final = "login#"
 THROTTLE_PREFIX: Final = "throttle#"
 TARGET_PREFIX: Final = "DynamoDB_20120810."
 CONDITION_FAILED: Final = "ConditionalCheckFailedException"
-# the operations the trigger and `status` call: the SAM template grants exactly these
-OPERATIONS: Final = ("UpdateItem", "BatchGetItem", "Scan")
+# the operations the trigger calls: the SAM template grants the function exactly these (`status` also
+# calls Scan, with the operator's credentials)
+TRIGGER_OPERATIONS: Final = ("UpdateItem", "BatchGetItem")
 
 
 class _ConditionFailed(Exception):

@@ -83,4 +83,6 @@ def create_recommended_pool(
         ],
         recovery=pool.recovery,
         trigger=trigger,
+        # with a ledger, the trigger also confirms that Cognito created the users it migrated
+        post_triggers=("PostAuthentication", "PostConfirmation") if settings.ledger.url else (),
     )

@@ -30,7 +30,7 @@ from cognito_migrate.local.invoker import (
     TriggerTimedOut,
     invoke,
 )
-from cognito_migrate.local.trigger_event import build_event
+from cognito_migrate.local.trigger_event import build_event, build_post_event
 from cognito_migrate.local.validation import plan_migration
 
 if TYPE_CHECKING:
@@ -130,6 +130,35 @@ class Migrator:
             self._console(f"welcome message for {username!r} would be sent by {mediums} (messageAction not SUPPRESS)")
         self._record(settings.id, trigger_source, user_name, call, outcome="migrated", started=started)
         return user
+
+    def after(
+        self, *, settings: PoolSettings, user: Any, client_id: str, trigger_source: str, metadata: dict[str, str] | None
+    ) -> None:
+        """Fire the pool's post-authentication or post-confirmation trigger, if its LambdaConfig names one.
+
+        As in Cognito, a trigger that fails makes the call fail (``<Trigger> failed with error <msg>.``).
+        """
+        name = trigger_source.split("_", 1)[0]
+        trigger = self._trigger_for(settings.id) if name in settings.post_triggers else None
+        if trigger is None:
+            return
+        with MOTO_LOCK:
+            attributes = {str(k): str(v) for k, v in dict(user.attribute_lookup).items()}
+            username = str(user.username)
+        event = build_post_event(
+            trigger_source=trigger_source,
+            region=settings.region,
+            user_pool_id=settings.id,
+            client_id=client_id,
+            user_name=username,
+            attributes=attributes,
+            client_metadata=metadata,
+        )
+        try:
+            invoke(trigger, event, timeout=self._timeout, attempts=self._attempts)
+        except TriggerError as exc:
+            message = exc.message if isinstance(exc, TriggerFailed) else type(exc).__name__
+            raise CognitoError("UserLambdaValidationException", f"{name} failed with error {message}.") from None
 
     def _call(self, trigger: Trigger, event: dict[str, Any], client_id: str, call: _Call) -> Any:
         """The trigger's answer, or the CognitoError Cognito reports for its failure; fills ``call``."""

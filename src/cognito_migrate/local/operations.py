@@ -22,7 +22,12 @@ from cognito_migrate.local.errors import (
 )
 from cognito_migrate.local.passwords import check_password
 from cognito_migrate.local.settings import ClientSettings, PoolSettings
-from cognito_migrate.local.trigger_event import AUTHENTICATION, FORGOT_PASSWORD
+from cognito_migrate.local.trigger_event import (
+    AUTHENTICATION,
+    FORGOT_PASSWORD,
+    POST_AUTHENTICATION,
+    POST_CONFIRMATION,
+)
 from cognito_migrate.local.validation import is_email, is_phone
 
 if TYPE_CHECKING:
@@ -166,6 +171,13 @@ class Operations:
                 raise not_authorized()
             if user.status is status("UNCONFIRMED"):
                 raise CognitoError("UserNotConfirmedException", "User is not confirmed.")
+        self.migrator.after(
+            settings=target.settings,
+            user=user,
+            client_id=target.client.id,
+            trigger_source=POST_AUTHENTICATION,
+            metadata=metadata,
+        )
         return user
 
     # -- forgot password ----------------------------------------------------------------------------------
@@ -238,6 +250,13 @@ class Operations:
         with MOTO_LOCK:
             user.password = password
             user.status = status("CONFIRMED")
+        self.migrator.after(
+            settings=target.settings,
+            user=user,
+            client_id=target.client.id,
+            trigger_source=POST_CONFIRMATION,
+            metadata=params.get("ClientMetadata"),
+        )
         return {}
 
 

@@ -265,11 +265,13 @@ class LocalCognito:
         custom_attributes: Sequence[dict[str, Any]] = (),
         recovery: Sequence[str] = DEFAULT_RECOVERY,
         trigger: TriggerSpec | _Inherit = INHERIT,
+        post_triggers: Sequence[str] = (),
     ) -> LocalPool:
         """Create a pool and an app client through the API, configured as a migration deployment would be.
 
         ``password_policy`` uses Cognito's keys (``MinimumLength``, ``RequireUppercase``...); omitted booleans
-        are false, as in Cognito. ``trigger`` (default: the object's trigger) sets this pool's trigger.
+        are false, as in Cognito. ``trigger`` (default: the object's trigger) sets this pool's trigger;
+        ``post_triggers`` (``PostAuthentication``, ``PostConfirmation``) attaches it to those triggers too.
         """
         policy = {
             "MinimumLength": 8,
@@ -293,6 +295,9 @@ class LocalCognito:
             pool_args["AliasAttributes"] = list(alias_attributes)
         if custom_attributes:
             pool_args["Schema"] = list(custom_attributes)
+        if post_triggers:
+            function = f"arn:aws:lambda:{self.region}:123456789012:function:cognito-migrate-local"
+            pool_args["LambdaConfig"] = dict.fromkeys(post_triggers, function)
         api = self.client()
         pool_id: str = api.create_user_pool(**pool_args)["UserPool"]["Id"]
         client_id: str = api.create_user_pool_client(

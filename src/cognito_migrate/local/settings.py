@@ -47,6 +47,9 @@ _LEGACY_FLOW_NAMES = {
     "ADMIN_NO_SRP_AUTH": "ALLOW_ADMIN_USER_PASSWORD_AUTH",
     "CUSTOM_AUTH_FLOW_ONLY": "ALLOW_CUSTOM_AUTH",
 }
+# The triggers the local Cognito fires after a user exists, when the pool's LambdaConfig names them; they
+# call the pool's (one) function, as a deployment that attaches the trigger function to them does.
+POST_TRIGGERS = frozenset({"PostAuthentication", "PostConfirmation"})
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,7 @@ class PoolSettings:
     recovery: tuple[str, ...] = LEGACY_RECOVERY
     schema: dict[str, AttributeSpec] = field(default_factory=dict)
     mfa: str = "OFF"  # MfaConfiguration: OFF, ON or OPTIONAL
+    post_triggers: frozenset[str] = frozenset()  # PostAuthentication / PostConfirmation in LambdaConfig
 
     def fold(self, value: str) -> str:
         """A user name or alias as the pool compares it (the trigger's rule: :func:`fold_case`)."""
@@ -125,6 +129,7 @@ class PoolSettings:
             recovery=tuple(m["Name"] for m in mechanisms) or LEGACY_RECOVERY,
             schema={name: _spec(attr) for name, attr in pool.schema_attributes.items()},
             mfa=str(getattr(pool, "mfa_config", None) or config.get("MfaConfiguration") or "OFF"),
+            post_triggers=frozenset(config.get("LambdaConfig") or {}) & POST_TRIGGERS,
         )
 
 
