@@ -1,19 +1,19 @@
 """The ledger in a SQL database: SQLite, PostgreSQL or MySQL/MariaDB (the legacy database or another).
 
-Two tables, created on first use when missing: ``cognito_migrate_ledger`` (one row per legacy user or
-unknown sign-in name) and ``cognito_migrate_throttle`` (one row per throttled key). Unlike the legacy
+Three tables, created on first use when missing: ``cognito_migrate_ledger`` (one row per legacy user or
+unknown sign-in name), ``cognito_migrate_ledger_counts`` (its counts by outcome and reason) and
+``cognito_migrate_throttle`` (one row per throttled key). Unlike the legacy
 store's connection, this one writes; it is its own connection, opened on first use and kept for the
 container's life, autocommit, with the server-side statement timeout set to ``[ledger] timeout``.
 
 Writes are idempotent per Lambda request id: a record remembers the last request that counted in it, and
-an update only applies when the row is still as it was read (optimistic concurrency), so a retried
-invocation or a concurrent one never counts twice.
+the update that counts an attempt applies only when the request id differs. Every write is one atomic
+statement (update, else insert), so concurrent invocations in other containers never lose a count.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import re
 import threading
 from typing import TYPE_CHECKING, Any, Final
@@ -29,23 +29,24 @@ if TYPE_CHECKING:
 
 LEDGER_TABLE: Final = "cognito_migrate_ledger"
 THROTTLE_TABLE: Final = "cognito_migrate_throttle"
+COUNTS_TABLE: Final = "cognito_migrate_ledger_counts"
 _COLUMNS: Final = (
-    "subject", "known", "login_key", "first_at", "last_at", "counts", "last_reason", "scheme",
-    "migrated_at", "created_at", "request_id",
+    "subject", "known", "login_key", "first_at", "last_at", "last_reason", "scheme", "migrated_at", "created_at",
+    "request_id",
 )  # fmt: skip
 _PARAM: Final = re.compile(r"%\((\w+)\)s")
-_RETRIES: Final = 3  # optimistic updates that lost a race with a concurrent invocation of the same user
 
 
 def _schema(dialect: str) -> list[str]:
-    text = "TEXT" if dialect != "mysql" else "VARCHAR(2000)"
     index = "" if dialect != "mysql" else ", INDEX cognito_migrate_ledger_login (login_key)"
     statements = [
         f"""CREATE TABLE IF NOT EXISTS {LEDGER_TABLE} (
             subject VARCHAR(48) NOT NULL PRIMARY KEY, known SMALLINT NOT NULL, login_key VARCHAR(48),
-            first_at BIGINT NOT NULL, last_at BIGINT NOT NULL, counts {text} NOT NULL,
-            last_reason VARCHAR(80) NOT NULL, scheme VARCHAR(80), migrated_at BIGINT, created_at BIGINT,
-            request_id VARCHAR(80) NOT NULL{index})""",
+            first_at BIGINT NOT NULL, last_at BIGINT NOT NULL, last_reason VARCHAR(80) NOT NULL,
+            scheme VARCHAR(80), migrated_at BIGINT, created_at BIGINT, request_id VARCHAR(80) NOT NULL{index})""",
+        f"""CREATE TABLE IF NOT EXISTS {COUNTS_TABLE} (
+            subject VARCHAR(48) NOT NULL, count_key VARCHAR(80) NOT NULL, n INTEGER NOT NULL,
+            PRIMARY KEY (subject, count_key))""",
         f"""CREATE TABLE IF NOT EXISTS {THROTTLE_TABLE} (
             throttle_key VARCHAR(48) NOT NULL PRIMARY KEY, window_start BIGINT NOT NULL, failures INTEGER NOT NULL)""",
     ]
@@ -75,66 +76,45 @@ class SqlLedger:
 
     # -- the protocol -------------------------------------------------------------------------------------
     def record(self, attempt: Attempt, timeout: float) -> bool:
-        key = count_key(attempt.outcome, attempt.reason)
-        for _ in range(_RETRIES):
-            rows = self._run(
-                "record",
-                f"SELECT counts, request_id, migrated_at, login_key FROM {LEDGER_TABLE} WHERE subject = %(subject)s",
-                {"subject": attempt.subject},
-            )
-            if rows and rows[0][1] == attempt.request_id:
-                return False  # a retry of an invocation already counted
-            values = {
-                "subject": attempt.subject,
-                "known": int(attempt.known),
-                "at": attempt.at,
-                "last_reason": key,
-                "scheme": attempt.scheme,
-                "request_id": attempt.request_id,
-            }
-            if not rows:
-                values["counts"] = json.dumps({key: 1}, sort_keys=True)
-                values["migrated_at"] = attempt.at if attempt.migrated else None
-                values["login_key"] = attempt.login_key if attempt.migrated else None
-                if self._insert(values):
-                    return True
-                continue  # a concurrent invocation inserted it first: count on top of theirs
-            counts = json.loads(rows[0][0])
-            counts[key] = int(counts.get(key, 0)) + 1
-            migrated_at = rows[0][2] if rows[0][2] is not None else (attempt.at if attempt.migrated else None)
-            values |= {
-                "counts": json.dumps(counts, sort_keys=True),
-                "migrated_at": migrated_at,
-                "login_key": attempt.login_key if attempt.migrated else rows[0][3],
-                "previous": rows[0][1],
-            }
-            changed = self._run(
-                "record",
-                f"""UPDATE {LEDGER_TABLE} SET known = %(known)s, last_at = %(at)s, counts = %(counts)s,
-                    last_reason = %(last_reason)s, scheme = COALESCE(%(scheme)s, scheme),
-                    migrated_at = %(migrated_at)s, login_key = %(login_key)s, request_id = %(request_id)s
-                    WHERE subject = %(subject)s AND request_id = %(previous)s""",
-                values,
-                fetch=False,
-            )
-            if changed:
-                return True
-        raise LedgerUnavailableError(f"record: lost {_RETRIES} races for one record")
-
-    def _insert(self, values: dict[str, Any]) -> bool:
-        try:
-            self._run(
-                "record",
-                f"""INSERT INTO {LEDGER_TABLE} ({", ".join(_COLUMNS)}) VALUES (%(subject)s, %(known)s,
-                    %(login_key)s, %(at)s, %(at)s, %(counts)s, %(last_reason)s, %(scheme)s, %(migrated_at)s,
-                    NULL, %(request_id)s)""",
-                values,
-                fetch=False,
-                duplicate_ok=True,
-            )
-        except _Duplicate:
-            return False
+        values = {
+            "subject": attempt.subject,
+            "known": int(attempt.known),
+            "at": attempt.at,
+            "last_reason": count_key(attempt.outcome, attempt.reason),
+            "scheme": attempt.scheme,
+            "migrated_at": attempt.at if attempt.migrated else None,
+            "login_key": attempt.login_key if attempt.migrated else None,
+            "request_id": attempt.request_id,
+        }
+        # one statement that also refuses a request id counted already: no read-modify-write, no lost race
+        update = f"""UPDATE {LEDGER_TABLE} SET known = %(known)s, last_at = %(at)s, last_reason = %(last_reason)s,
+            scheme = COALESCE(%(scheme)s, scheme), migrated_at = COALESCE(migrated_at, %(migrated_at)s),
+            login_key = COALESCE(%(login_key)s, login_key), request_id = %(request_id)s
+            WHERE subject = %(subject)s AND request_id <> %(request_id)s"""
+        insert = f"""INSERT INTO {LEDGER_TABLE} ({", ".join(_COLUMNS)}) VALUES (%(subject)s, %(known)s,
+            %(login_key)s, %(at)s, %(at)s, %(last_reason)s, %(scheme)s, %(migrated_at)s, NULL, %(request_id)s)"""
+        if not self._upsert("record", update, insert, values):
+            return False  # this request id was counted already (a retried invocation)
+        bump = {"subject": attempt.subject, "key": values["last_reason"]}
+        self._upsert(
+            "record",
+            f"UPDATE {COUNTS_TABLE} SET n = n + 1 WHERE subject = %(subject)s AND count_key = %(key)s",
+            f"INSERT INTO {COUNTS_TABLE} (subject, count_key, n) VALUES (%(subject)s, %(key)s, 1)",
+            bump,
+        )
         return True
+
+    def _upsert(self, operation: str, update: str, insert: str, values: dict[str, Any]) -> int:
+        """Update the row, or insert it when there is none; a row inserted meanwhile is updated after all.
+        The number of rows written: 0 only when the row exists and the update's condition refused it."""
+        changed = int(self._run(operation, update, values, fetch=False))
+        if changed:
+            return changed
+        try:
+            self._run(operation, insert, values, fetch=False, duplicate_ok=True)
+        except _Duplicate:  # the row exists (a concurrent insert, or the update's condition refused it)
+            return int(self._run(operation, update, values, fetch=False))
+        return 1
 
     def mark_created(self, login_keys: Sequence[str], at: int, timeout: float) -> int:
         if not login_keys:
@@ -170,19 +150,16 @@ class SqlLedger:
             WHERE throttle_key = %(key)s"""
         insert = f"INSERT INTO {THROTTLE_TABLE} (throttle_key, window_start, failures) VALUES (%(key)s, %(at)s, 1)"
         for key in keys:
-            values = {"key": key, "at": at, "cutoff": at - window}
-            if self._run("add_failure", update, values, fetch=False):
-                continue
-            try:
-                self._run("add_failure", insert, values, fetch=False, duplicate_ok=True)
-            except _Duplicate:  # inserted by a concurrent failure since our update
-                self._run("add_failure", update, values, fetch=False)
+            self._upsert("add_failure", update, insert, {"key": key, "at": at, "cutoff": at - window})
 
     def records(self) -> Iterator[UserRecord]:
+        counts: dict[str, dict[str, int]] = {}
+        for subject, key, n in self._run("records", f"SELECT subject, count_key, n FROM {COUNTS_TABLE}", {}):
+            counts.setdefault(str(subject), {})[str(key)] = int(n)
         rows = self._run("records", f"SELECT {', '.join(_COLUMNS[:-1])} FROM {LEDGER_TABLE}", {})
         for row in rows:
             data = dict(zip(_COLUMNS, row, strict=False))
-            data["counts"] = json.loads(data["counts"])
+            data["counts"] = counts.get(str(data["subject"]), {})
             yield UserRecord.from_row(data)
 
     def close(self) -> None:
