@@ -143,16 +143,9 @@ class Migrator:
         if trigger is None:
             return
         with MOTO_LOCK:
-            attributes = {str(k): str(v) for k, v in dict(user.attribute_lookup).items()}
-            username = str(user.username)
+            stored = (str(user.username), {str(k): str(v) for k, v in dict(user.attribute_lookup).items()})
         event = build_post_event(
-            trigger_source=trigger_source,
-            region=settings.region,
-            user_pool_id=settings.id,
-            client_id=client_id,
-            user_name=username,
-            attributes=attributes,
-            client_metadata=metadata,
+            trigger_source, pool=(settings.region, settings.id), client_id=client_id, user=stored, metadata=metadata
         )
         try:
             invoke(trigger, event, timeout=self._timeout, attempts=self._attempts)

@@ -33,12 +33,7 @@ def build_event(
     else:
         request = {"validationData": None, "clientMetadata": client_metadata or None, "userAttributes": None}
     return {
-        "version": "1",
-        "triggerSource": trigger_source,
-        "region": region,
-        "userPoolId": user_pool_id,
-        "userName": user_name,
-        "callerContext": {"awsSdkVersion": AWS_SDK_VERSION, "clientId": client_id},
+        **_common(trigger_source, region, user_pool_id, client_id, user_name),
         "request": request,
         "response": {
             "userAttributes": None,
@@ -52,24 +47,23 @@ def build_event(
 
 
 def build_post_event(
-    *,
-    trigger_source: str,
-    region: str,
-    user_pool_id: str,
-    client_id: str,
-    user_name: str,
-    attributes: dict[str, str],
-    client_metadata: dict[str, str] | None,
+    trigger_source: str, *, pool: tuple[str, str], client_id: str, user: tuple[str, dict[str, str]], metadata: Any
 ) -> dict[str, Any]:
     """A post-authentication (``PostAuthentication_Authentication``) or post-confirmation
-    (``PostConfirmation_ConfirmForgotPassword``) event for a user who exists: ``userName`` is the pool's user
-    name, ``request.userAttributes`` the stored attributes (with ``sub``) and the user's status."""
+    (``PostConfirmation_ConfirmForgotPassword``) event. ``pool`` is (region, pool id); ``user`` the pool's
+    user name and stored attributes (with ``sub``); the user's status is added as Cognito does."""
+    (region, pool_id), (name, attributes) = pool, user
     request: dict[str, Any] = {
         "userAttributes": {**attributes, "cognito:user_status": "CONFIRMED"},
-        "clientMetadata": client_metadata or {},
+        "clientMetadata": metadata or {},
     }
     if trigger_source.startswith("PostAuthentication"):
         request["newDeviceUsed"] = False
+    return {**_common(trigger_source, region, pool_id, client_id, name), "request": request, "response": {}}
+
+
+def _common(trigger_source: str, region: str, user_pool_id: str, client_id: str, user_name: str) -> dict[str, Any]:
+    """The fields every trigger event carries."""
     return {
         "version": "1",
         "triggerSource": trigger_source,
@@ -77,6 +71,4 @@ def build_post_event(
         "userPoolId": user_pool_id,
         "userName": user_name,
         "callerContext": {"awsSdkVersion": AWS_SDK_VERSION, "clientId": client_id},
-        "request": request,
-        "response": {},
     }

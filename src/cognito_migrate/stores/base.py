@@ -58,6 +58,7 @@ if TYPE_CHECKING:
 
 _T = TypeVar("_T")
 
+
 class LookupResult(NamedTuple):
     """A found user and the field the sign-in name matched (``username``, ``email``, ``phone_number``)."""
 
