@@ -647,6 +647,8 @@ def settings_from_mapping(
     """
     problems: list[Problem] = []
     merged = apply_env(Settings, data, os.environ if environ is None else environ, problems)
+    # a [throttle] table (or one of its variables) turns the throttle on with its defaults; none: off
+    merged.setdefault("throttle", {"max_failures": 0})
     settings = read(Settings, merged, problems)
     if settings is not None:
         settings.source = source
@@ -656,9 +658,7 @@ def settings_from_mapping(
     ledger = settings.ledger
     if ledger.url is not None:
         ledger = ledger._replace(url=_resolve_sqlite_path(ledger.url, base_dir))
-    # a [throttle] table (or one of its variables) turns the throttle on; without one it is off
-    throttle = settings.throttle if "throttle" in merged else settings.throttle._replace(max_failures=0)
-    return settings._replace(store=store, ledger=ledger, throttle=throttle)
+    return settings._replace(store=store, ledger=ledger)
 
 
 def _resolve_sqlite_path(url: str, base_dir: str | os.PathLike[str] | None) -> str:

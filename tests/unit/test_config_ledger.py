@@ -28,6 +28,10 @@ def test_an_empty_throttle_table_turns_it_on_with_the_documented_defaults() -> N
     assert (throttle.enabled, throttle.max_failures, throttle.window_seconds) == (True, 5, 900)
 
 
+def test_max_failures_zero_turns_the_throttle_off() -> None:
+    assert not load(ledger=LEDGER, throttle={"max_failures": 0}).throttle.enabled
+
+
 def test_a_relative_sqlite_ledger_is_next_to_the_configuration() -> None:
     settings = settings_from_mapping({"store": STORE, "ledger": LEDGER}, environ={}, base_dir="/etc/cm")
     assert settings.ledger.url == "sqlite:////etc/cm/ledger.db"
@@ -38,9 +42,9 @@ def test_a_relative_sqlite_ledger_is_next_to_the_configuration() -> None:
     [
         ({"throttle": {"max_failures": 3}}, "throttle"),
         ({"ledger": {"url": "sqlite:///l.db"}}, "ledger.hash_key"),
-        ({"ledger": {"hash_key": "env:K"}}, "ledger.url"),
         ({"ledger": {**LEDGER, "timeout": 9}}, "ledger.timeout"),
-        ({"ledger": LEDGER, "throttle": {"max_failures": 0}}, "throttle.max_failures"),
+        ({"ledger": LEDGER, "throttle": {"max_failures": -1}}, "throttle.max_failures"),
+        ({"pool": {"user_pool_id": "not a pool id"}}, "pool.user_pool_id"),
         ({"ledger": LEDGER, "throttle": {"window": 60}}, "throttle.window"),
     ],
 )
