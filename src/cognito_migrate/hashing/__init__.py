@@ -47,6 +47,7 @@ __all__ = [
     "dummy_credential",
     "estimate",
     "identify",
+    "missing_backend",
     "verify",
 ]
 
@@ -235,6 +236,20 @@ def verify(
 ) -> bool:
     """True only when ``password`` matches ``stored``; every other verdict is False."""
     return check_detailed(password, stored, scheme=scheme, params=params, limits=limits).verdict is Verdict.MATCH
+
+
+def missing_backend(scheme: str) -> str | None:
+    """None when ``scheme`` can be verified in this process; else why not, with the ``pip install`` line.
+
+    Imports the scheme's module (and its backend) once, as the first verification would.
+    """
+    if scheme not in SCHEMES:
+        return "unknown scheme id"
+    try:
+        implementation(scheme)
+    except Refusal as refusal:
+        return refusal.reason
+    return None
 
 
 def create(
