@@ -208,6 +208,13 @@ class StoreSettings(Section):
         "checked against that real hash, so unknown users cost what real ones do (see `[hashing]`)",
         shown="preset's",
     )
+    list_query = Key(
+        TEXT,
+        None,
+        "a query returning every user with the same columns as `query`, without `:username`: what "
+        "[`cognito-migrate audit`](audit.md) and `package` read (never the trigger)",
+        shown="preset's",
+    )
     columns = Key(
         Table(NonEmptyText(), _column_role),
         _EMPTY,
@@ -238,7 +245,7 @@ class StoreSettings(Section):
         if self.preset is None and self.query is None:
             yield "query", f"required when no preset is set (presets: {', '.join(SQL_PRESETS)})"
         if self.preset is not None:
-            for name in ("query", "email_query", "phone_query", "sample_query"):
+            for name in ("query", "email_query", "phone_query", "sample_query", "list_query"):
                 if getattr(self, name) is not None:
                     yield name, f"set either a preset or your own queries, not both (preset {self.preset!r})"
         if self.query is not None:
@@ -255,7 +262,7 @@ def _sql_problems(store: StoreSettings) -> Iterator[Problem]:
     from cognito_migrate.secrets import is_reference
     from cognito_migrate.stores.sql_drivers import check_query, dialect_of
 
-    for name in ("query", "email_query", "phone_query", "sample_query"):
+    for name in ("query", "email_query", "phone_query", "sample_query", "list_query"):
         sql = getattr(store, name)
         try:
             if sql is not None:

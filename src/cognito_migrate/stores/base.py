@@ -163,6 +163,15 @@ class UserStore(ABC):
         for batch in self._batches(batch_size):
             yield [self._read_or_error(row) for row in batch]
 
+    def scan_rows(self, batch_size: int = 5000) -> Iterator[Sequence[Mapping[str, Any]]]:
+        """Every row as the backend returns it (plain values, not yet read), in batches: ``audit`` reads them
+        with :meth:`read_row` in worker processes, since reading is a good part of the work per row."""
+        return self._batches(batch_size)
+
+    def read_row(self, row: Mapping[str, Any]) -> LegacyUser | MalformedRecordError:
+        """One row of :meth:`scan_rows` as :meth:`scan` reads it (an unreadable row comes as its error)."""
+        return self._read_or_error(row)
+
     def count(self) -> int | None:
         """How many users :meth:`scan` will give (for a progress bar), or None when the store cannot tell."""
         return self._count()

@@ -10,14 +10,15 @@ interpolated into SQL: the sign-in name is always a bound parameter.
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, Any, Final
 
-from cognito_migrate.errors import LegacyUnavailableError
+from cognito_migrate.errors import ConfigError, LegacyUnavailableError
 from cognito_migrate.stores.base import ConnectionLost, UserStore
 from cognito_migrate.stores.rows import RowReader
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable, Generator, Iterator, Mapping
 
     from cognito_migrate.mapping.identity import LoginField
     from cognito_migrate.models import Deadline
@@ -37,6 +38,7 @@ class SqlUserStore(UserStore):
         queries: Mapping[LoginField, str],
         columns: Mapping[str, str],
         sample_query: str | None = None,
+        list_query: str | None = None,
         normalize: str = "none",
         connect_timeout: float = 2.0,
         query_timeout: float = 2.0,
@@ -53,6 +55,7 @@ class SqlUserStore(UserStore):
         self._driver = driver
         self._queries = {field: driver.prepare(sql) for field, sql in queries.items()}
         self._sample_query = driver.prepare(sample_query) if sample_query else None
+        self._list_query = driver.prepare(list_query) if list_query else None
         self._connect_timeout = connect_timeout
         self._query_timeout = query_timeout
         self._forget_secret = forget_secret or (lambda: None)
@@ -77,6 +80,29 @@ class SqlUserStore(UserStore):
             detail = f"{exc}: {exc.__cause__}" if exc.__cause__ else str(exc)
             raise LegacyUnavailableError(f"the {field} query failed: {detail}") from None
         return names
+
+    def _batches(self, batch_size: int) -> Iterator[list[dict[str, Any]]]:
+        """Every row of ``store.list_query``, streamed on a session of its own (see :meth:`Driver.stream`)."""
+        if self._list_query is None:
+            raise ConfigError("store.list_query", "required to read every user (audit): the presets have one")
+        for names, rows in self._stream(self._list_query, batch_size):
+            yield [dict(zip(names, row, strict=True)) for row in rows]
+
+    def _count(self) -> int | None:
+        if self._list_query is None:
+            return None
+        count = f"SELECT COUNT(*) FROM ({self._list_query}) AS listed"  # noqa: S608 - the configured query
+        with contextlib.closing(self._stream(count, 1)) as batches:
+            for _, rows in batches:
+                return int(rows[0][0])
+        return None
+
+    def _stream(self, query: str, batch_size: int) -> Generator[Rows, None, None]:
+        try:
+            yield from self._driver.stream(query, batch_size, self._connect_timeout)
+        except LegacyUnavailableError:
+            self._forget_secret()  # a rotated password is fetched again next time
+            raise
 
     def _disconnect(self) -> None:
         self._drop()

@@ -29,7 +29,7 @@ from cognito_migrate.errors import BackendNotAvailableError, ConfigError, Legacy
 from cognito_migrate.stores.base import ConnectionLost
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable, Iterator, Mapping
 
 SCHEMES: Final = {
     "sqlite": "sqlite",
@@ -41,6 +41,8 @@ SCHEMES: Final = {
     "sqlserver": "mssql",
 }
 EXTRAS: Final = {"sqlite": None, "postgres": "postgres", "mysql": "mysql", "mssql": "mssql"}
+SCAN_WAIT: Final = 24 * 3600.0
+"""Seconds a whole-table scan (``audit``) may take before its session gives up."""
 GRACE: Final = 0.05
 """Seconds by which the server's statement limit undercuts the client's wait (see the module docstring)."""
 
@@ -166,12 +168,52 @@ class Driver:
         except (self.module.Error, OSError) as exc:
             raise self._failure(f"legacy store query failed at {self.where}", exc, end, session) from exc
 
+    def stream(self, query: str, batch_size: int, connect_timeout: float) -> Iterator[Rows]:
+        """Every row of ``query``, ``batch_size`` at a time, on a session of its own (``audit``; never the
+        trigger): no statement limit (a scan of a large table takes minutes), and a cursor that streams from
+        the server where the driver has one, so memory stays flat whatever the table's size."""
+        try:
+            session = self._scan_session(connect_timeout)
+        except (self.module.Error, OSError) as exc:
+            raise LegacyUnavailableError(
+                f"cannot connect to the legacy store at {self.where} ({type(exc).__name__})"
+            ) from None
+        cursor = None
+        try:
+            cursor = self._scan_cursor(session)
+            cursor.execute(query, {})
+            rows = cursor.fetchmany(batch_size)
+            names = [d[0] for d in cursor.description]  # a server-side cursor knows them after a fetch
+            while rows:
+                yield names, list(rows)
+                rows = cursor.fetchmany(batch_size)
+        except (self.module.Error, OSError) as exc:
+            # the server's words help here (a missing table or column); this never runs in the trigger
+            raise LegacyUnavailableError(
+                f"reading every user at {self.where} failed ({type(exc).__name__}: {exc})"
+            ) from None
+        finally:
+            if cursor is not None:  # before its connection: an unbuffered cursor finishes its result on close
+                with contextlib.suppress(Exception):
+                    cursor.close()
+            self.close(session)
+
     def close(self, session: Session) -> None:
         """Close, ignoring errors: a broken connection may fail to close and is discarded anyway."""
         with contextlib.suppress(Exception):
             session.conn.close()
 
     # ---------------------------------------------------------------------------------------- for leaves
+
+    def _scan_session(self, timeout: float) -> Session:
+        """A session for :meth:`stream`: a new one whose waits end only after :data:`SCAN_WAIT`."""
+        session = self.open(timeout)
+        session.end = time.monotonic() + SCAN_WAIT
+        return session
+
+    def _scan_cursor(self, session: Session) -> Any:
+        """The cursor :meth:`stream` reads with (SQLite and python-tds hand rows over as they are read)."""
+        return session.conn.cursor()
 
     def _open(self, timeout: float, end: float) -> Session:
         raise NotImplementedError

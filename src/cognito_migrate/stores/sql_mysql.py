@@ -35,6 +35,12 @@ _SESSION: Final = {
 }
 
 
+_UNLIMITED: Final = {
+    "mariadb": "SET SESSION max_statement_time = 0",
+    "mysql": "SET SESSION max_execution_time = 0",
+}
+
+
 class DeadlineSocket(socket.socket):
     """A TCP socket whose every receive and send waits at most until its connection's ``io_end``."""
 
@@ -136,6 +142,16 @@ class MysqlDriver(Driver):
                 session.limit_ms = limit
         cursor.execute(query, params)
         return cursor
+
+    def _scan_session(self, timeout: float) -> Session:
+        session = super()._scan_session(timeout)
+        session.conn.io_end = session.end
+        with session.conn.cursor() as cursor:  # no statement limit for the scan
+            cursor.execute(_UNLIMITED[session.flavor])
+        return session
+
+    def _scan_cursor(self, session: Session) -> Any:
+        return session.conn.cursor(self.module.cursors.SSCursor)  # unbuffered: rows come as they are read
 
     def _timed_out(self, exc: BaseException) -> bool:
         return isinstance(exc, self.module.MySQLError) and bool(exc.args) and exc.args[0] in _TIMEOUT_CODES

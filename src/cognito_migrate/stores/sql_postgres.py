@@ -76,6 +76,21 @@ class PostgresDriver(Driver):
             poller.register(conn.fileno(), select.POLLIN if state == ext.POLL_READ else select.POLLOUT)
             poller.poll(max(left * 1000, 1))
 
+    def _scan_session(self, timeout: float) -> Session:
+        # a server-side (named) cursor needs a blocking connection and a transaction: read-only, no limit
+        kwargs: dict[str, Any] = {
+            "application_name": "cognito-migrate",
+            "connect_timeout": max(1, int(timeout + 0.999)),
+            "options": "-c statement_timeout=0 -c default_transaction_read_only=on",
+        }
+        secret = self._password()
+        if secret is not None:
+            kwargs["password"] = secret
+        return Session(self.module.connect(self._dsn, **kwargs))
+
+    def _scan_cursor(self, session: Session) -> Any:
+        return session.conn.cursor(name="cognito_migrate_scan")
+
     def _timed_out(self, exc: BaseException) -> bool:
         return isinstance(exc, self._extensions.QueryCanceledError)
 

@@ -25,6 +25,7 @@ class Preset(NamedTuple):
     normalize: str = "none"
     sample_query: str | None = None
     scheme: str = "bcrypt"  # what the framework writes: the dummy for unknown users before a real row is seen
+    list_query: str | None = None
 
 
 _ASPNET_SELECT: Final = (
@@ -71,6 +72,7 @@ PRESETS: Final = {
         normalize="upper",
         sample_query='SELECT "PasswordHash" FROM "AspNetUsers" WHERE "PasswordHash" IS NOT NULL LIMIT 1',
         scheme="aspnet_identity_v3",
+        list_query=_ASPNET_SELECT.removesuffix(" WHERE "),
     ),
     # Django's auth_user: case-sensitive user names (as Django compares them), e-mail matched without
     # case; Django keeps no e-mail verification flag, so e-mails migrate unverified unless mapped.
@@ -81,6 +83,7 @@ PRESETS: Final = {
         columns=_DJANGO_COLUMNS,
         sample_query=_DJANGO_SAMPLE,
         scheme="django_pbkdf2_sha256",
+        list_query=_DJANGO_SELECT.removesuffix(" WHERE "),
     ),
     # Django with django-allauth: as "django", and the e-mail is verified when allauth verified it.
     "django_allauth": Preset(
@@ -90,6 +93,7 @@ PRESETS: Final = {
         columns={**_DJANGO_COLUMNS, "email_verified": "email_verified"},
         sample_query=_DJANGO_SAMPLE,
         scheme="django_pbkdf2_sha256",
+        list_query=_ALLAUTH_SELECT.removesuffix(" WHERE "),
     ),
 }
 
