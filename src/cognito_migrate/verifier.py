@@ -50,12 +50,17 @@ class PasswordVerifier:
         self.calibrated = False
         self.problem: str | None = None  # set when the configured dummy could not be used
 
-    def _resolve(self, credential: Credential) -> tuple[str | None, dict[str, Any]]:
-        scheme = credential.scheme or self._scheme or hashing.identify(credential.stored)
+    def resolve(self, credential: Credential) -> tuple[str | None, dict[str, Any]]:
+        """The scheme a credential is verified with (its own, the configured default, or identified) and its params."""
+        scheme = self.scheme_of(credential)
         # [hashing] params belong to the configured scheme; rows of other schemes (a per-row scheme
         # column, self-describing hashes) get only their own
         base = self._params if scheme == self._scheme else {}
         return scheme, {**base, **credential.params} if credential.params else dict(base)
+
+    def scheme_of(self, credential: Credential) -> str | None:
+        """The scheme alone: the row's own, else the configured default, else what the stored value says."""
+        return credential.scheme or self._scheme or hashing.identify(credential.stored)
 
     def check(
         self, password: str, credential: Credential, *, max_seconds: float | None = None
@@ -64,7 +69,7 @@ class PasswordVerifier:
 
         With ``max_seconds`` (the time left), a verification expected to take longer is not started: OVER_TIME.
         """
-        scheme, params = self._resolve(credential)
+        scheme, params = self.resolve(credential)
         verdict = hashing.check(
             password, credential.stored, scheme=scheme, params=params or None, limits=self._limits,
             max_seconds=max_seconds,
@@ -76,12 +81,12 @@ class PasswordVerifier:
 
     def estimate(self, password: str, credential: Credential) -> float | None:
         """Seconds the verification of ``credential`` is expected to take here (None: nothing costly)."""
-        scheme, params = self._resolve(credential)
+        scheme, params = self.resolve(credential)
         return hashing.estimate(password, credential.stored, scheme=scheme, params=params, limits=self._limits)
 
     def calibrate(self, credential: Credential) -> None:
         """Use a real credential (sampled from the store) as the dummy, if its scheme is known."""
-        scheme, params = self._resolve(credential)
+        scheme, params = self.resolve(credential)
         if scheme is not None and scheme in hashing.SCHEMES:
             self._dummy = Credential(stored=credential.stored, scheme=scheme, params=params)
             self.calibrated = True

@@ -22,6 +22,7 @@ from cognito_migrate.verifier import DummyCostError, PasswordVerifier
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
+    from cognito_migrate.audit.census import Auditor
     from cognito_migrate.config import Settings
     from cognito_migrate.ledger.recorder import LedgerRecorder
     from cognito_migrate.ledger.throttle import LedgerThrottle
@@ -120,13 +121,15 @@ def _sql_store(settings: Settings) -> UserStore:
         queries = {"username": preset.query, "email": preset.email_query, "phone_number": preset.phone_query}
         queries = {f: requote(q, driver.quote) if q else None for f, q in queries.items()}
         sample = limit_one(requote(preset.sample_query, driver.quote), dialect_of(url)) if preset.sample_query else None
+        listing = requote(preset.list_query, driver.quote) if preset.list_query else None
         columns = {**preset.columns, **store.columns}
-        normalize = store.normalize or preset.normalize
+        normalize = store_normalization(settings)
     else:
         queries = {"username": store.query, "email": store.email_query, "phone_number": store.phone_query}
         sample = store.sample_query
-        for key, sql in (("query", store.query), ("email_query", store.email_query),
-                         ("phone_query", store.phone_query), ("sample_query", sample)):  # fmt: skip
+        listing = store.list_query
+        for key, sql in (("query", store.query), ("email_query", store.email_query), ("phone_query", store.phone_query),
+                         ("sample_query", sample), ("list_query", listing)):  # fmt: skip
             if sql is not None:
                 check_query(f"store.{key}", sql)
         columns = dict(store.columns)
@@ -136,6 +139,7 @@ def _sql_store(settings: Settings) -> UserStore:
         queries={field: sql for field, sql in queries.items() if sql is not None},
         columns=columns,
         sample_query=sample,
+        list_query=listing,
         normalize=normalize,
         connect_timeout=store.connect_timeout,
         query_timeout=store.query_timeout,
@@ -261,6 +265,49 @@ def required_extras(settings: Settings) -> set[str]:
         if extra:
             extras.add(extra)
     return extras
+
+
+def store_normalization(settings: Settings) -> str:
+    """How the store folds a typed name before its lookup (``none``, ``lower``, ``upper``)."""
+    store = settings.store
+    if store.normalize is not None or store.preset is None:
+        return store.normalize or "none"
+    from cognito_migrate.stores.sql_presets import PRESETS
+
+    return PRESETS[store.preset].normalize
+
+
+def build_auditor(
+    settings: Settings,
+    *,
+    installed: Callable[[str], bool],
+    user_ref: Callable[[str], str] | None = None,
+    scratch_dir: str | None = None,
+) -> Auditor:
+    """The audit of the configured store, with the trigger's own verifier, mapper and username hashing.
+
+    ``installed`` says whether an extra is installed here (the CLI tells, for ``missing_extra``). ``user_ref``
+    shares one username hash between auditors (worker processes): without a configured
+    ``logging.username_hash_key`` each log object draws a random key.
+    """
+    from cognito_migrate.audit.census import Auditor
+    from cognito_migrate.stores.rows import normalize_login
+
+    how = "lower" if not settings.pool.case_sensitive else store_normalization(settings)
+
+    def fold(name: str) -> str:
+        return normalize_login(name, how)
+
+    return Auditor(
+        verifier=build_verifier(settings),
+        mapper=build_mapper(settings),
+        user_ref=user_ref or build_log(settings).user_ref,
+        fold_name=fold,
+        installed=installed,
+        can_receive_code=build_reset_policy(settings).can_receive_code,
+        extras=required_extras(settings),
+        scratch_dir=scratch_dir,
+    )
 
 
 def returned_attribute_names(settings: Settings) -> frozenset[str]:

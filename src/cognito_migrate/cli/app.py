@@ -14,9 +14,11 @@ app = typer.Typer(
 
 # Registrations: one line per command module (keep sorted by command name).
 
+from cognito_migrate.cli import audit as _audit  # noqa: E402
 from cognito_migrate.cli import check as _check  # noqa: E402
 from cognito_migrate.cli.config_cmd import config_app as _config_app  # noqa: E402
 
+app.command("audit")(_audit.audit)
 app.command("check")(_check.check)
 app.add_typer(_config_app, name="config")
 

@@ -34,14 +34,23 @@ def is_email(value: str) -> bool:
     return _EMAIL.fullmatch(value.strip()) is not None
 
 
+def _compact(value: str) -> str:
+    compact = _FORMATTING.sub("", value.strip())
+    return "+" + compact[2:] if compact.startswith("00") else compact
+
+
+def needs_phonenumbers(value: str, default_region: str | None) -> bool:
+    """Whether :func:`normalize_phone` validates ``value`` with the ``phone`` extra (for ``package``'s extras):
+    every number it can read, that is one with its country or with a default region to read it in."""
+    return _compact(value).startswith("+") or default_region is not None
+
+
 def normalize_phone(value: str, default_region: str | None) -> str:
     """The number in E.164 (``+14325551212``), or :class:`MappingError` saying why not.
 
     A number written with ``+`` or ``00`` carries its country; any other is read in ``default_region``.
     """
-    compact = _FORMATTING.sub("", value.strip())
-    if compact.startswith("00"):
-        compact = "+" + compact[2:]
+    compact = _compact(value)
     if not compact.startswith("+") and default_region is None:
         raise MappingError("phone_number", "not in E.164 and mapping.default_phone_region is not set")
     try:

@@ -48,6 +48,14 @@ def same_login(typed: str, legacy: str, *, case_sensitive: bool) -> bool:
     return typed == legacy if case_sensitive else fold_case(typed) == fold_case(legacy)
 
 
+class UsernameShapeError(MappingError):
+    """The legacy user name has the shape of an alias (``email`` or ``phone_number``), which the pool refuses."""
+
+    def __init__(self, shape: str, problem: str) -> None:
+        self.shape = shape
+        super().__init__("username", problem)
+
+
 class UsernameModel(NamedTuple):
     """``[pool]`` username settings, and the rules that follow from them."""
 
@@ -98,13 +106,13 @@ class UsernameModel(NamedTuple):
             value = login if self.case_sensitive else fold_case(login)
             return {"email": value} if matched_by == "email" else {"phone_number": login}
         if "email" in self.alias_attributes and is_email(legacy_username):
-            raise MappingError(
-                "username",
-                "legacy user name is an e-mail address, which Cognito refuses in a pool with an e-mail alias",
+            raise UsernameShapeError(
+                "email", "legacy user name is an e-mail address, which Cognito refuses in a pool with an e-mail alias"
             )
         if "phone_number" in self.alias_attributes and looks_like_phone(legacy_username):
-            raise MappingError(
-                "username", "legacy user name is a phone number, which Cognito refuses in a pool with a phone alias"
+            raise UsernameShapeError(
+                "phone_number",
+                "legacy user name is a phone number, which Cognito refuses in a pool with a phone alias",
             )
         if matched_by != "username":
             return {"username": legacy_username}

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from cognito_migrate.errors import MappingError
 from cognito_migrate.mapping.attributes import MANAGED_ATTRIBUTES, check_name, to_value
-from cognito_migrate.mapping.contact import normalize_email, normalize_phone
+from cognito_migrate.mapping.contact import needs_phonenumbers, normalize_email, normalize_phone
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -73,6 +73,10 @@ class AttributeMapper:
     def attribute_names(self) -> frozenset[str]:
         """Every attribute this mapper can return (for schema checks by ``doctor`` and ``check``)."""
         return frozenset({*self._columns, "email", "email_verified", "phone_number", "phone_number_verified"})
+
+    def needs_phonenumbers(self, user: LegacyUser) -> bool:
+        """Whether mapping ``user`` validates a phone number with the ``phone`` extra (``package``'s extras)."""
+        return bool(user.phone_number) and needs_phonenumbers(user.phone_number or "", self._region)
 
     @property
     def username_model(self) -> UsernameModel:

@@ -1,0 +1,74 @@
+"""Bar charts as inline SVG, drawn by matplotlib (the ``report`` extra).
+
+matplotlib's object API (``Figure``, no ``pyplot``): no global state, no GUI backend, nothing shown.
+Text stays ``<text>`` (``svg.fonttype = none``) so a chart is a few kilobytes and its labels can be found
+in the page; the browser draws them with its own fonts.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING, Any, Final
+
+from cognito_migrate.errors import BackendNotAvailableError
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+MAX_BARS: Final = 15
+_COLOURS: Final = {"default": "#3b6ea5", "bad": "#c0392b", "ok": "#2e8b57"}
+_STYLE: Final[Any] = {  # matplotlib types rcParams keys as Literals; these are known keys
+    "svg.fonttype": "none",
+    "svg.hashsalt": "cognito-migrate",  # stable ids: the same data gives the same bytes
+    "font.family": "sans-serif",
+    "font.size": 10,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+
+
+def _figure_class() -> Any:
+    try:
+        from matplotlib.figure import Figure
+    except ModuleNotFoundError:
+        raise BackendNotAvailableError("an HTML report with charts", "report") from None
+    return Figure
+
+
+def bar_chart(
+    title: str,
+    bars: Sequence[tuple[str, int]],
+    *,
+    xlabel: str = "users",
+    colour: str = "default",
+) -> str:
+    """A horizontal bar chart of ``(label, value)``, largest first, as an ``<svg>`` element (no XML header).
+
+    More than :data:`MAX_BARS` bars are cut to the largest ones, and the title says so.
+    """
+    figure_class = _figure_class()
+    import matplotlib
+    from matplotlib.ticker import MaxNLocator
+
+    shown = sorted(bars, key=lambda bar: bar[1], reverse=True)[:MAX_BARS]
+    if len(bars) > MAX_BARS:
+        title = f"{title} (largest {MAX_BARS} of {len(bars)})"
+    labels = [label for label, _ in shown][::-1]
+    values = [value for _, value in shown][::-1]
+    with matplotlib.rc_context(_STYLE):
+        figure = figure_class(figsize=(7.5, 0.9 + 0.32 * max(len(shown), 1)), layout="constrained")
+        axes = figure.add_subplot()
+        if shown:
+            drawn = axes.barh(labels, values, color=_COLOURS.get(colour, _COLOURS["default"]))
+            axes.bar_label(drawn, labels=[f"{v:,}" for v in values], padding=3)
+            axes.set_xlim(0, max(values) * 1.15 or 1)
+            axes.xaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no 0.5 users
+        else:
+            axes.text(0.5, 0.5, "nothing to show", ha="center", va="center", transform=axes.transAxes)
+            axes.set_yticks([])
+        axes.set_title(title, loc="left", fontweight="bold")
+        axes.set_xlabel(xlabel)
+        buffer = io.StringIO()
+        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    svg = buffer.getvalue()
+    return svg[svg.index("<svg") :]
