@@ -126,7 +126,7 @@ def test_only_the_drivers_the_configuration_needs(tmp_path: Path) -> None:
     pg.mkdir()
     pg_config = pg / "c.toml"
     pg_config.write_text('[store]\nurl = "postgresql://u@db.internal/app"\npreset = "django"\n')
-    result = build(pg_config, tmp_path / "out-pg", installer=installer)
+    result = build(pg_config, tmp_path / "out-pg", installer=installer, census=False)  # no such host to read
     assert result.extras == ("postgres",)
     assert any(r.startswith("psycopg2-binary") for r in installer.calls[1]["requirements"])
     assert not any(r.startswith(("pymysql", "argon2")) for r in installer.calls[1]["requirements"])
@@ -532,3 +532,34 @@ def test_the_printed_result_keeps_arns_and_extras_whole(tmp_path: Path) -> None:
     text = captured.get()
     assert f"LegacyDbSecretArn={arn}" in text
     assert "pip install 'cognito-migrate[mysql,phone]'" in text
+
+
+def test_the_store_census_adds_the_extras_its_rows_need(tmp_path: Path) -> None:
+    """A Django store with Argon2 rows: argon2-cffi goes into the package, or those users fail in Lambda."""
+    from cognito_migrate import hashing
+    from tests.legacy import create_django_sqlite
+
+    argon2 = hashing.create("django_argon2", "x", cost={"time_cost": 1, "memory_cost": 64, "parallelism": 1})
+    create_django_sqlite(
+        str(tmp_path / "django.db"),
+        [{"username": "a", "password": hashing.create("django_pbkdf2_sha256", "x", cost={"iterations": 1000})},
+         {"username": "b", "password": argon2}],
+    )  # fmt: skip
+    config = tmp_path / "c.toml"
+    config.write_text('[store]\nurl = "sqlite:///django.db"\npreset = "django"\n')
+    installer = RecordingInstaller()
+    result = build(config, tmp_path / "out", installer=installer)
+    assert result.extras == ("argon2",)
+    assert any(r.startswith("argon2-cffi") for r in installer.calls[0]["requirements"])
+    assert "read 2 users of the store: the data needs the extras argon2" in result.notes
+
+    skipped = build(config, tmp_path / "out-2", installer=RecordingInstaller(), census=False)
+    assert skipped.extras == ()  # the configuration alone names no hash scheme
+
+
+def test_a_store_that_cannot_be_read_leaves_a_note_not_a_failure(tmp_path: Path) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text('[store]\nurl = "postgresql://u@127.0.0.1:1/app"\npreset = "django"\n')  # nothing listens
+    result = build(config, tmp_path / "out", installer=RecordingInstaller())
+    assert result.extras == ("postgres",)
+    assert any(n.startswith("the store could not be read") and "--extra" in n for n in result.notes)

@@ -74,12 +74,19 @@ def package(
             "--extra",
             help="Add an extra (postgres, mysql, mssql, phone, argon2, firebase, or sqlite for none); "
             "needed when store.url is a secret reference, and for hashes the configuration does not name "
-            "(argon2 rows in a Keycloak, Spring or Django store). Repeatable.",
+            "when the store cannot be read from here (argon2 rows in a Django store). Repeatable.",
         ),
     ] = None,
     cache_dir: Annotated[
         Path | None, typer.Option("--cache-dir", help="pip's wheel cache (default: pip's own).")
     ] = None,
+    census: Annotated[
+        bool,
+        typer.Option(
+            "--census/--no-census",
+            help="Read the store (as `audit` does) to add the extras its rows need, such as argon2.",
+        ),
+    ] = True,
 ) -> None:
     """Build the Lambda zip: the trigger, the configuration and only the wheels it needs, for the target."""
     console = _console
@@ -87,7 +94,7 @@ def package(
     from cognito_migrate.errors import CognitoMigrateError
 
     try:
-        with console.status("building the package (pip may download wheels)"):
+        with console.status("reading the store's hashes, then building the package (pip may download wheels)"):
             result = build(
                 config,
                 out,
@@ -95,6 +102,7 @@ def package(
                 python=python.value,
                 extra_extras=extra or (),
                 cache_dir=cache_dir,
+                census=census,
             )
     except (PackagingError, CognitoMigrateError, OSError) as exc:
         console.print(f"[red]cannot build the package:[/] {escape(str(exc))}", highlight=False)

@@ -2,9 +2,10 @@
 
 What goes in, and why:
 
-* ``cognito_migrate`` without ``cli/``, ``local/``, ``deploy/`` and ``testing.py``: the trigger never
-  imports them (:func:`forbidden_imports` proves it over every import statement, including the lazy ones
-  inside functions), and they would pull typer, rich, moto or boto3 into a package that must stay small.
+* ``cognito_migrate`` without ``cli/``, ``local/``, ``deploy/``, ``report/`` and ``testing.py``: the trigger
+  never imports them (:func:`forbidden_imports` proves it over every import statement, including the lazy
+  ones inside functions), and they would pull typer, rich, moto, boto3 or matplotlib into a package that
+  must stay small.
 * The configuration, written as JSON at the package root (the Lambda runtime has ``json`` loaded already;
   ``tomllib`` would cost a few milliseconds of every cold start), so ``COGNITO_MIGRATE_CONFIG`` is
   ``/var/task/cognito-migrate.json``. A SQLite database named by a relative URL is copied beside it, since
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
 
 PACKAGE: Final = "cognito_migrate"
 #: Subpackages and modules of cognito_migrate the trigger never imports.
-EXCLUDED: Final = ("cli", "local", "deploy", "testing")
+EXCLUDED: Final = ("cli", "local", "deploy", "testing", "report")
 CONFIG_NAME: Final = "cognito-migrate.json"
 #: Where Lambda unpacks the zip.
 TASK_ROOT: Final = "/var/task"
@@ -60,7 +61,7 @@ MANYLINUX: Final = {python: _manylinux(minor) for python, minor in GLIBC.items()
 #: Lambda's limit on the unzipped size of a function (zip upload, layers included).
 UNZIPPED_LIMIT: Final = 250 * 1024 * 1024
 #: Extras for the command line and development: never in a function.
-CLI_SIDE_EXTRAS: Final = frozenset({"cli", "local", "all", "dev"})
+CLI_SIDE_EXTRAS: Final = frozenset({"cli", "local", "report", "all", "dev"})
 #: Extras the Lambda Python runtime provides already: boto3 (about 80 MB unzipped) would only add weight.
 RUNTIME_PROVIDED_EXTRAS: Final = frozenset({"aws"})
 #: Extras that are not Python packages: a store URL scheme that needs no driver.
@@ -372,6 +373,41 @@ def plan_config(config: Path) -> ConfigPlan:
     )
 
 
+# ---------------------------------------------------------------------------------------------- census
+
+
+def census_extras(config: Path) -> tuple[set[str], str]:
+    """The extras the store's rows need (an Argon2 row needs ``argon2``), read with ``audit``'s census, and a
+    note saying what was read or why not. Never fails the build: without the store, the configuration's own
+    extras stand, and the note says how to add the others.
+
+    A configuration whose store URL or password is an ``ssm:`` or ``secretsmanager:`` reference is not read
+    (that would call AWS from the build machine): the note says so.
+    """
+    from cognito_migrate import wiring
+    from cognito_migrate.audit.census import audit
+    from cognito_migrate.config import load_settings
+    from cognito_migrate.errors import CognitoMigrateError
+
+    settings = load_settings(config, environ={})
+    refs = [v for v in (settings.store.url, settings.store.password) if v and v.startswith(("ssm:", "secretsmanager:"))]
+    advice = "run `cognito-migrate audit --json` where the store is reachable and pass its extras with --extra"
+    if refs:
+        return set(), f"the store was not read (its URL or password is an AWS secret reference): {advice}"
+    try:
+        store = wiring.build_store(settings)
+        try:
+            # what the package needs is the question, not what this machine has installed
+            report = audit(store.scan(), wiring.build_auditor(settings, installed=lambda extra: True))
+        finally:
+            store.close()
+    except CognitoMigrateError as exc:
+        return set(), f"the store could not be read ({exc}): {advice}"
+    found = set(report.extras)
+    listed = ", ".join(sorted(found)) or "none"
+    return found, f"read {report.users:,} users of the store: the data needs the extras {listed}"
+
+
 # ----------------------------------------------------------------------------------------------- build
 
 
@@ -448,10 +484,12 @@ def build(
     cache_dir: Path | None = None,
     zip_name: str = "cognito-migrate-lambda.zip",
     installer: Any = None,
+    census: bool = True,
 ) -> BuildResult:
     """Build the zip in ``out_dir`` (its ``staging/`` directory holds the unpacked tree, rebuilt each time).
 
-    ``installer`` replaces pip (tests); it is called like :func:`install`.
+    ``census`` reads the store (:func:`census_extras`) to add the extras its rows need. ``installer``
+    replaces pip (tests); it is called like :func:`install`.
     """
     platforms(arch, python)  # validate before any work
     problems = forbidden_imports()
@@ -466,10 +504,15 @@ def build(
             "store.url is a secret reference, so the database driver cannot be read from it: pass --extra "
             "postgres, mysql, mssql or sqlite"
         )
-    requirements = requirements_for(extras)
+    requirements_for(extras)  # an unknown --extra fails before the store is read
     for relative in plan.sqlite_files:  # before pip spends a minute downloading
         if not (config.parent / relative).is_file():
             raise PackagingError(f"store.url names {relative}, which does not exist next to {config}")
+    if census:
+        found, note = census_extras(config)
+        extras |= found
+        notes.append(note)
+    requirements = requirements_for(extras)
 
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = out_dir / "staging"
