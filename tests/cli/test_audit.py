@@ -42,14 +42,18 @@ def identity_rows() -> list[AspNetUser]:
     ]
 
 
-def write_config(tmp_path: Path, store: str = 'preset = "aspnet_identity"', extra: str = "") -> Path:
-    if not (tmp_path / "identity.db").exists():
+def write_config(
+    tmp_path: Path, store: str = 'preset = "aspnet_identity"', extra: str = "", url: str = "sqlite:///identity.db"
+) -> Path:
+    """The configuration of these tests (an e-mail alias pool, case-insensitive, a low PBKDF2 cap) over ``url``,
+    by default a SQLite file of :func:`identity_rows`."""
+    if url == "sqlite:///identity.db" and not (tmp_path / "identity.db").exists():
         create_aspnet_sqlite(str(tmp_path / "identity.db"), identity_rows())
     path = tmp_path / "cognito-migrate.toml"
     path.write_text(
         f"""
 [store]
-url = "sqlite:///identity.db"
+url = "{url}"
 {store}
 
 [pool]

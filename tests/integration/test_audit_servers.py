@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from cognito_migrate import wiring
 from cognito_migrate.cli.app import app
 from cognito_migrate.config import settings_from_mapping
-from tests.cli.test_audit import identity_rows
+from tests.cli.test_audit import identity_rows, write_config
 from tests.conftest import service_url
 from tests.legacy import create_aspnet_mysql
 
@@ -92,21 +92,8 @@ def test_the_postgresql_scan_streams_through_a_server_side_cursor() -> None:
 def test_an_identity_database_in_mariadb(tmp_path: Path) -> None:
     url = service_url("TEST_MYSQL_URL")
     create_aspnet_mysql(url, identity_rows())
-    code, document = audit_json(
-        tmp_path,
-        f"""
-[store]
-url = "{url}"
-preset = "aspnet_identity"
-
-[pool]
-alias_attributes = ["email"]
-case_sensitive = false
-
-[hashing.limits]
-pbkdf2_max_iterations = 4000
-""",
-    )
+    result = runner.invoke(app, ["audit", "--config", str(write_config(tmp_path, url=url)), "--json"])
+    code, document = result.exit_code, json.loads(result.stdout)
     assert code == 1
     assert document["users"] == 13
     assert document["schemes"] == {"aspnet_identity_v3": 11, "unidentified": 1, "no_password": 1}
