@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any, Final
 
 from cognito_migrate.config import load_settings
 from cognito_migrate.errors import CognitoMigrateError, EventError, RefusedInputError
-from cognito_migrate.event import ResponseOptions, build_response, parse
+from cognito_migrate.event import build_response, parse
 from cognito_migrate.models import Deadline
 from cognito_migrate.observability import CONFIRMED_METRIC
 from cognito_migrate.outcomes import MigrationOutcome, Outcome, Reason
-from cognito_migrate.wiring import build_ledger, build_log, build_service
+from cognito_migrate.wiring import build_ledger, build_log, build_response_options, build_service
 
 if TYPE_CHECKING:
     from cognito_migrate.config import Settings
@@ -51,14 +51,9 @@ class Trigger:
         self._log = log or build_log(settings)
         self._ledger = build_ledger(settings, self._log) if service is None else None
         self._service = service or build_service(settings, ledger=self._ledger)
-        trigger = settings.trigger
-        self._options = ResponseOptions(
-            message_action="SUPPRESS" if trigger.message_action == "SUPPRESS" else None,
-            desired_delivery_mediums=trigger.desired_delivery_mediums,
-            force_alias_creation=trigger.force_alias_creation,
-        )
-        self._raise_on_reject = trigger.on_reject == "raise"
-        self._margin_s = trigger.safety_margin_ms / 1000
+        self._options = build_response_options(settings)
+        self._raise_on_reject = settings.trigger.on_reject == "raise"
+        self._margin_s = settings.trigger.safety_margin_ms / 1000
         self._cold = True
         self.init_spent = 0.0  # seconds of Lambda init before the first invocation (set by lambda_handler)
 

@@ -1,16 +1,20 @@
 """Configuration -> objects, once per process. The only place that knows both.
 
-``handler.py``, the CLI and the local Cognito call :func:`build_service`; the service and everything
-under it receive ready objects and never see :class:`~cognito_migrate.config.Settings`.
+The trigger (``handler.Trigger``), the CLI (``check``, ``config validate``, ``package``, ``doctor``) and the
+local Cognito get every object they need from here: the service and its store, verifier, mapper and reset
+policy, the log line, the response options. The service and everything under it receive ready objects and
+never see :class:`~cognito_migrate.config.Settings`. The checks of a configuration all ran when it loaded
+(``config.py``), so building only fails on what loading cannot know (a secret reference, a driver's URL).
 """
 
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING, Any, Final, NamedTuple
+from typing import TYPE_CHECKING, Any, Final, NamedTuple, TextIO
 
 from cognito_migrate import hashing, secrets
 from cognito_migrate.errors import ConfigError
+from cognito_migrate.event import ResponseOptions
 from cognito_migrate.mapping import AttributeMapper, UsernameModel
 from cognito_migrate.models import Credential
 from cognito_migrate.observability import InvocationLog
@@ -221,16 +225,36 @@ def build_reset_policy(settings: Settings) -> ResetPolicy:
     )
 
 
-def build_log(settings: Settings) -> InvocationLog:
+def build_log(
+    settings: Settings,
+    *,
+    stream: TextIO | None = None,
+    metrics: bool | None = None,
+    level: str | None = None,
+    debug_usernames: bool | None = None,
+) -> InvocationLog:
+    """The per-invocation log line. The local Cognito and ``check`` send it elsewhere (``stream``) and may
+    override what they show; the user name's hash key is always the configured one."""
     logging = settings.logging
     key = secrets.resolve(logging.username_hash_key).encode("utf-8") if logging.username_hash_key else None
     return InvocationLog(
         namespace=logging.namespace,
         service=logging.service,
         username_key=key,
-        debug_usernames=logging.debug_usernames,
-        metrics=logging.metrics,
-        level=logging.level,
+        debug_usernames=logging.debug_usernames if debug_usernames is None else debug_usernames,
+        metrics=logging.metrics if metrics is None else metrics,
+        level=logging.level if level is None else level,
+        stream=stream,
+    )
+
+
+def build_response_options(settings: Settings) -> ResponseOptions:
+    """What the trigger's answer carries beyond the attributes (``[trigger]``)."""
+    trigger = settings.trigger
+    return ResponseOptions(
+        message_action="SUPPRESS" if trigger.message_action == "SUPPRESS" else None,
+        desired_delivery_mediums=trigger.desired_delivery_mediums,
+        force_alias_creation=trigger.force_alias_creation,
     )
 
 

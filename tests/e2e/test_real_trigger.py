@@ -243,3 +243,28 @@ def test_concurrent_sign_ins_share_the_store_safely(ours: LocalCognito, store_ur
         "ivan",
         "judy",
     ]
+
+
+def test_serves_log_stands_for_users_with_the_configured_hash_key(sqlite_url: str) -> None:
+    """``serve`` sends the trigger's log to a stream of its own; the configured ``username_hash_key`` still
+    applies, so a user's reference is the one the deployed trigger logs (it used to be random per process)."""
+    import io
+    import json
+
+    from cognito_migrate.observability import InvocationLog
+
+    data = {
+        "store": {"type": "sql", "url": sqlite_url, "preset": "aspnet_identity"},
+        "hashing": {"dummy_cost": FAST_V3},
+        "pool": {"case_sensitive": False},
+        "logging": {"username_hash_key": "a-key-shared-by-every-container"},
+    }
+    settings = settings_from_mapping(data, environ={})
+    stream = io.StringIO()
+    with configured_cognito(settings, console=lambda _line: None, log_stream=stream) as local:
+        _, client_id = create_recommended_pool(local, settings)
+        sign_in(local.client(), client_id, "alice", GOOD)
+    [line] = [json.loads(text) for text in stream.getvalue().splitlines() if '"migration"' in text]
+    assert line["outcome"] == "MIGRATED"
+    assert line["user"] == InvocationLog(username_key=b"a-key-shared-by-every-container").user_ref("alice")
+    assert "alice" not in stream.getvalue()

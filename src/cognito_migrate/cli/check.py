@@ -18,8 +18,8 @@ from cognito_migrate.cli._common import console, errors, load, read_password
 from cognito_migrate.config import Settings
 from cognito_migrate.errors import CognitoMigrateError
 from cognito_migrate.handler import Trigger, TriggerFailure
-from cognito_migrate.observability import InvocationLog
 from cognito_migrate.testing import LambdaContext, make_event
+from cognito_migrate.wiring import build_log
 
 EXIT_CODES = {"MIGRATED": 0, "MIGRATED_RESET_REQUIRED": 0, "REJECTED": 1, "LEGACY_UNAVAILABLE": 3}
 OUTCOMES = ("MIGRATED", "MIGRATED_RESET_REQUIRED", "REJECTED", "LEGACY_UNAVAILABLE")
@@ -84,7 +84,7 @@ class Checker:
 
     def __init__(self, settings: Settings) -> None:
         self._buffer = io.StringIO()
-        log = InvocationLog(stream=self._buffer, debug_usernames=True, metrics=False, level="DEBUG")
+        log = build_log(settings, stream=self._buffer, debug_usernames=True, metrics=False, level="DEBUG")
         self._trigger = Trigger(settings, log=log)
 
     def run(self, username: str, password: str | None) -> tuple[dict[str, Any], dict[str, Any] | str]:

@@ -28,21 +28,11 @@ def configured_cognito(
     ``log_stream`` receives the trigger's per-invocation log lines (default: stdout, as on Lambda); ``serve``
     sends them to stderr so that its stdout carries only the endpoint line.
     """
-    from cognito_migrate.handler import Trigger, make_handler
-    from cognito_migrate.observability import InvocationLog
+    from cognito_migrate.handler import Trigger
+    from cognito_migrate.wiring import build_log
 
-    if log_stream is None:
-        trigger = make_handler(settings)
-    else:
-        log = InvocationLog(
-            namespace=settings.logging.namespace,
-            service=settings.logging.service,
-            debug_usernames=settings.logging.debug_usernames,
-            metrics=False,
-            level=settings.logging.level,
-            stream=log_stream,
-        )
-        trigger = Trigger(settings, log=log)
+    log = None if log_stream is None else build_log(settings, stream=log_stream, metrics=False)
+    trigger = Trigger(settings, log=log)
     options: dict[str, Any] = {"region": region}
     if console is not None:
         options["console"] = console
