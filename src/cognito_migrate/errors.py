@@ -1,17 +1,30 @@
-"""The project's exceptions, one tree with one base.
+"""The project's exceptions: one tree with one base, grouped by what a caller does about them.
 
 ::
 
     CognitoMigrateError
-    ├── ConfigError                 configuration is wrong (names the key and what is expected)
-    ├── BackendNotAvailableError    an optional extra is not installed (message has the pip command)
-    ├── EventError                  the trigger event is malformed (names the field, never its value)
-    │   └── RefusedInputError       well-formed, but holds input no sign-in form sends (answered as a rejection)
-    ├── LegacyUnavailableError      the legacy store cannot answer now (outage, timeout, deadline)
-    ├── MalformedRecordError        a legacy row cannot be used (names the column, never the value)
-    ├── MappingError                a legacy profile cannot become Cognito attributes
-    ├── StoreCapabilityError        the configured store cannot do what a command asked (list every user)
-    └── SecretResolutionError       a secret reference cannot be resolved
+    ├── RejectError                 refuse this one sign-in; never create the user; nothing to retry
+    │   ├── EventError                  the trigger event is malformed (names the field, never its value)
+    │   │   └── RefusedInputError           well-formed, but input no sign-in form sends (answered as a rejection)
+    │   ├── MalformedRecordError        a legacy row cannot be used (names the column, never the value)
+    │   └── MappingError                a legacy profile cannot become Cognito attributes
+    │       └── CaseMismatchError           a case-sensitive pool would get a second user for another spelling
+    ├── OutageError                 answer "try again later" (LEGACY_UNAVAILABLE); the user may be fine
+    │   ├── LegacyUnavailableError      the legacy store cannot answer now (outage, timeout, deadline)
+    │   └── SecretResolutionError       a secret reference cannot be resolved (the message says why)
+    ├── SetupError                  fix the configuration or the installation; every sign-in fails until then
+    │   ├── ConfigError                 the configuration is wrong (names each key and what is expected)
+    │   ├── BackendNotAvailableError    an optional extra is not installed (message has the pip command)
+    │   └── DummyCostError              hashing.dummy_cost cannot be used by its scheme
+    ├── UsageError                  a command was asked for what it cannot do (the CLI exits 2)
+    │   ├── PackagingError              the Lambda package cannot be built (the message says what to change)
+    │   └── StoreCapabilityError        the configured store cannot do what a command asked (list every user)
+    └── TriggerFailure              raised to Cognito to fail a sign-in; its message is one of a few constants
+
+Signals that never leave their package stay there, outside this tree: ``hashing``'s refusals (the public
+hashing library depends on nothing of the application), a store backend's ``ConnectionLost`` (the store
+base turns it into an outage), and the local Cognito's ``CognitoError`` (Cognito's own API errors, which
+it emulates).
 
 No exception here ever carries a password: messages name keys, fields and columns, not values.
 """
@@ -23,7 +36,27 @@ class CognitoMigrateError(Exception):
     """Base of every error this package raises on purpose."""
 
 
-class ConfigError(CognitoMigrateError):
+class RejectError(CognitoMigrateError):
+    """This sign-in is refused and the user is not created; trying again will not change that."""
+
+
+class OutageError(CognitoMigrateError):
+    """Something this sign-in needs cannot answer now: fail closed with "try again later"."""
+
+
+class SetupError(CognitoMigrateError):
+    """The deployment is wrong (configuration, installation): nothing works until it is fixed."""
+
+
+class UsageError(CognitoMigrateError):
+    """A command was asked for something it cannot do."""
+
+
+class TriggerFailure(CognitoMigrateError):
+    """Raised by the trigger to make Cognito fail the sign-in; the message is one of the handler's constants."""
+
+
+class ConfigError(SetupError):
     """The configuration is invalid; ``key`` says where (``store.url``), the message says what is expected.
 
     A file with several problems raises one error listing them all: ``problems`` holds every
@@ -48,7 +81,7 @@ class ConfigError(CognitoMigrateError):
         return cls(key, problem, more=tuple(more), source=source)
 
 
-class BackendNotAvailableError(CognitoMigrateError):
+class BackendNotAvailableError(SetupError):
     """A configured backend needs an optional extra that is not installed."""
 
     def __init__(self, what: str, extra: str) -> None:
@@ -57,7 +90,7 @@ class BackendNotAvailableError(CognitoMigrateError):
         super().__init__(f"{what} needs an optional dependency: pip install 'cognito-migrate[{extra}]'")
 
 
-class EventError(CognitoMigrateError):
+class EventError(RejectError):
     """The trigger event does not have the shape Cognito sends; ``field`` is the JSON path of the problem."""
 
     def __init__(self, field: str, problem: str) -> None:
@@ -74,11 +107,11 @@ class RefusedInputError(EventError):
     """
 
 
-class LegacyUnavailableError(CognitoMigrateError):
+class LegacyUnavailableError(OutageError):
     """The legacy store could not answer (connection refused, timeout, deadline spent)."""
 
 
-class MalformedRecordError(CognitoMigrateError):
+class MalformedRecordError(RejectError):
     """A legacy record is unusable: ``column`` names the column; values are never included."""
 
     def __init__(self, column: str, problem: str) -> None:
@@ -87,7 +120,7 @@ class MalformedRecordError(CognitoMigrateError):
         super().__init__(f"legacy record: {column}: {problem}")
 
 
-class MappingError(CognitoMigrateError):
+class MappingError(RejectError):
     """A legacy profile cannot be turned into valid Cognito attributes; ``attribute`` says which."""
 
     def __init__(self, attribute: str, problem: str) -> None:
@@ -96,9 +129,21 @@ class MappingError(CognitoMigrateError):
         super().__init__(f"attribute {attribute}: {problem}")
 
 
-class StoreCapabilityError(CognitoMigrateError):
+class StoreCapabilityError(UsageError):
     """The configured store cannot do what a command asked (``audit`` on a store that cannot list its users)."""
 
 
-class SecretResolutionError(CognitoMigrateError):
+class SecretResolutionError(OutageError):
     """A secret reference (``env:``, SSM, Secrets Manager) could not be resolved."""
+
+
+class CaseMismatchError(MappingError):
+    """The typed name is not the legacy name (or alias) under the pool's case rule: it would become a second user."""
+
+
+class DummyCostError(SetupError):
+    """The configured dummy cost cannot be used by its scheme (the message names the key)."""
+
+
+class PackagingError(UsageError):
+    """The package cannot be built; the message says what to change."""

@@ -16,7 +16,7 @@ import time
 from typing import TYPE_CHECKING, Any, Final
 
 from cognito_migrate.config import load_settings
-from cognito_migrate.errors import CognitoMigrateError, EventError, RefusedInputError
+from cognito_migrate.errors import CognitoMigrateError, EventError, RefusedInputError, TriggerFailure
 from cognito_migrate.event import build_response, parse
 from cognito_migrate.models import Deadline
 from cognito_migrate.observability import CONFIRMED_METRIC
@@ -36,10 +36,6 @@ REJECTED: Final = "Incorrect username or password"
 DEFAULT_BUDGET_MS: Final = 5000  # Cognito's own wait, when no Lambda context says otherwise
 # Triggers Cognito fires once a user exists: the same function, attached to them, confirms migrations.
 CONFIRMING_SOURCES: Final = ("PostAuthentication_", "PostConfirmation_")
-
-
-class TriggerFailure(Exception):
-    """Raised to make Cognito fail the sign-in; the message is one of the module's constants."""
 
 
 class Trigger:
@@ -181,3 +177,14 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
             InvocationLog().emit("ERROR", "configuration error", {"error": error})
             raise TriggerFailure(UNAVAILABLE) from None
     return _trigger(event, context)
+
+
+__all__ = [
+    "INVALID_REQUEST",
+    "REJECTED",
+    "UNAVAILABLE",
+    "Trigger",
+    "TriggerFailure",  # lives in errors.py; importable from here as it always was
+    "lambda_handler",
+    "make_handler",
+]

@@ -15,9 +15,14 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Protocol
 
-from cognito_migrate.errors import BackendNotAvailableError, LegacyUnavailableError, MalformedRecordError, MappingError
+from cognito_migrate.errors import (
+    BackendNotAvailableError,
+    CaseMismatchError,
+    LegacyUnavailableError,
+    MalformedRecordError,
+    MappingError,
+)
 from cognito_migrate.hashing import Verdict
-from cognito_migrate.mapping.identity import CaseMismatchError
 from cognito_migrate.models import TriggerSource
 from cognito_migrate.outcomes import MigrationOutcome, Outcome, Reason
 

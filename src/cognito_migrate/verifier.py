@@ -16,17 +16,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from cognito_migrate import hashing
-from cognito_migrate.errors import CognitoMigrateError
+from cognito_migrate.errors import DummyCostError
 from cognito_migrate.models import Credential
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
     from cognito_migrate.hashing import CostLimits, Verdict
-
-
-class DummyCostError(CognitoMigrateError):
-    """The configured dummy cost cannot be used by its scheme (the message names the key)."""
 
 
 class PasswordVerifier:

@@ -13,7 +13,7 @@ import functools
 from typing import TYPE_CHECKING, Any, Final, NamedTuple, TextIO
 
 from cognito_migrate import hashing, secrets
-from cognito_migrate.errors import ConfigError
+from cognito_migrate.errors import ConfigError, DummyCostError
 from cognito_migrate.event import ResponseOptions
 from cognito_migrate.mapping import AttributeMapper, UsernameModel
 from cognito_migrate.models import Credential
@@ -21,7 +21,7 @@ from cognito_migrate.observability import InvocationLog
 from cognito_migrate.policy import PasswordPolicy, ResetPolicy
 from cognito_migrate.service import MigrationService
 from cognito_migrate.stores import STORE_TYPES
-from cognito_migrate.verifier import DummyCostError, PasswordVerifier
+from cognito_migrate.verifier import PasswordVerifier
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping

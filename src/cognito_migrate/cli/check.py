@@ -16,8 +16,8 @@ from rich.table import Table
 
 from cognito_migrate.cli._common import console, errors, load, read_password
 from cognito_migrate.config import Settings
-from cognito_migrate.errors import CognitoMigrateError
-from cognito_migrate.handler import Trigger, TriggerFailure
+from cognito_migrate.errors import CognitoMigrateError, TriggerFailure
+from cognito_migrate.handler import Trigger
 from cognito_migrate.testing import LambdaContext, make_event
 from cognito_migrate.wiring import build_log
 

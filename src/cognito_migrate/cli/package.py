@@ -90,7 +90,7 @@ def package(
 ) -> None:
     """Build the Lambda zip: the trigger, the configuration and only the wheels it needs, for the target."""
     console = _console
-    from cognito_migrate.deploy.packaging import PackagingError, build
+    from cognito_migrate.deploy.packaging import build
     from cognito_migrate.errors import CognitoMigrateError
 
     try:
@@ -104,7 +104,7 @@ def package(
                 cache_dir=cache_dir,
                 census=census,
             )
-    except (PackagingError, CognitoMigrateError, OSError) as exc:
+    except (CognitoMigrateError, OSError) as exc:
         console.print(f"[red]cannot build the package:[/] {escape(str(exc))}", highlight=False)
         raise typer.Exit(2) from None
     render(result, console)

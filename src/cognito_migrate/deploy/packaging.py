@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
+from cognito_migrate.errors import PackagingError
+
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
 
@@ -67,10 +69,6 @@ RUNTIME_PROVIDED_EXTRAS: Final = frozenset({"aws"})
 #: Extras that are not Python packages: a store URL scheme that needs no driver.
 NO_DRIVER: Final = "sqlite"
 _ZIP_TIME: Final = (1980, 1, 1, 0, 0, 0)
-
-
-class PackagingError(Exception):
-    """The package cannot be built; the message says what to change."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,15 +20,11 @@ from __future__ import annotations
 
 from typing import Final, Literal, NamedTuple
 
-from cognito_migrate.errors import MappingError
+from cognito_migrate.errors import CaseMismatchError, MappingError
 from cognito_migrate.mapping.contact import is_email, looks_like_phone
 
 LoginField = Literal["username", "email", "phone_number"]
 _LOGIN_ATTRIBUTES: Final = ("email", "phone_number")
-
-
-class CaseMismatchError(MappingError):
-    """The typed name is not the legacy name (or alias) under the pool's case rule: it would become a second user."""
 
 
 def fold_case(value: str) -> str:
