@@ -2,7 +2,7 @@
 
 The first invocation of a container loads the configuration named by ``COGNITO_MIGRATE_CONFIG`` and
 builds the trigger; later invocations reuse it (and its database connection). The handler body is the
-flow of DESIGN.md: parse, decide, log, answer.
+flow of docs/architecture.md ("One sign-in"): parse, decide, log, answer.
 
 What reaches Cognito when something is wrong is always one of three constant messages
 (:data:`UNAVAILABLE`, :data:`INVALID_REQUEST`, :data:`REJECTED`): no detail, no value, no traceback text.
