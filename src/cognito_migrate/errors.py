@@ -11,6 +11,7 @@
     │       └── CaseMismatchError           a case-sensitive pool would get a second user for another spelling
     ├── OutageError                 answer "try again later" (LEGACY_UNAVAILABLE); the user may be fine
     │   ├── LegacyUnavailableError      the legacy store cannot answer now (outage, timeout, deadline)
+    │   ├── LedgerUnavailableError      the ledger cannot record now (logged; never changes the answer)
     │   └── SecretResolutionError       a secret reference cannot be resolved (the message says why)
     ├── SetupError                  fix the configuration or the installation; every sign-in fails until then
     │   ├── ConfigError                 the configuration is wrong (names each key and what is expected)
@@ -131,6 +132,10 @@ class MappingError(RejectError):
 
 class StoreCapabilityError(UsageError):
     """The configured store cannot do what a command asked (``audit`` on a store that cannot list its users)."""
+
+
+class LedgerUnavailableError(OutageError):
+    """The ledger's backend could not answer in time (the message names the operation, never a value)."""
 
 
 class SecretResolutionError(OutageError):

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from cognito_migrate.ledger.backend import LedgerUnavailableError, open_backend
+from cognito_migrate.errors import LedgerUnavailableError
+from cognito_migrate.ledger.backend import open_backend
 from cognito_migrate.ledger.records import Attempt, Keys
 from cognito_migrate.outcomes import Outcome, Reason
 from tests.ledger_support import HASH_KEY, ledger_url, moto_dynamodb  # noqa: F401 - the fixture

@@ -11,6 +11,8 @@ from cognito_migrate import errors
     ("error", "group"),
     [
         (errors.EventError, errors.RejectError),
+        (errors.RefusedInputError, errors.EventError),
+        (errors.LedgerUnavailableError, errors.OutageError),
         (errors.MalformedRecordError, errors.RejectError),
         (errors.CaseMismatchError, errors.MappingError),
         (errors.MappingError, errors.RejectError),

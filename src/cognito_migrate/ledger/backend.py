@@ -2,16 +2,16 @@
 
 A backend stores two kinds of records: ledger records (one per legacy user, or per unknown sign-in name)
 and throttle counters (failures within a window, per hashed sign-in name or source address). Every
-method is bounded by ``timeout`` seconds and raises :class:`LedgerUnavailableError` when the backend
-cannot answer; the recorder and the throttle turn that into a log line and a metric, never into a
-different answer to Cognito.
+method is bounded by ``timeout`` seconds and raises :class:`~cognito_migrate.errors.LedgerUnavailableError`
+when the backend cannot answer; the recorder and the throttle turn that into a log line and a metric, never
+into a different answer to Cognito.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final, Protocol
 
-from cognito_migrate.errors import CognitoMigrateError, ConfigError
+from cognito_migrate.errors import ConfigError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
@@ -20,10 +20,6 @@ if TYPE_CHECKING:
 
 SQL_SCHEMES: Final = ("sqlite", "postgresql", "postgres", "mysql", "mariadb")
 URL_SCHEMES: Final = ("dynamodb", *SQL_SCHEMES)
-
-
-class LedgerUnavailableError(CognitoMigrateError):
-    """The ledger's backend could not answer in time (the message names the operation, never a value)."""
 
 
 class LedgerBackend(Protocol):

@@ -21,8 +21,7 @@ import os
 import threading
 from typing import TYPE_CHECKING, Any, Final
 
-from cognito_migrate.errors import ConfigError
-from cognito_migrate.ledger.backend import LedgerUnavailableError
+from cognito_migrate.errors import ConfigError, LedgerUnavailableError
 from cognito_migrate.ledger.records import UserRecord, count_key
 from cognito_migrate.ledger.sigv4 import Credentials, sign
 

@@ -18,8 +18,7 @@ import re
 import threading
 from typing import TYPE_CHECKING, Any, Final
 
-from cognito_migrate.errors import BackendNotAvailableError, ConfigError
-from cognito_migrate.ledger.backend import LedgerUnavailableError
+from cognito_migrate.errors import BackendNotAvailableError, ConfigError, LedgerUnavailableError
 from cognito_migrate.ledger.records import UserRecord, count_key
 
 if TYPE_CHECKING:
