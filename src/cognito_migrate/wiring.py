@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from cognito_migrate.mapping.identity import LoginField
     from cognito_migrate.stores.base import UserStore
 
+
 def build_service(settings: Settings, *, ledger: LedgerParts | None = None) -> MigrationService:
     """The whole migration flow for a configuration (with ``ledger``, the ledger and throttle it uses)."""
     if ledger is None and settings.ledger.url is not None:

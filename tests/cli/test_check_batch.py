@@ -72,7 +72,9 @@ def test_a_batch_without_passwords_prompts_for_each(
     accounts = tmp_path / "accounts.csv"
     accounts.write_text("username\nalice\nkim\n")
     path = tmp_config(config_for(aspnet_db))
-    result = runner.invoke(app, ["check", "--batch", str(accounts), "-c", str(path), "--json"], input=f"{GOOD}\n{GOOD}\n")
+    result = runner.invoke(
+        app, ["check", "--batch", str(accounts), "-c", str(path), "--json"], input=f"{GOOD}\n{GOOD}\n"
+    )
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["passed"] == 2
 

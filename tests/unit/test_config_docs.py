@@ -26,7 +26,17 @@ def test_every_key_and_variable_is_on_the_page() -> None:
             assert f"| `{'.'.join(path[1:])}` |" in text
     for variable in env_override_names():
         assert f"| `{variable}` |" in text
-    assert set(sections()) == {"store", "hashing", "pool", "policy", "trigger", "mapping", "logging", "ledger", "throttle"}
+    assert set(sections()) == {
+        "store",
+        "hashing",
+        "pool",
+        "policy",
+        "trigger",
+        "mapping",
+        "logging",
+        "ledger",
+        "throttle",
+    }
 
 
 def test_a_section_without_its_block_is_refused() -> None:

@@ -37,5 +37,7 @@ from cognito_migrate.cli.demo import demo as _demo  # noqa: E402
 app.command("demo")(_demo)
 
 from cognito_migrate.cli.hash_cmd import hash_app as _hash_app  # noqa: E402
+from cognito_migrate.cli.status import status as _status  # noqa: E402
 
 app.add_typer(_hash_app, name="hash")
+app.command("status")(_status)

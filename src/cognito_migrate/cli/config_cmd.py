@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 config_app = typer.Typer(help="Work with configuration files.", no_args_is_help=True)
 
+
 @config_app.command("validate")
 def validate(
     config: Annotated[Path, typer.Option("--config", "-c", help="The TOML configuration file.")],

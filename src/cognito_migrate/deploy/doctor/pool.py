@@ -215,7 +215,6 @@ def check_password_policy(pool: Mapping[str, Any], expected: Mapping[str, Any] |
     return CheckResult("password policy", Status.PASS, "the configuration's copy matches the pool")
 
 
-
 def pool_recovery(pool: Mapping[str, Any]) -> tuple[str, ...]:
     """The pool's account-recovery mechanisms, in priority order."""
     mechanisms = sorted(
