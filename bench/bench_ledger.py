@@ -59,7 +59,7 @@ def trigger(store: str, ledger: str | None, *, throttle: bool) -> Trigger:
     if ledger:
         data["ledger"] = {"url": ledger, "hash_key": HASH_KEY, "timeout": 2.0}
     if throttle:
-        data["throttle"] = {"max_failures": 1_000_000}  # count every failure, block nobody
+        data["throttle"] = {"max_failures": 1000}  # count every failure, block nobody here
     devnull = open(os.devnull, "w")  # noqa: SIM115, PTH123 - kept open for the benchmark's life
     return Trigger(settings_from_mapping(data, environ={}), log=InvocationLog(stream=devnull))
 

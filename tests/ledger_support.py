@@ -40,9 +40,13 @@ class MotoDynamo:
     """moto's DynamoDB on a free loopback port, with a helper to create a ledger table."""
 
     def __init__(self) -> None:
-        from werkzeug.serving import make_server
+        from werkzeug.serving import WSGIRequestHandler, make_server
 
-        self.server = make_server("127.0.0.1", 0, dynamodb_app, threaded=True)
+        class Quiet(WSGIRequestHandler):
+            def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+                return None
+
+        self.server = make_server("127.0.0.1", 0, dynamodb_app, threaded=True, request_handler=Quiet)
         self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()

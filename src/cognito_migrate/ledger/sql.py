@@ -244,8 +244,14 @@ def _sqlite(url: str, timeout: float) -> SqlLedger:
         raise ConfigError("ledger.url", "a SQLite URL looks like sqlite:///relative/path.db or sqlite:////absolute.db")
 
     def connect() -> Any:
-        # autocommit (isolation_level None): every statement is its own transaction, as on the servers
-        return sqlite3.connect(path, timeout=timeout, check_same_thread=False, isolation_level=None)
+        # autocommit (isolation_level None): every statement is its own transaction, as on the servers.
+        # WAL with synchronous=NORMAL: a commit appends to the log without an fsync (the default journal
+        # fsyncs every commit, ~45 ms on this machine's disk: BENCHMARKS.md); a power cut may lose the last
+        # records, never corrupt the file, and the ledger never changes an answer anyway.
+        conn = sqlite3.connect(path, timeout=timeout, check_same_thread=False, isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        return conn
 
     return SqlLedger(sqlite3, connect, dialect="sqlite")
 
@@ -258,7 +264,10 @@ def _postgres(url: str, timeout: float, password: Callable[[], str | None]) -> S
         kwargs: dict[str, Any] = {
             "connect_timeout": max(1, int(timeout + 0.999)),
             "application_name": "cognito-migrate-ledger",
-            "options": f"-c statement_timeout={max(1, int(timeout * 1000))}",
+            # synchronous_commit off: a commit does not wait for the server's WAL flush (~20 ms per statement
+            # on a disk like this machine's: BENCHMARKS.md); a server crash may lose the last moments of
+            # records, never corrupt them, and the ledger never changes an answer
+            "options": f"-c statement_timeout={max(1, int(timeout * 1000))} -c synchronous_commit=off",
         }
         secret = password()
         if secret is not None:
