@@ -28,6 +28,11 @@ runner = CliRunner()
 
 @pytest.fixture
 def config(tmp_path: Path) -> Path:
+    return write_config(tmp_path)
+
+
+def write_config(tmp_path: Path) -> Path:
+    """A SQLite legacy store of four users and a SQLite ledger, in ``tmp_path``."""
     v3 = hashing.create("aspnet_identity_v3", GOOD, cost=FAST_V3)
     users = [AspNetUser(name, v3, email=f"{name}@example.com") for name in ("alice", "bob", "carol", "dave")]
     create_aspnet_sqlite(str(tmp_path / "legacy.db"), users)

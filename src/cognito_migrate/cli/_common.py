@@ -15,6 +15,7 @@ from cognito_migrate.config import load_settings
 from cognito_migrate.errors import CognitoMigrateError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     from cognito_migrate.config import Settings
@@ -60,6 +61,17 @@ EXTRA_MODULES: Final = {
     "aws": ("boto3",),
     "local": ("moto", "werkzeug", "boto3"),  # serve and demo import some of them only once they run
 }
+
+
+def write_html(path: Path, page: Callable[[], str]) -> None:
+    """Write the HTML report ``page()`` builds to ``path``; without the ``report`` extra, say which to install
+    and exit 2, writing nothing (``audit --html``, ``status --html``)."""
+    try:
+        text = page()
+    except CognitoMigrateError as exc:  # matplotlib missing: the extra to install
+        errors.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2) from None
+    path.write_text(text, encoding="utf-8")
 
 
 def missing_modules(extra: str) -> list[str]:

@@ -19,7 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from cognito_migrate import wiring
-from cognito_migrate.cli._common import errors, load, missing_modules
+from cognito_migrate.cli._common import errors, load, missing_modules, write_html
 from cognito_migrate.errors import CognitoMigrateError, LegacyUnavailableError
 
 if TYPE_CHECKING:
@@ -86,7 +86,9 @@ def audit(
     report.store = _store_name(settings.store.url)
     document = report.to_json()
     if html is not None:
-        _write_html(html, document)
+        from cognito_migrate.report.audit import audit_page
+
+        write_html(html, lambda: audit_page(document))
     if as_json:
         sys.stdout.write(json.dumps(document, indent=2) + "\n")
     else:
@@ -131,17 +133,6 @@ def _progress(console: Console, *, enabled: bool) -> Progress:
         disable=not enabled,
         transient=False,
     )
-
-
-def _write_html(path: Path, document: dict[str, Any]) -> None:
-    from cognito_migrate.report.audit import audit_page
-
-    try:
-        page = audit_page(document)
-    except CognitoMigrateError as exc:  # matplotlib missing: the extra to install
-        errors.print(f"[red]error:[/] {escape(str(exc))}")
-        raise typer.Exit(EXIT_CONFIG) from None
-    path.write_text(page, encoding="utf-8")
 
 
 def render(document: dict[str, Any], console: Console) -> None:

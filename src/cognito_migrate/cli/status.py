@@ -1,7 +1,8 @@
 """``cognito-migrate status``: how far the migration is, from the ledger, the legacy store and the pool.
 
 Terminal: the figures, rejections by reason and a chart of migrations per day. ``--json``: one document
-(keys in docs/operations.md).
+(keys in docs/operations.md). ``--html FILE`` also writes that document as a self-contained page with charts
+(the ``report`` extra).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from cognito_migrate.cli._common import console, errors, load
+from cognito_migrate.cli._common import console, errors, load, write_html
 from cognito_migrate.cli._pool import aws_errors, cognito_client, pool_id
 
 if TYPE_CHECKING:
@@ -32,6 +33,9 @@ def status(
         str | None, typer.Option("--user-pool-id", help="Count the pool's users too (default: [pool] user_pool_id).")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON document on stdout.")] = False,
+    html: Annotated[
+        Path | None, typer.Option("--html", dir_okay=False, help="Also write a self-contained HTML page here.")
+    ] = None,
 ) -> None:
     """Show the migration's progress: legacy users, migrated, remaining, rejections, per day."""
     settings = load(config)
@@ -48,10 +52,16 @@ def status(
 
     progress = summarize(records, legacy_users=legacy_users, pool_users=pool_users)
     document = {**progress.to_json(), "user_pool_id": pool, "notes": notes}
+    if html is not None:
+        from cognito_migrate.report.status import status_page
+
+        write_html(html, lambda: status_page(document))
     if as_json:
         print(json.dumps(document, indent=2))
         return
     render(progress, pool, notes)
+    if html is not None:
+        console.print(f"HTML report: {escape(str(html))}")
 
 
 def _ledger_records(settings: Settings) -> list[Any]:

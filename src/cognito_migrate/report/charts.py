@@ -1,4 +1,4 @@
-"""Bar charts as inline SVG, drawn by matplotlib (the ``report`` extra).
+"""Bar charts (by value, or a series in date order) as inline SVG, drawn by matplotlib (the ``report`` extra).
 
 matplotlib's object API (``Figure``, no ``pyplot``): no global state, no GUI backend, nothing shown.
 Text stays ``<text>`` (``svg.fonttype = none``) so a chart is a few kilobytes and its labels can be found
@@ -68,7 +68,48 @@ def bar_chart(
             axes.set_yticks([])
         axes.set_title(title, loc="left", fontweight="bold")
         axes.set_xlabel(xlabel)
-        buffer = io.StringIO()
-        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+        return _svg(figure)
+
+
+def series_chart(
+    title: str,
+    points: Sequence[tuple[str, int]],
+    *,
+    ylabel: str = "users",
+    colour: str = "ok",
+) -> str:
+    """Vertical bars of ``(label, value)`` in the order given (dates, oldest first), as an ``<svg>`` element.
+
+    Unlike :func:`bar_chart` nothing is sorted or cut: a time series keeps its order and every point.
+    At most :data:`MAX_BARS` labels are written under the axis so that they do not overlap.
+    """
+    figure_class = _figure_class()
+    import matplotlib
+    from matplotlib.ticker import MaxNLocator
+
+    labels = [label for label, _ in points]
+    values = [value for _, value in points]
+    with matplotlib.rc_context(_STYLE):
+        figure = figure_class(figsize=(7.5, 3.2), layout="constrained")
+        axes = figure.add_subplot()
+        if points:
+            positions = range(len(points))
+            axes.bar(positions, values, color=_COLOURS.get(colour, _COLOURS["default"]))
+            step = -(-len(points) // MAX_BARS)  # ceiling division: every step-th label
+            axes.set_xticks(positions[::step], labels[::step], rotation=45, ha="right")
+            axes.set_ylim(0, max(values) * 1.15 or 1)
+            axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+        else:
+            axes.text(0.5, 0.5, "nothing to show", ha="center", va="center", transform=axes.transAxes)
+            axes.set_xticks([])
+        axes.set_title(title, loc="left", fontweight="bold")
+        axes.set_ylabel(ylabel)
+        return _svg(figure)
+
+
+def _svg(figure: Any) -> str:
+    """The figure as an ``<svg>`` element, without the XML header and with no date (same data, same bytes)."""
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     svg = buffer.getvalue()
     return svg[svg.index("<svg") :]
