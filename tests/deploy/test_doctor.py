@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import json
 import zipfile
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -365,6 +366,19 @@ def test_cli_passes_on_a_wired_pool_with_a_matching_configuration(aws: Aws, tmp_
     assert result.exit_code == 0, result.output
     assert "No check failed" in result.output
     assert "[pool.password_policy]" in result.output and "minimum_length = 8" in result.output
+
+
+def test_cli_takes_the_pool_from_the_configuration(aws: Aws, tmp_path: Path) -> None:
+    config = _config(tmp_path, f'case_sensitive = false\nuser_pool_id = "{aws.pool_id}"')
+    result = CliRunner().invoke(app, ["doctor", "--config", str(config), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["user_pool_id"] == aws.pool_id
+
+
+def test_cli_without_a_pool_says_where_to_give_it(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["doctor", "--config", str(_config(tmp_path, "case_sensitive = false"))])
+    assert result.exit_code == 2
+    assert "--user-pool-id" in result.output and "[pool] user_pool_id" in result.output
 
 
 def test_cli_fails_with_the_fix_when_the_configuration_disagrees(aws: Aws, tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from cognito_migrate.cli._common import console as _console
+from cognito_migrate.cli._pool import pool_id
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -66,7 +67,9 @@ def _region_of(user_pool_id: str) -> str:
 
 
 def doctor(
-    user_pool_id: Annotated[str, typer.Option("--user-pool-id", help="The pool to check.")],
+    user_pool_id: Annotated[
+        str | None, typer.Option("--user-pool-id", help="The pool to check (default: [pool] user_pool_id of --config).")
+    ] = None,
     client_id: Annotated[
         str | None, typer.Option("--client-id", help="Check only this app client (default: all).")
     ] = None,
@@ -108,9 +111,13 @@ def doctor(
 
         try:
             expectations_for(None)  # the file itself must be valid before anything is read from AWS
+            user_pool_id = pool_id(user_pool_id, load_settings(file))
         except CognitoMigrateError as exc:
             console.print(f"[red]configuration:[/] {escape(str(exc))}", highlight=False)
             raise typer.Exit(2) from None
+    if user_pool_id is None:
+        console.print("[red]which pool?[/] give --user-pool-id, or --config with \\[pool] user_pool_id")
+        raise typer.Exit(2)
     try:
         # import_module keeps mypy --strict clean with or without boto3-stubs installed
         boto3 = importlib.import_module("boto3")
