@@ -61,3 +61,12 @@ def status(name: str) -> Any:
     from moto.cognitoidp.models import UserStatus
 
     return UserStatus[name]
+
+
+def attribute_names(pool: Any) -> list[str]:
+    """The pool's attributes as Cognito lists them: every standard attribute and the pool's own (custom)
+    ones. moto keeps only the schema it was given when a pool is created with one (lock held)."""
+    from moto.cognitoidp.models import CognitoIdpUserPoolAttribute
+
+    standard = list(CognitoIdpUserPoolAttribute.STANDARD_SCHEMA)
+    return [*standard, *(name for name in pool.schema_attributes if name not in standard)]

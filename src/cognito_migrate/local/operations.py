@@ -20,6 +20,7 @@ from cognito_migrate.local.errors import (
     not_authorized,
     user_not_found,
 )
+from cognito_migrate.local.import_jobs import ImportJobs
 from cognito_migrate.local.passwords import check_password
 from cognito_migrate.local.settings import ClientSettings, PoolSettings
 from cognito_migrate.local.trigger_event import (
@@ -66,6 +67,7 @@ class Operations:
         self.migrator = migrator
         self.codes = codes
         self.console = console
+        self.imports = ImportJobs(console)
 
     # -- lookup -------------------------------------------------------------------------------------------
     @staticmethod

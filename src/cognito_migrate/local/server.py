@@ -203,6 +203,7 @@ class LocalCognito:
             listener.close()  # the server holds its own duplicate of the descriptor
         bound_host, bound_port = self._server.server_address[:2]
         self.endpoint = f"http://{_url_host(bound_host)}:{bound_port}"
+        self.operations.imports.base_url = self.endpoint  # the import jobs' pre-signed URLs point here
         self._thread = threading.Thread(target=self._server.serve_forever, name="local-cognito", daemon=True)
         self._thread.start()
         self._console(f"local calls (/_local/codes, /_local/invocations) need the header X-Local-Token: {self.token}")

@@ -71,6 +71,12 @@ class LayerApp:
             "AdminInitiateAuth": operations.admin_initiate_auth,
             "ForgotPassword": operations.forgot_password,
             "ConfirmForgotPassword": operations.confirm_forgot_password,
+            "GetCSVHeader": operations.imports.get_csv_header,
+            "CreateUserImportJob": operations.imports.create,
+            "StartUserImportJob": operations.imports.start,
+            "DescribeUserImportJob": operations.imports.describe,
+            "ListUserImportJobs": operations.imports.list_jobs,
+            "StopUserImportJob": operations.imports.stop,
         }
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -157,10 +163,21 @@ class LayerApp:
         return [body]
 
     def _local(self, path: str, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        """``GET /_local/health``; with the token: ``GET /_local/codes/{pool_id}/{username}`` and
-        ``GET /_local/invocations``."""
+        """``GET /_local/health``; ``PUT /_local/import-jobs/{job_id}/upload/{signature}`` (an import job's
+        pre-signed URL: the signature in the URL is its authorization, as in S3's); with the token:
+        ``GET /_local/codes/{pool_id}/{username}``, ``GET /_local/invocations`` and
+        ``GET /_local/import-jobs/{job_id}/log``."""
         parts = [p for p in path.split("/") if p][1:]
         method = environ.get("REQUEST_METHOD")
+        imports = self.operations.imports
+        if len(parts) == 4 and parts[0] == "import-jobs" and parts[2] == "upload":
+            if method != "PUT":
+                return _json(start_response, 405, {"message": "upload the file with PUT"})
+            headers = {"x-amz-server-side-encryption": environ.get("HTTP_X_AMZ_SERVER_SIDE_ENCRYPTION", "")}
+            length = int(environ.get("CONTENT_LENGTH") or 0)  # an empty file has no body to read to its end
+            body = environ["wsgi.input"].read(length) if length else b""
+            status, message = imports.upload(parts[1], parts[3], headers, body)
+            return _json(start_response, status, {"message": message})
         if parts == ["health"] and method == "GET":
             return _json(start_response, 200, {"ok": True})
         if not secrets.compare_digest(environ.get("HTTP_X_LOCAL_TOKEN", "").encode(), self.token.encode()):
@@ -171,6 +188,11 @@ class LayerApp:
             )
         if method != "GET":
             return _json(start_response, 405, {"message": "local-only calls are GET"})
+        if len(parts) == 3 and parts[0] == "import-jobs" and parts[2] == "log":
+            lines = imports.log(parts[1])
+            if lines is None:
+                return _json(start_response, 404, {"message": "no such import job"})
+            return _json(start_response, 200, {"log": lines})
         if parts == ["invocations"]:
             return _json(
                 start_response,
