@@ -44,9 +44,13 @@ app.command("check")(_check.check)
 app.add_typer(_config_app, name="config")
 
 from cognito_migrate.cli import doctor as _doctor  # noqa: E402
+from cognito_migrate.cli import export_cmd as _export  # noqa: E402
+from cognito_migrate.cli import import_cmd as _import  # noqa: E402
 from cognito_migrate.cli import package as _package  # noqa: E402
 
 app.command("doctor")(_doctor.doctor)
+app.command("export")(_export.export)
+app.command("import")(_import.import_users)
 app.command("package")(_package.package)
 
 from cognito_migrate.cli.serve import serve as _serve  # noqa: E402

@@ -62,6 +62,12 @@ class LedgerRecorder:
         )
         guarded(self._on_error, "record", deadline, self._timeout, lambda t: self.backend.record(attempt, t))
 
+    def created_predicate(self) -> Callable[[str], bool]:
+        """Legacy user name -> whether a record says Cognito confirmed it created the user (for ``export``:
+        reads every record once; not for the trigger)."""
+        created = frozenset(r.subject for r in self.backend.records() if r.created_at is not None)
+        return lambda legacy_username: self._keys.subject(legacy_username) in created
+
     def confirm(self, names: Iterable[str], deadline: Deadline) -> int:
         """Mark the migrated user known by any of ``names`` as created in Cognito; how many records changed."""
         keys = sorted({self._keys.login(name) for name in names if name})
