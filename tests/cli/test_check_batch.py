@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
+    import pytest
+
 runner = CliRunner()
 
 
@@ -105,3 +107,20 @@ def test_validate_json_is_one_document(aspnet_db: str, tmp_config: Callable[[str
     assert result.exit_code == 1
     failed = [c for c in json.loads(result.stdout)["checks"] if c["status"] == "fail"]
     assert any("case_sensitiv" in c["check"] for c in failed), failed
+
+
+def test_config_defaults_to_the_environment_then_the_working_directory(
+    aspnet_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("COGNITO_MIGRATE_CONFIG", raising=False)
+    missing = runner.invoke(app, ["config", "validate", "--json"])
+    assert missing.exit_code == 1
+    assert "cognito-migrate.toml" in json.loads(missing.stdout)["checks"][0]["check"]
+    (tmp_path / "cognito-migrate.toml").write_text(config_for(aspnet_db))
+    assert runner.invoke(app, ["config", "validate", "--json"]).exit_code == 0
+    elsewhere = tmp_path / "elsewhere.toml"
+    elsewhere.write_text(config_for(aspnet_db))
+    monkeypatch.setenv("COGNITO_MIGRATE_CONFIG", str(elsewhere))
+    result = runner.invoke(app, ["config", "validate", "--json"])
+    assert json.loads(result.stdout)["checks"][0]["result"] == f"{elsewhere} loads"

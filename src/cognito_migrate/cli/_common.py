@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import getpass
 import importlib.util
+import os
 import sys
-from typing import TYPE_CHECKING, Final
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Final
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from cognito_migrate.config import load_settings
+from cognito_migrate.config import CONFIG_ENV, load_settings
 from cognito_migrate.errors import CognitoMigrateError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from pathlib import Path
 
     from cognito_migrate.config import Settings
 
@@ -40,10 +41,30 @@ def read_password(*, from_stdin: bool, prompt: str = "Password: ") -> str:
     return password
 
 
-def load(config: Path) -> Settings:
-    """Load the configuration or exit with the key and the problem."""
+DEFAULT_CONFIG_FILE: Final = "cognito-migrate.toml"
+
+#: The ``--config`` option every command that reads a configuration takes.
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        "-c",
+        help=f"The TOML configuration file (default: ${CONFIG_ENV}, else ./{DEFAULT_CONFIG_FILE}).",
+    ),
+]
+
+
+def config_path(config: Path | None) -> Path:
+    """The file ``--config`` names, else the one ``COGNITO_MIGRATE_CONFIG`` names, else ``./cognito-migrate.toml``."""
+    if config is not None:
+        return config
+    return Path(os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG_FILE)
+
+
+def load(config: Path | None) -> Settings:
+    """Load the configuration (see :func:`config_path`) or exit with the key and the problem."""
     try:
-        return load_settings(config)
+        return load_settings(config_path(config))
     except CognitoMigrateError as exc:
         errors.print(f"[red]configuration error:[/] {exc}")
         raise typer.Exit(2) from None

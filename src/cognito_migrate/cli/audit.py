@@ -19,7 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from cognito_migrate import wiring
-from cognito_migrate.cli._common import errors, load, missing_modules, write_html
+from cognito_migrate.cli._common import ConfigOption, errors, load, missing_modules, write_html
 from cognito_migrate.errors import CognitoMigrateError, LegacyUnavailableError
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_CONFIG, EXIT_UNAVAILABLE = 0, 1, 2, 3
 
 
 def audit(
-    config: Annotated[Path, typer.Option("--config", "-c", help="The TOML configuration file.")],
+    config: ConfigOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")] = False,
     html: Annotated[
         Path | None, typer.Option("--html", dir_okay=False, help="Also write a self-contained HTML report here.")

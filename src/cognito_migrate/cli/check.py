@@ -14,7 +14,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from cognito_migrate.cli._common import console, errors, load, read_password
+from cognito_migrate.cli._common import ConfigOption, console, errors, load, read_password
 from cognito_migrate.config import Settings
 from cognito_migrate.errors import CognitoMigrateError, TriggerFailure
 from cognito_migrate.handler import Trigger
@@ -30,7 +30,7 @@ def check(
         str | None, typer.Argument(help="The sign-in name, as the user would type it (or --batch).")
     ] = None,
     *,
-    config: Annotated[Path, typer.Option("--config", "-c", help="The TOML configuration file.")],
+    config: ConfigOption = None,
     forgot_password: Annotated[
         bool, typer.Option("--forgot-password", help="Simulate UserMigration_ForgotPassword (no password).")
     ] = False,

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 
 from cognito_migrate import wiring
-from cognito_migrate.cli._common import console, missing_modules
+from cognito_migrate.cli._common import ConfigOption, config_path, console, missing_modules
 from cognito_migrate.config import load_settings
 from cognito_migrate.errors import CognitoMigrateError, ConfigError
 from cognito_migrate.models import Deadline
@@ -28,7 +27,7 @@ config_app = typer.Typer(help="Work with configuration files.", no_args_is_help=
 
 @config_app.command("validate")
 def validate(
-    config: Annotated[Path, typer.Option("--config", "-c", help="The TOML configuration file.")],
+    config: ConfigOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document instead of a table.")] = False,
 ) -> None:
     """Check the configuration, the legacy store connection and every lookup query.
@@ -36,12 +35,12 @@ def validate(
     Exit codes: 0 valid (warnings allowed), 1 a problem was found.
     """
     try:
-        settings = load_settings(config)
+        settings = load_settings(config_path(config))
     except ConfigError as exc:  # every problem of the file, one row each; nothing can be built from it
         results = [("fail", key, problem) for key, problem in exc.problems]
         steps = []
     else:
-        results = [("ok", "configuration", f"{config} loads")]
+        results = [("ok", "configuration", f"{config_path(config)} loads")]
         steps = _steps(settings)
     for name, step in steps:
         try:

@@ -16,17 +16,16 @@ import errno
 import json
 import signal
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from cognito_migrate.cli._common import errors, load, require_extra
+from cognito_migrate.cli._common import ConfigOption, errors, load, require_extra
 from cognito_migrate.errors import CognitoMigrateError
 
 
 def serve(
-    config: Annotated[Path, typer.Option("--config", "-c", help="The TOML configuration file.")],
+    config: ConfigOption = None,
     port: Annotated[
         int, typer.Option("--port", "-p", min=0, max=65535, help="Port on 127.0.0.1 (0: any free port).")
     ] = 0,

@@ -16,7 +16,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from cognito_migrate.cli._common import console, errors, load, write_html
+from cognito_migrate.cli._common import ConfigOption, console, errors, load, write_html
 from cognito_migrate.cli._pool import aws_errors, cognito_client, pool_id
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ _BAR = "█"
 
 
 def status(
-    config: Annotated[Path, typer.Option("--config", "-c", help="The trigger's TOML configuration.")],
+    config: ConfigOption = None,
     user_pool_id: Annotated[
         str | None, typer.Option("--user-pool-id", help="Count the pool's users too (default: [pool] user_pool_id).")
     ] = None,
