@@ -46,7 +46,7 @@ from cognito_migrate.config_schema import (
 )
 from cognito_migrate.errors import ConfigError
 from cognito_migrate.policy import DEFAULT_RECOVERY, RECOVERY_MECHANISMS
-from cognito_migrate.stores import STORE_TYPES
+from cognito_migrate.stores import HTTP_CONTRACTS, STORE_TYPES
 from cognito_migrate.stores.sql_presets import PRESETS
 
 if TYPE_CHECKING:
@@ -165,15 +165,47 @@ def _pool_id(pool_id: str) -> str | None:
 # ------------------------------------------------------------------------------------------- sections
 
 
+def _http_url(url: str) -> str | None:
+    from cognito_migrate.secrets import is_reference
+
+    if is_reference(url):
+        return None
+    return None if url.startswith(("http://", "https://")) else "expected an http:// or https:// URL"
+
+
+class HttpStoreSettings(Section):
+    """The legacy login API of ``type = "http"`` (docs/stores.md); ``[store] url`` is the API's base URL."""
+
+    contract = Key(
+        Choice(HTTP_CONTRACTS),
+        "native",
+        "`native` (this project's JSON contract) or `keycloak` (keycloak-user-migration's REST endpoints)",
+    )
+    token = Key(TEXT, None, "a bearer token as a [secret reference](#secrets), sent as `Authorization: Bearer ...`")
+    username = Key(TEXT, None, "the basic-authentication user (with `password`)")
+    password = Key(TEXT, None, "the basic-authentication password as a [secret reference](#secrets)")
+    ca_file = Key(TEXT, None, "a PEM file of the CAs to trust for `https://` (default: the system's); never off")
+    read_timeout = Key(
+        _TIMEOUT, 2.0, "seconds (at most 4) each read may wait; the whole request is bounded by the deadline"
+    )
+
+    def problems(self) -> Iterator[Problem]:
+        if self.token is not None and (self.username is not None or self.password is not None):
+            yield "token", "set a bearer token or basic authentication (username, password), not both"
+        if (self.username is None) != (self.password is None):
+            yield "password" if self.password is None else "username", "basic authentication needs both"
+
+
 class StoreSettings(Section):
     """Where the legacy users live and how to read one."""
 
-    type = Key(Choice(STORE_TYPES), "sql", "the store kind (SQL databases for now)")
+    type = Key(Choice(STORE_TYPES), "sql", "the store kind: `sql` or `http` ([docs/stores.md](stores.md))")
     url = Key(
         TEXT,
         "",
         "`sqlite:///path.db`, `postgresql://user@host:5432/db`, `mysql://user@host:3306/db` (also `mariadb://`), "
-        "`mssql://user@host:1433/db`; may be a [secret reference](#secrets)",
+        "`mssql://user@host:1433/db`; an http store's base URL (`https://legacy.example.com/auth`); may be a "
+        "[secret reference](#secrets)",
         required=True,
         check=_not_empty,
     )
@@ -241,7 +273,17 @@ class StoreSettings(Section):
         "the server is told to stop the statement too ([bounds](#what-the-timeouts-guarantee))",
     )
 
+    http = Key(Nested(HttpStoreSettings), HttpStoreSettings(), "the legacy login API (`type = \"http\"`)")
+
     def problems(self) -> Iterator[Problem]:
+        if self.type == "http":
+            problem = _http_url(self.url)
+            if problem is not None:
+                yield "url", problem
+            for name in ("preset", "query", "email_query", "phone_query", "sample_query", "password"):
+                if getattr(self, name) is not None:
+                    yield name, "not used by an http store (its API is configured under [store.http])"
+            return
         if self.preset is None and self.query is None:
             yield "query", f"required when no preset is set (presets: {', '.join(SQL_PRESETS)})"
         if self.preset is not None:
@@ -574,7 +616,9 @@ class Settings(Section):
 
     def problems(self) -> Iterator[Problem]:
         lookups = {*self.pool.username_attributes, *self.pool.alias_attributes}
-        if self.store.preset is None:
+        if self.store.type == "http" and "phone_number" in lookups:
+            yield "pool", "an http store looks users up by user name and e-mail only, not by phone number"
+        if self.store.type == "sql" and self.store.preset is None:
             if "email" in lookups and self.store.email_query is None:
                 yield "store.email_query", "required: the pool signs users in by email"
             if "phone_number" in lookups and self.store.phone_query is None:

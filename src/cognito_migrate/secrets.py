@@ -30,7 +30,9 @@ if TYPE_CHECKING:
 
 PREFIXES: Final = ("env:", "ssm:", "secretsmanager:")
 # Configuration keys whose value is a secret, or may hold one (a database URL with its password).
-SECRET_SETTINGS: Final = ("store.url", "store.password", "logging.username_hash_key")
+SECRET_SETTINGS: Final = (
+    "store.url", "store.password", "store.http.token", "store.http.password", "logging.username_hash_key"
+)
 # [hashing] params that are secrets rather than settings: a pepper (bcrypt, Devise), Spring's
 # Pbkdf2PasswordEncoder secret, Firebase's signer key (references resolved once per container), and the keys a
 # scheme declares in its catalogue's secret_params (Membership's decryption_key: a reference, always).
@@ -103,9 +105,9 @@ def secret_settings(document: Mapping[str, Any]) -> list[tuple[str, str]]:
     """
     found: list[tuple[str, str]] = []
     for dotted in SECRET_SETTINGS:
-        section, _, key = dotted.partition(".")
-        table = document.get(section)
-        value = table.get(key) if isinstance(table, dict) else None
+        value: Any = document
+        for part in dotted.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
         if isinstance(value, str) and value:
             found.append((dotted, value))
     hashing = document.get("hashing")

@@ -109,6 +109,8 @@ class MigrationService:
         if request.trigger is TriggerSource.AUTHENTICATION:
             if password is None:  # pragma: no cover - event.parse guarantees a password here
                 return self._reject(Reason.NO_CREDENTIAL, None, timer)
+            if self._store.verifies_passwords:
+                return self._check_remotely(request, found, password, timer, deadline)
             credential = found.user.credential if found is not None else None
             if found is None or credential is None:
                 reason = Reason.UNKNOWN_USER if found is None else Reason.NO_CREDENTIAL
@@ -131,6 +133,29 @@ class MigrationService:
             return self._reject(Reason.UNKNOWN_USER, None, timer)
 
         return self._after_password(request, found, password, scheme, timer)
+
+    def _check_remotely(
+        self, request: MigrationRequest, found: LookupResult | None, password: str, timer: _Timer, deadline: Deadline
+    ) -> MigrationOutcome:
+        """The store checks the password itself (an HTTP API, another user pool, an LDAP bind).
+
+        An unknown user costs the store the same one call against nobody's account (``spend_check``), so both
+        rejections make the same number of calls; no local dummy hash is needed. An outage is never a wrong
+        password.
+        """
+        if found is None:
+            self._store.spend_check(password, deadline)
+            return self._reject(Reason.UNKNOWN_USER, None, timer)
+        try:
+            accepted = self._store.check_password(found.user, password, deadline)
+        except LegacyUnavailableError as exc:
+            timer.lap("verify")
+            reason = Reason.DEADLINE if deadline.expired else Reason.STORE_ERROR
+            return timer.outcome(Outcome.LEGACY_UNAVAILABLE, reason, detail=str(exc))
+        timer.lap("verify")
+        if not accepted:
+            return timer.outcome(Outcome.REJECTED, Reason.WRONG_PASSWORD)
+        return self._after_password(request, found, password, None, timer)
 
     def _after_password(
         self, request: MigrationRequest, found: LookupResult, password: str | None, scheme: str | None, timer: _Timer

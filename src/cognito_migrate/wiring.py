@@ -152,8 +152,36 @@ def _sql_store(settings: Settings) -> UserStore:
     )
 
 
+def _http_store(settings: Settings) -> UserStore:
+    """The legacy login API; its token or basic password is resolved at the first request, not before."""
+    from cognito_migrate.stores.http import HttpUserStore, basic_auth
+
+    store, api = settings.store, settings.store.http
+
+    def auth() -> str | None:
+        if api.token is not None:
+            return "Bearer " + secrets.resolve(api.token)
+        if api.username is not None and api.password is not None:
+            return basic_auth(api.username, secrets.resolve(api.password))
+        return None
+
+    try:
+        return HttpUserStore(
+            secrets.resolve(store.url),
+            contract=api.contract,
+            auth=auth,
+            ca_file=api.ca_file,
+            columns=store.columns,
+            normalize=store.normalize or "none",
+            connect_timeout=store.connect_timeout,
+            read_timeout=api.read_timeout,
+        )
+    except (ValueError, OSError) as exc:  # a resolved URL that is not http(s), an unreadable CA file
+        raise ConfigError("store.http.ca_file" if isinstance(exc, OSError) else "store.url", str(exc)) from None
+
+
 # ``[store] type`` -> its builder; every name of STORE_TYPES has one (tests/unit/test_stores.py checks)
-_STORE_BUILDERS: Final[dict[str, Callable[[Settings], UserStore]]] = {"sql": _sql_store}
+_STORE_BUILDERS: Final[dict[str, Callable[[Settings], UserStore]]] = {"sql": _sql_store, "http": _http_store}
 
 
 def build_verifier(settings: Settings) -> PasswordVerifier:

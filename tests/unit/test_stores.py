@@ -170,7 +170,7 @@ def test_every_store_type_has_a_builder() -> None:
 
 
 def test_an_unknown_store_type_is_a_configuration_error_naming_the_known_ones() -> None:
-    with pytest.raises(ConfigError, match=r"store\.type: expected one of sql, got 'ldpa'"):
+    with pytest.raises(ConfigError, match=r"store\.type: expected one of sql, http, got 'ldpa'"):
         settings_from_mapping({"store": {"type": "ldpa", "url": "sqlite:///x.db", "preset": "django"}}, environ={})
 
 
@@ -183,3 +183,26 @@ def test_the_store_is_picked_by_type(tmp_path: Any) -> None:
     assert type(wiring.build_store(settings)).__name__ == "SqlUserStore"
     with pytest.raises(ConfigError, match="expected one of sql"):
         wiring.build_store(bogus)
+
+
+@pytest.mark.parametrize(
+    ("store", "expected"),
+    [
+        ({"url": "ftp://legacy.example.com"}, "store.url: expected an http:// or https:// URL"),
+        ({"url": "https://x", "preset": "django"}, "store.preset: not used by an http store"),
+        ({"url": "https://x", "http": {"token": "env:T", "username": "u", "password": "env:P"}},
+         "store.http.token: set a bearer token or basic authentication"),
+        ({"url": "https://x", "http": {"username": "u"}}, "store.http.password: basic authentication needs both"),
+        ({"url": "https://x", "http": {"contract": "soap"}}, "store.http.contract: expected one of native, keycloak"),
+    ],
+)
+def test_a_misconfigured_http_store_is_told_in_one_line(store: dict[str, Any], expected: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        settings_from_mapping({"store": {"type": "http", **store}}, environ={})
+    assert expected in str(info.value)
+
+
+def test_an_http_store_cannot_serve_a_phone_number_pool() -> None:
+    data = {"store": {"type": "http", "url": "https://x"}, "pool": {"username_attributes": ["phone_number"]}}
+    with pytest.raises(ConfigError, match="by user name and e-mail only"):
+        settings_from_mapping(data, environ={})

@@ -3,7 +3,11 @@ imported only when ``[store] type`` names it (``wiring.build_store`` maps each t
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, Literal
 
-STORE_TYPES: Final = ("sql",)
+STORE_TYPES: Final = ("sql", "http")
 """The values ``[store] type`` accepts: one per backend module under ``stores/``."""
+
+HttpContract = Literal["native", "keycloak"]
+HTTP_CONTRACTS: Final[tuple[HttpContract, ...]] = ("native", "keycloak")
+"""The values ``[store.http] contract`` accepts (declared here so the configuration need not load ``stores.http``)."""

@@ -27,6 +27,9 @@ How to add a store
    calibrate the unknown-user dummy), :meth:`UserStore._batches` and :meth:`UserStore._count` (every
    row, for ``audit``), :meth:`UserStore._columns` (the fields a lookup returns, for ``config validate``),
    :meth:`UserStore._disconnect` (drop a broken connection before the one retry).
+   A store that checks the password itself (an LDAP bind, an HTTP API) sets ``verifies_passwords`` and
+   implements :meth:`UserStore._verify_password` and :meth:`UserStore._spend_verification` (the unknown-user
+   dummy: the same work against nobody's account).
    A step raises :class:`ConnectionLost` when the connection broke (the base reconnects once) and
    :class:`~cognito_migrate.errors.LegacyUnavailableError` for every other failure. It takes its timeouts
    from the deadline it is given. It never interpolates the sign-in name into a query or filter.
@@ -36,7 +39,8 @@ How to add a store
 4. Add the type's name to :data:`cognito_migrate.stores.STORE_TYPES` and a builder to
    ``wiring.build_store``, its extra to ``pyproject.toml``, and a section to the docs.
 
-The service only calls :meth:`find` and :meth:`sample_credential`; the CLI also calls :meth:`describe`,
+The service only calls :meth:`find`, :meth:`sample_credential` and, for a store that verifies passwords,
+:meth:`check_password` and :meth:`spend_check`; the CLI also calls :meth:`describe`,
 :meth:`scan`, :meth:`count` and :meth:`close`. Nothing calls a backend's own methods.
 """
 
@@ -105,6 +109,8 @@ class UserStore(ABC):
         self._normalize = normalize
         self._reconnect_budget = reconnect_budget
         self._lock = threading.Lock()
+        self.verifies_passwords = False
+        """True when the store checks passwords itself (an LDAP bind): the service asks it, not the hash verifier."""
 
     # ------------------------------------------------------------------------------- the contract
 
@@ -140,6 +146,24 @@ class UserStore(ABC):
             return self._rows.credential(row)
         except Exception:  # noqa: BLE001 - any corrupt row (even one that recurses) just means "no sample"
             return None
+
+    def check_password(self, user: LegacyUser, password: str, deadline: Deadline) -> bool:
+        """Whether the store accepts ``password`` for ``user`` (a store with ``verifies_passwords``).
+
+        Raises :class:`~cognito_migrate.errors.LegacyUnavailableError` when the store cannot answer: an outage is
+        never a wrong password.
+        """
+        with self._lock:
+            return self._attempt(partial(self._verify_password, user, password, deadline), deadline)
+
+    def spend_check(self, password: str, deadline: Deadline) -> None:
+        """Do the work of :meth:`check_password` against nobody's account, so an unknown user costs what a wrong
+        password does; the answer is discarded and an outage ignored (the caller is rejecting anyway)."""
+        with self._lock:
+            try:
+                self._attempt(partial(self._spend_verification, password, deadline), deadline)
+            except LegacyUnavailableError:
+                return
 
     def describe(self, deadline: Deadline) -> dict[LoginField, list[str] | None]:
         """The names each lookup returns (run with a name nobody has), or None where the store cannot tell.
@@ -207,6 +231,14 @@ class UserStore(ABC):
     def _columns(self, field: LoginField, deadline: Deadline) -> list[str] | None:
         """The names a lookup by ``field`` returns, or None (the default) when the store cannot tell."""
         return None
+
+    def _verify_password(self, user: LegacyUser, password: str, deadline: Deadline) -> bool:
+        """The store's own password check (``verifies_passwords``); never called otherwise."""
+        raise StoreCapabilityError(f"a {type(self).__name__} does not verify passwords itself")
+
+    def _spend_verification(self, password: str, deadline: Deadline) -> None:
+        """The same work as :meth:`_verify_password` for an account that does not exist."""
+        raise StoreCapabilityError(f"a {type(self).__name__} does not verify passwords itself")
 
     def _disconnect(self) -> None:
         """Drop the connection (it broke, or the store is closed); the next step opens a new one.
