@@ -206,3 +206,10 @@ def test_an_http_store_cannot_serve_a_phone_number_pool() -> None:
     data = {"store": {"type": "http", "url": "https://x"}, "pool": {"username_attributes": ["phone_number"]}}
     with pytest.raises(ConfigError, match="by user name and e-mail only"):
         settings_from_mapping(data, environ={})
+
+
+def test_an_http_store_s_token_or_password_in_clear_is_found() -> None:
+    from cognito_migrate.secrets import in_clear
+
+    document = {"store": {"type": "http", "http": {"token": "abc", "password": "env:P"}}}
+    assert in_clear(document) == ["store.http.token"]
