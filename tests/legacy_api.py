@@ -10,6 +10,7 @@ Each request is recorded (method, path, Authorization header, the JSON body's ke
 from __future__ import annotations
 
 import json
+import ssl
 import threading
 import time
 import urllib.parse
@@ -25,7 +26,14 @@ TOKEN = "legacy-api-token"
 class LegacyApi:
     """The API's state; ``url`` is the base URL to configure as ``[store] url``."""
 
-    def __init__(self, users: dict[str, dict[str, Any]], *, contract: str = "native", auth: str | None = None) -> None:
+    def __init__(
+        self,
+        users: dict[str, dict[str, Any]],
+        *,
+        contract: str = "native",
+        auth: str | None = None,
+        tls: tuple[str, str] | None = None,
+    ) -> None:
         self.users = users  # name -> user JSON, with "password" (never sent back)
         self.contract = contract
         self.auth = auth  # the Authorization value required, or None
@@ -35,7 +43,13 @@ class LegacyApi:
         self.passwords_seen: list[tuple[str, str]] = []  # (path, password): the store must send it only to verify
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self._server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/api"
+        scheme = "http"
+        if tls is not None:  # (certificate file, key file): serve https
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
+            scheme = "https"
+        self.url = f"{scheme}://localhost:{self._server.server_address[1]}/api"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     def start(self) -> LegacyApi:
@@ -135,3 +149,36 @@ def running(api: LegacyApi) -> Iterator[LegacyApi]:
         yield api
     finally:
         api.stop()
+
+
+def self_signed(directory: str) -> tuple[str, str]:
+    """A certificate for ``localhost`` and its key, as PEM files in ``directory`` (the CA file is the certificate)."""
+    import datetime as dt
+    from pathlib import Path
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = Path(directory) / "api.pem", Path(directory) / "api.key"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return str(cert_file), str(key_file)

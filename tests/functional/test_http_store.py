@@ -13,7 +13,7 @@ from cognito_migrate.config import settings_from_mapping
 from cognito_migrate.handler import UNAVAILABLE, Trigger, TriggerFailure
 from cognito_migrate.observability import InvocationLog
 from cognito_migrate.testing import LambdaContext, make_event
-from tests.legacy_api import TOKEN, LegacyApi, running
+from tests.legacy_api import TOKEN, LegacyApi, running, self_signed
 
 if TYPE_CHECKING:
     import io
@@ -204,3 +204,18 @@ def test_forgot_password_needs_no_password_check(keycloak_api: LegacyApi, log_st
     response = _sign_in(_keycloak_trigger(keycloak_api, log_stream), "carol", None)["response"]
     assert response["userAttributes"]["email"] == "carol@example.com"
     assert [m for m, *_ in keycloak_api.requests] == ["GET"]
+
+
+def test_tls_is_verified_and_a_ca_file_makes_a_private_ca_trusted(tmp_path: Any, log_stream: io.StringIO) -> None:
+    """An https API whose certificate no trusted CA signed is an outage; naming its CA in ca_file makes it work."""
+    cert, key = self_signed(str(tmp_path))
+    api = LegacyApi(_users(), auth=f"Bearer {TOKEN}", tls=(cert, key)).start()
+    try:
+        with pytest.raises(TriggerFailure):
+            _sign_in(_trigger(api, log_stream), "alice")
+        assert "SSL" in _records(log_stream)[-1]["detail"]
+        assert not api.passwords_seen
+        trusted = _trigger(api, log_stream, http={"token": "env:LEGACY_API_TOKEN", "ca_file": cert})
+        assert _sign_in(trusted, "alice")["response"]["finalUserStatus"] == "CONFIRMED"
+    finally:
+        api.stop()
