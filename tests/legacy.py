@@ -58,11 +58,29 @@ def create_aspnet_sqlite(path: str, users: list[AspNetUser]) -> str:
     return f"sqlite:///{path}"
 
 
-def create_aspnet_postgres(url: str, users: list[AspNetUser]) -> None:
-    import psycopg2
+def connect(url: str) -> Any:
+    """A writable autocommit connection to a SQLite, PostgreSQL or MySQL/MariaDB test URL (the store's are
+    read-only): for building tables and for running what an operator would (``CREATE INDEX``)."""
+    if url.startswith("sqlite"):
+        conn = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
+    elif url.startswith("postgres"):
+        import psycopg2
 
-    conn = psycopg2.connect(url)
-    conn.autocommit = True
+        conn = psycopg2.connect(url)
+        conn.autocommit = True
+    else:
+        import pymysql
+
+        parts = urlsplit(url)
+        conn = pymysql.connect(
+            host=parts.hostname, port=parts.port or 3306, user=parts.username or "root",
+            password=parts.password or "", database=parts.path.lstrip("/"), autocommit=True,
+        )  # fmt: skip
+    return conn
+
+
+def create_aspnet_postgres(url: str, users: list[AspNetUser]) -> None:
+    conn = connect(url)
     with conn.cursor() as cur:
         cur.execute('DROP TABLE IF EXISTS "AspNetUsers"')
         cur.execute(_aspnet_ddl('"', "BOOLEAN", "VARCHAR(256)", "TIMESTAMPTZ"))
@@ -74,13 +92,7 @@ def create_aspnet_postgres(url: str, users: list[AspNetUser]) -> None:
 
 
 def create_aspnet_mysql(url: str, users: list[AspNetUser]) -> None:
-    import pymysql
-
-    parts = urlsplit(url)
-    conn = pymysql.connect(
-        host=parts.hostname, port=parts.port or 3306, user=parts.username or "root",
-        password=parts.password or "", database=parts.path.lstrip("/"), autocommit=True,
-    )  # fmt: skip
+    conn = connect(url)
     with conn.cursor() as cur:
         cur.execute("DROP TABLE IF EXISTS `AspNetUsers`")
         cur.execute(_aspnet_ddl("`", "BOOLEAN", "VARCHAR(256)", "DATETIME(6)"))

@@ -236,8 +236,9 @@ class StoreSettings(Section):
     sample_query = Key(
         TEXT,
         None,
-        "a query returning one row with the hash column(s) of any user: the first unknown user in a container is "
-        "checked against that real hash, so unknown users cost what real ones do (see `[hashing]`)",
+        "a query returning one row with the credential column(s) (`password_hash`, and `salt`, `scheme`, "
+        "`hash_params` when mapped) of any user: the first rejection in a container verifies it once, so the "
+        "rejection floor covers what your rows cost (see `[hashing]`)",
         shown="preset's",
     )
     list_query = Key(
@@ -344,7 +345,7 @@ class HashingSettings(Section):
     dummy_scheme = Key(
         TEXT,
         None,
-        "the scheme of the dummy verification for unknown users",
+        "the scheme of the dummy credential that the rejection floor is measured on (below)",
         shown="the preset's scheme, else `bcrypt`",
         check=_scheme,
     )
@@ -487,6 +488,14 @@ class TriggerSettings(Section):
         300,
         "the deadline is the Lambda's remaining time minus this, so the trigger fails closed before Lambda or "
         "Cognito time out",
+    )
+    reject_floor_ms = Key(
+        Whole(0, 3000),
+        None,
+        "a rejected sign-in answers no earlier than this many milliseconds after the invocation started; unset, "
+        "each container measures its floor from the dummy and a sampled row (see \"Timing of rejections\" in "
+        "[trigger.md](trigger.md))",
+        shown="measured",
     )
 
 

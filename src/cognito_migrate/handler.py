@@ -97,6 +97,9 @@ class Trigger:
         }
         if outcome.detail:
             fields["detail"] = outcome.detail
+        if outcome.floor_ms is not None:
+            fields["floor_ms"] = outcome.floor_ms
+            fields["over_floor_ms"] = outcome.over_floor_ms
         self._log.emit(_level(outcome), "migration", fields, outcome=outcome.outcome)
         if outcome.outcome is Outcome.LEGACY_UNAVAILABLE:
             raise TriggerFailure(UNAVAILABLE)
@@ -148,6 +151,8 @@ def _level(outcome: MigrationOutcome) -> str:
         Reason.HASH_COST_OVER_LIMIT, Reason.UNMAPPABLE,
     ):  # fmt: skip
         return "ERROR"
+    if outcome.over_floor_ms > 0:
+        return "WARNING"  # this rejection's time showed: raise trigger.reject_floor_ms (docs/trigger.md)
     return "INFO"
 
 

@@ -86,7 +86,8 @@ class LegacyUser(NamedTuple):
 
     ``username`` is the legacy user name (the one Cognito will create). ``profile`` holds the columns the
     mapping turns into attributes (email, phone number, names, custom columns). Account state is
-    explicit so that the service, not the store, decides what it means.
+    explicit so that the service, not the store, decides what it means. ``resettable`` is False when the
+    legacy framework itself would not send this user a password reset (Django: an unusable password).
     """
 
     username: str
@@ -99,6 +100,7 @@ class LegacyUser(NamedTuple):
     disabled: bool = False
     locked_out: bool = False
     must_change_password: bool = False
+    resettable: bool = True
 
 
 class Deadline:

@@ -30,8 +30,11 @@ LATENCY_METRIC: Final = "Latency"
 THROTTLED_METRIC: Final = "Throttled"  # a rejection by the brute-force throttle (also counted in Rejected)
 LEDGER_UNAVAILABLE_METRIC: Final = "LedgerUnavailable"  # a ledger or throttle read/write that failed
 CONFIRMED_METRIC: Final = "CreatedConfirmed"  # Cognito confirmed a migrated user exists (post-auth/confirm)
+OVER_FLOOR_METRIC: Final = "RejectedOverFloor"
+"""1 when a rejection's own work ran past the rejection floor (its time told something): raise the floor."""
 METRICS: Final = (
     *OUTCOME_METRICS.values(), LATENCY_METRIC, THROTTLED_METRIC, LEDGER_UNAVAILABLE_METRIC, CONFIRMED_METRIC,
+    OVER_FLOOR_METRIC,
 )  # every metric the trigger emits, for the template's dashboard and alarms  # fmt: skip
 _LEVELS: Final = {"DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40}
 
@@ -61,7 +64,10 @@ class InvocationLog:
             {
                 "Namespace": namespace,
                 "Dimensions": [["Service"]],
-                "Metrics": [{"Name": n, "Unit": "Count"} for n in (*OUTCOME_METRICS.values(), THROTTLED_METRIC)]
+                "Metrics": [
+                    {"Name": n, "Unit": "Count"}
+                    for n in (*OUTCOME_METRICS.values(), THROTTLED_METRIC, OVER_FLOOR_METRIC)
+                ]
                 + [{"Name": LATENCY_METRIC, "Unit": "Milliseconds"}],
             }
         ]
@@ -78,6 +84,7 @@ class InvocationLog:
         """Write one line; metrics are attached when ``outcome`` is given."""
         latency = fields.get("latency_ms", {}).get("total", 0.0)
         throttled = fields.get("reason") == "throttled"
+        over_floor = 1 if fields.get("over_floor_ms") else 0
         if _LEVELS[level] < self._threshold:
             if outcome is None or not self._metrics:
                 return
@@ -90,6 +97,7 @@ class InvocationLog:
                 record[name] = 1 if key is outcome else 0
             record[LATENCY_METRIC] = latency
             record[THROTTLED_METRIC] = int(throttled)
+            record[OVER_FLOOR_METRIC] = over_floor
         self._write(record)
 
     def count(self, level: str, message: str, metric: str, fields: Mapping[str, Any]) -> None:

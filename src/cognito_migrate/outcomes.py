@@ -43,6 +43,7 @@ class Reason(enum.StrEnum):
     DEADLINE = "deadline"
     MALFORMED_RECORD = "malformed_record"
     CASE_MISMATCH = "case_mismatch"
+    PASSWORD_UNUSABLE = "password_unusable"
     THROTTLED = "throttled"
     REFUSED_INPUT = "refused_input"  # a password no sign-in form sends (control characters), refused unread
     INTERNAL_ERROR = "internal_error"
@@ -58,6 +59,8 @@ class MigrationOutcome(NamedTuple):
     detail: str | None = None  # safe text for the log: names a column or attribute, never a value
     timings_ms: Mapping[str, float] = _EMPTY
     subject: str | None = None  # the legacy user name when the store found one (the ledger's key)
+    floor_ms: float | None = None  # a rejection padded to the rejection floor: the floor it waited for
+    over_floor_ms: float = 0.0  # how far the rejection's own work ran past that floor (its time showed)
 
     @property
     def migrated(self) -> bool:

@@ -2,10 +2,12 @@
 
 ::
 
-    throttle (optional hook) -> store.find -> verify | dummy verify -> account state -> mapping -> policy
+    throttle (optional hook) -> store.find -> verify -> account state -> mapping -> policy
 
-Every rejection (unknown user, wrong password, disabled, locked out, unusable row) leaves through the same
-``_reject``, after the same amount of hashing work, so that the caller can tell none of them apart.
+Every rejection (unknown user, wrong password, disabled, locked out, unusable row, throttled) leaves
+through :meth:`MigrationService._reject`, the one exit for rejections: it answers no earlier than the
+rejection floor (:mod:`cognito_migrate.floor`) measured from the start of the invocation, so that the
+caller can tell none of them apart whatever the row, the lookups or the earlier requests.
 Only an outage of the legacy store is answered differently (LEGACY_UNAVAILABLE): it must not look like a
 wrong password, or users would be told their password is wrong while the store is down.
 """
@@ -22,13 +24,14 @@ from cognito_migrate.errors import (
     MalformedRecordError,
     MappingError,
 )
+from cognito_migrate.floor import RejectionFloor
 from cognito_migrate.hashing import Verdict
-from cognito_migrate.models import TriggerSource
+from cognito_migrate.models import Deadline, TriggerSource
 from cognito_migrate.outcomes import MigrationOutcome, Outcome, Reason
 
 if TYPE_CHECKING:
     from cognito_migrate.mapping import AttributeMapper
-    from cognito_migrate.models import Deadline, MigrationRequest
+    from cognito_migrate.models import Credential, MigrationRequest
     from cognito_migrate.policy import ResetPolicy
     from cognito_migrate.stores.base import LookupResult, UserStore
     from cognito_migrate.verifier import PasswordVerifier
@@ -67,6 +70,7 @@ class MigrationService:
         reset_policy: ResetPolicy,
         throttle: Throttle | None = None,
         ledger: Ledger | None = None,
+        floor: RejectionFloor | None = None,
     ) -> None:
         self._store = store
         self._verifier = verifier
@@ -75,10 +79,14 @@ class MigrationService:
         self._reset = reset_policy
         self._throttle = throttle
         self._ledger = ledger
+        self._floor = floor or RejectionFloor()
 
     def migrate(self, request: MigrationRequest, deadline: Deadline) -> MigrationOutcome:
         """Run the flow; never raises for anything a request or a legacy row can cause."""
-        outcome = self._decide(request, deadline, _Timer())
+        timer = _Timer()
+        outcome = self._decide(request, deadline, timer)
+        # only now: the floor of this request was computed from what was known before it
+        self._floor.observe(lookup_s=timer.lookup_s, verify_s=timer.verify_s)
         if self._throttle is not None:
             self._throttle.record(request, outcome, deadline)
         if self._ledger is not None:
@@ -88,7 +96,7 @@ class MigrationService:
     def _decide(self, request: MigrationRequest, deadline: Deadline, timer: _Timer) -> MigrationOutcome:
         password = request.password.reveal() if request.password is not None else None
         if self._throttle is not None and self._throttle.is_blocked(request, deadline):
-            return self._reject(Reason.THROTTLED, password, timer)
+            return self._reject(Reason.THROTTLED, password, timer, deadline=deadline)
 
         try:
             found = self._store.find(request.username, fields=self._fields, deadline=deadline)
@@ -97,9 +105,9 @@ class MigrationService:
             reason = Reason.DEADLINE if deadline.expired else Reason.STORE_ERROR
             return timer.outcome(Outcome.LEGACY_UNAVAILABLE, reason, detail=str(exc))
         except MalformedRecordError as exc:
-            timer.lap("lookup")
+            timer.lookup_s = timer.lap("lookup")
             return self._reject(Reason.MALFORMED_RECORD, password, timer, detail=str(exc), deadline=deadline)
-        timer.lap("lookup")
+        timer.lookup_s = timer.lap("lookup")
         timer.subject = found.user.username if found is not None else None
         if deadline.expired:
             # no time left for a verification that Cognito would still wait for: fail closed
@@ -122,17 +130,16 @@ class MigrationService:
                 expected = self._verifier.estimate(password, credential) or 0.0
                 detail = f"hash check expected to take {expected * 1000:.0f} ms, more than the time left"
                 return timer.outcome(Outcome.LEGACY_UNAVAILABLE, Reason.DEADLINE, scheme=scheme, detail=detail)
-            if verdict not in (Verdict.MATCH, Verdict.MISMATCH):
-                # A malformed, unsupported or over-cost hash was refused without hashing: spend the time a
-                # real check takes, or the quick answer would tell that this account exists.
-                self._verifier.dummy(password)
-            timer.lap("verify")
+            spent = timer.lap("verify")
+            if verdict in (Verdict.MATCH, Verdict.MISMATCH):
+                timer.verify_s = spent  # a hash was computed: its cost informs later floors
             if verdict is not Verdict.MATCH:
-                return timer.outcome(Outcome.REJECTED, _VERDICT_REASONS[verdict], scheme=scheme)
+                # a malformed, unsupported or over-cost hash was refused without hashing: the floor hides that
+                return self._reject(_VERDICT_REASONS[verdict], password, timer, scheme=scheme, deadline=deadline)
         elif found is None:
-            return self._reject(Reason.UNKNOWN_USER, None, timer)
+            return self._reject(Reason.UNKNOWN_USER, None, timer, deadline=deadline)
 
-        return self._after_password(request, found, password, scheme, timer)
+        return self._after_password(request, found, password, scheme, timer=timer, deadline=deadline)
 
     def _check_remotely(
         self, request: MigrationRequest, found: LookupResult | None, password: str, timer: _Timer, deadline: Deadline
@@ -158,21 +165,33 @@ class MigrationService:
         return self._after_password(request, found, password, None, timer)
 
     def _after_password(
-        self, request: MigrationRequest, found: LookupResult, password: str | None, scheme: str | None, timer: _Timer
+        self,
+        request: MigrationRequest,
+        found: LookupResult,
+        password: str | None,
+        scheme: str | None,
+        *,
+        timer: _Timer,
+        deadline: Deadline,
     ) -> MigrationOutcome:
         user = found.user
         # Account state is looked at only now, after a correct password: before, it would tell an attacker
         # without the password that the account exists.
         if user.disabled:
-            return timer.outcome(Outcome.REJECTED, Reason.DISABLED, scheme=scheme)
+            return self._reject(Reason.DISABLED, password, timer, scheme=scheme, deadline=deadline)
         if user.locked_out:
-            return timer.outcome(Outcome.REJECTED, Reason.LOCKED_OUT, scheme=scheme)
+            return self._reject(Reason.LOCKED_OUT, password, timer, scheme=scheme, deadline=deadline)
+        if request.trigger is TriggerSource.FORGOT_PASSWORD and not user.resettable:
+            # the legacy framework would not send this user a reset (Django: an unusable password)
+            return self._reject(Reason.PASSWORD_UNUSABLE, None, timer, deadline=deadline)
         try:
             mapped = self._mapper.map(user, login=request.username, matched_by=found.matched_by)
         except CaseMismatchError as exc:
-            return timer.outcome(Outcome.REJECTED, Reason.CASE_MISMATCH, scheme=scheme, detail=str(exc))
+            return self._reject(
+                Reason.CASE_MISMATCH, password, timer, scheme=scheme, detail=str(exc), deadline=deadline
+            )
         except (MappingError, BackendNotAvailableError) as exc:
-            return timer.outcome(Outcome.REJECTED, Reason.UNMAPPABLE, scheme=scheme, detail=str(exc))
+            return self._reject(Reason.UNMAPPABLE, password, timer, scheme=scheme, detail=str(exc), deadline=deadline)
         timer.lap("map")
         attributes = mapped.attributes
         # invalid optional attributes were left out: the log line names them (never their values)
@@ -182,7 +201,7 @@ class MigrationService:
             # Cognito sends the reset code to a verified e-mail or phone; without one the user would be
             # created and then stuck, silently, behind a simulated "code sent".
             if not self._reset.can_receive_code(attributes):
-                return timer.outcome(Outcome.REJECTED, Reason.NO_DELIVERY_CHANNEL, scheme=scheme)
+                return self._reject(Reason.NO_DELIVERY_CHANNEL, None, timer, deadline=deadline)
             return timer.outcome(Outcome.MIGRATED, Reason.OK, attributes=attributes, scheme=scheme)
 
         reset = self._reset.reset_reason(
@@ -193,7 +212,7 @@ class MigrationService:
                 # RESET_REQUIRED without a verified e-mail or phone would create a user who can never
                 # receive the reset code: refuse, and say why in the log
                 detail = f"{reset.value} needs a reset, but the user has no verified e-mail or phone"
-                return timer.outcome(Outcome.REJECTED, Reason.NO_DELIVERY_CHANNEL, scheme=scheme, detail=detail)
+                return self._reject(Reason.NO_DELIVERY_CHANNEL, password, timer, scheme=scheme, detail=detail)
             return timer.outcome(
                 Outcome.MIGRATED_RESET_REQUIRED, reset, attributes=attributes, scheme=scheme, detail=dropped
             )
@@ -205,41 +224,56 @@ class MigrationService:
         password: str | None,
         timer: _Timer,
         *,
+        scheme: str | None = None,
         detail: str | None = None,
         deadline: Deadline | None = None,
     ) -> MigrationOutcome:
-        """Reject before a real verification: spend a dummy one so the timing matches a wrong password."""
-        if password is not None:
-            if not self._verifier.calibrated and deadline is not None:
-                self._calibrate(deadline)
-            self._verifier.dummy(password)
-            timer.lap("verify")
-            if self._verifier.problem and detail is None:
-                detail = self._verifier.problem
-        return timer.outcome(Outcome.REJECTED, reason, detail=detail)
+        """The one exit for every rejection: answer no earlier than the floor, counted from the start.
 
-    def _calibrate(self, deadline: Deadline) -> None:
-        """Sample one real credential so the dummy costs what this store's rows cost (first time only)."""
+        A request with a password waits for the floor whatever was done before (no lookup for a throttled
+        user, no hashing for an unknown one, a cheap or a dear row); the first rejection of a container
+        first measures the floor (:meth:`RejectionFloor.calibrate`) and adds that time to it. Forgot-password
+        requests are not padded (see :mod:`cognito_migrate.floor`).
+        """
+        if password is None:
+            return timer.outcome(Outcome.REJECTED, reason, scheme=scheme, detail=detail)
+        calibration = 0.0
+        if self._floor.needs_calibration:
+            calibration = self._floor.calibrate(lambda: self._verifier.reference_seconds(self._sample(deadline)))
+        floor = self._floor.seconds(lookup_s=timer.lookup_s or 0.0) + calibration
+        report = self._floor.wait(timer.started, floor, deadline)
+        timer.lap("floor")
+        if detail is None and self._verifier.problem:
+            detail = self._verifier.problem
+        return timer.outcome(
+            Outcome.REJECTED, reason, scheme=scheme, detail=detail, floor_ms=report.floor_ms, over_ms=report.over_ms
+        )
+
+    def _sample(self, deadline: Deadline | None) -> Credential | None:
+        """One real row's credential for the floor's reference cost; None when the store cannot give one."""
         try:
-            sample = self._store.sample_credential(deadline)
-        except LegacyUnavailableError:
-            return  # the configured dummy stands in; the lookup itself just worked, so this is rare
-        if sample is not None:
-            self._verifier.calibrate(sample)
+            return self._store.sample_credential(deadline or Deadline(1.0))
+        except Exception:  # noqa: BLE001 - an outage or a hostile row: the configured dummy stands alone
+            return None
 
 
 class _Timer:
-    """Per-step latency in milliseconds, for the log line."""
+    """Per-step latency in milliseconds for the log line, and what the rejection floor needs to know."""
 
     def __init__(self) -> None:
-        self._last = time.perf_counter()
+        self.started = self._last = time.perf_counter()
         self.laps: dict[str, float] = {}
         self.subject: str | None = None  # the legacy user, once the store found one
+        self.lookup_s: float | None = None  # set when the store answered
+        self.verify_s: float | None = None  # set when a hash was computed
 
-    def lap(self, step: str) -> None:
+    def lap(self, step: str) -> float:
+        """Close the step; returns its seconds."""
         now = time.perf_counter()
-        self.laps[step] = round((now - self._last) * 1000, 3)
+        spent = now - self._last
+        self.laps[step] = round(spent * 1000, 3)
         self._last = now
+        return spent
 
     def outcome(
         self,
@@ -249,6 +283,8 @@ class _Timer:
         attributes: dict[str, str] | None = None,
         scheme: str | None = None,
         detail: str | None = None,
+        floor_ms: float | None = None,
+        over_ms: float = 0.0,
     ) -> MigrationOutcome:
         return MigrationOutcome(
             outcome=outcome,
@@ -258,4 +294,6 @@ class _Timer:
             detail=detail,
             timings_ms=dict(self.laps),
             subject=self.subject,
+            floor_ms=floor_ms,
+            over_floor_ms=over_ms,
         )

@@ -1,28 +1,30 @@
-"""Password verification as the migration needs it: defaults from the configuration, caps, and a dummy.
+"""Password verification as the migration needs it: defaults from the configuration, caps, and a reference cost.
 
-The dummy makes an unknown user cost what a wrong password costs. It is, in order of preference:
-
-1. the last real credential this container checked (so it costs exactly what the store's rows cost);
-2. before any, one real credential sampled from the store (``store.sample_query``; the presets have one),
-   fetched on the first unknown user: one indexed query, about a millisecond on the warm connection;
-3. otherwise a credential of ``hashing.dummy_scheme`` / ``dummy_cost``, created on first need: creating it
-   is one hash of that cost, the same work as a verification, so the cold start pays nothing for it.
-
-Checking a caller's password against another user's hash is harmless: the result is thrown away.
+Rejections are not timed by imitating a verification (a stand-in copies one row's cost, and rows differ):
+they wait for a floor (:mod:`cognito_migrate.floor`). The verifier measures what that floor is built on,
+:meth:`PasswordVerifier.reference_seconds`: one verification of the configured dummy credential
+(``hashing.dummy_scheme`` / ``dummy_cost``, by default the scheme and cost the framework writes today) and
+one of a row sampled from the store, the dearer of the two. A sampled row goes through the same caps as
+any row; one they refuse, or that cannot be used, is left out and never raises.
 """
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 from cognito_migrate import hashing
 from cognito_migrate.errors import DummyCostError
-from cognito_migrate.models import Credential
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
     from cognito_migrate.hashing import CostLimits, Verdict
+    from cognito_migrate.models import Credential
+
+
+_CACHED_S = 0.001
+"""A dummy "created" faster than this came from the process's cache, so its creation measured nothing."""
 
 
 class PasswordVerifier:
@@ -36,15 +38,16 @@ class PasswordVerifier:
         limits: CostLimits,
         make_dummy: Callable[[], Credential],
         fallback_dummy: Callable[[], Credential] | None = None,
+        dummy_scheme: str | None = None,
     ) -> None:
         self._scheme = default_scheme
         self._params = dict(default_params)
         self._limits = limits
         self._make_dummy = make_dummy
         self._fallback = fallback_dummy
+        self._dummy_scheme = dummy_scheme
         self._dummy: Credential | None = None
-        self.calibrated = False
-        self.problem: str | None = None  # set when the configured dummy could not be used
+        self.problem: str | None = None  # set when the configured dummy or a sampled row could not be used
 
     def resolve(self, credential: Credential) -> tuple[str | None, dict[str, Any]]:
         """The scheme a credential is verified with (its own, the configured default, or identified) and its params."""
@@ -70,9 +73,6 @@ class PasswordVerifier:
             password, credential.stored, scheme=scheme, params=params or None, limits=self._limits,
             max_seconds=max_seconds,
         )  # fmt: skip
-        if verdict in (hashing.Verdict.MATCH, hashing.Verdict.MISMATCH) and scheme is not None:
-            self._dummy = Credential(stored=credential.stored, scheme=scheme, params=params)
-            self.calibrated = True
         return verdict, scheme
 
     def estimate(self, password: str, credential: Credential) -> float | None:
@@ -80,26 +80,52 @@ class PasswordVerifier:
         scheme, params = self.resolve(credential)
         return hashing.estimate(password, credential.stored, scheme=scheme, params=params, limits=self._limits)
 
-    def calibrate(self, credential: Credential) -> None:
-        """Use a real credential (sampled from the store) as the dummy, if its scheme is known."""
-        scheme, params = self.resolve(credential)
-        if scheme is not None and scheme in hashing.SCHEMES:
-            self._dummy = Credential(stored=credential.stored, scheme=scheme, params=params)
-            self.calibrated = True
+    def reference_seconds(self, sample: Credential | None) -> float:
+        """Seconds of one verification of the dearer of the configured dummy and ``sample`` (a real row).
 
-    def dummy(self, password: str) -> None:
-        """Spend the time a real verification would take; the answer is discarded. Never raises."""
-        dummy = self._dummy
-        if dummy is None:
+        Each is verified once against a random password and timed. The sample counts only when the caps
+        let it be computed (a row over a cap, malformed or of an unknown scheme is left out, and
+        :attr:`problem` says so). Never raises for anything a row holds.
+        """
+        import secrets  # not on the cold path: only the first rejection of a container needs it
+
+        probe = secrets.token_urlsafe(12)
+        if self._dummy_scheme is not None:
+            # load the scheme's module now, untimed: an existing user's request has loaded it already (to
+            # verify the row), an unknown user's has not, and the import must not weigh on one floor only
+            hashing.check(probe, "", scheme=self._dummy_scheme)
+        started = time.perf_counter()
+        dummy = self._dummy_credential()
+        seconds = time.perf_counter() - started  # creating it is one hash of its cost...
+        if seconds < _CACHED_S:  # ...unless it was made before (another service in this process): verify it
+            seconds = self._timed(probe, dummy)[1]
+        if sample is not None:
             try:
-                self._dummy = self._make_dummy()  # one hash of the configured cost: the work a verification does
+                verdict, spent = self._timed(probe, sample)
+            except Exception as exc:  # noqa: BLE001 - a hostile sampled row must not break a rejection
+                verdict, spent = hashing.Verdict.MALFORMED, 0.0
+                self.problem = f"sampled row unusable ({type(exc).__name__})"
+            if verdict in (hashing.Verdict.MATCH, hashing.Verdict.MISMATCH):
+                seconds = max(seconds, spent)
+            elif self.problem is None:
+                self.problem = f"sampled row left out of the reference cost ({verdict.value})"
+        return seconds
+
+    def _timed(self, password: str, credential: Credential) -> tuple[Verdict, float]:
+        started = time.perf_counter()
+        verdict = self.check(password, credential)[0]
+        return verdict, time.perf_counter() - started
+
+    def _dummy_credential(self) -> Credential:
+        if self._dummy is None:
+            try:
+                self._dummy = self._make_dummy()
             except DummyCostError as exc:
                 self.problem = str(exc)
                 if self._fallback is None:
                     raise
                 self._dummy = self._fallback()
-            return
-        hashing.check(password, dummy.stored, scheme=dummy.scheme, params=dummy.params or None, limits=self._limits)
+        return self._dummy
 
     def dummy_credential(self) -> Credential:
         """The configured dummy (for ``config validate``); raises :class:`DummyCostError` when unusable."""

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple, TextIO
 from cognito_migrate import hashing, secrets
 from cognito_migrate.errors import ConfigError, DummyCostError
 from cognito_migrate.event import ResponseOptions
+from cognito_migrate.floor import RejectionFloor
 from cognito_migrate.mapping import AttributeMapper, UsernameModel
 from cognito_migrate.models import Credential
 from cognito_migrate.observability import InvocationLog
@@ -45,7 +46,14 @@ def build_service(settings: Settings, *, ledger: LedgerParts | None = None) -> M
         reset_policy=build_reset_policy(settings),
         throttle=ledger.throttle if ledger is not None else None,
         ledger=ledger.recorder if ledger is not None else None,
+        floor=build_floor(settings),
     )
+
+
+def build_floor(settings: Settings) -> RejectionFloor:
+    """The rejection floor: ``trigger.reject_floor_ms``, or measured by the container (auto)."""
+    floor_ms = settings.trigger.reject_floor_ms
+    return RejectionFloor(configured_s=floor_ms / 1000 if floor_ms is not None else None)
 
 
 class LedgerParts(NamedTuple):
@@ -105,6 +113,7 @@ def build_store(settings: Settings) -> UserStore:
 
 def _sql_store(settings: Settings) -> UserStore:
     """The SQL store; the database password is resolved at the first connection, not before."""
+    from cognito_migrate.stores.rows import CUSTOM_RESET
     from cognito_migrate.stores.sql import SqlUserStore
     from cognito_migrate.stores.sql_drivers import check_query, dialect_of, driver_for
     from cognito_migrate.stores.sql_presets import PRESETS, limit_one, requote
@@ -129,6 +138,7 @@ def _sql_store(settings: Settings) -> UserStore:
         listing = requote(preset.list_query, driver.quote) if preset.list_query else None
         columns = {**preset.columns, **store.columns}
         normalize = store_normalization(settings)
+        reset_rule = preset.reset
     else:
         queries = {"username": store.query, "email": store.email_query, "phone_number": store.phone_query}
         sample = store.sample_query
@@ -139,12 +149,14 @@ def _sql_store(settings: Settings) -> UserStore:
                 check_query(f"store.{key}", sql)
         columns = dict(store.columns)
         normalize = store.normalize or "none"
+        reset_rule = CUSTOM_RESET
     return SqlUserStore(
         driver,
         queries={field: sql for field, sql in queries.items() if sql is not None},
         columns=columns,
         sample_query=sample,
         list_query=listing,
+        reset_rule=reset_rule,
         normalize=normalize,
         connect_timeout=store.connect_timeout,
         query_timeout=store.query_timeout,
@@ -209,6 +221,7 @@ def build_verifier(settings: Settings) -> PasswordVerifier:
         limits=limits,
         make_dummy=make_dummy,
         fallback_dummy=lambda: Credential(*hashing.dummy_credential(dummy_scheme, params=params)),
+        dummy_scheme=dummy_scheme,
     )
 
 

@@ -13,16 +13,36 @@ from rich.markup import escape
 from cognito_migrate import wiring
 from cognito_migrate.cli._common import ConfigOption, config_path, console, missing_modules
 from cognito_migrate.config import load_settings
-from cognito_migrate.errors import CognitoMigrateError, ConfigError
+from cognito_migrate.errors import CognitoMigrateError, ConfigError, LegacyUnavailableError
+from cognito_migrate.floor import HEADROOM
 from cognito_migrate.models import Deadline
 from cognito_migrate.secrets import in_clear
+from cognito_migrate.stores.indexes import checkable, unindexed_lookups
+from cognito_migrate.stores.indexes import describe as describe_finding
+from cognito_migrate.stores.rows import CREDENTIAL_COLUMNS
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from cognito_migrate.config import Settings
+    from cognito_migrate.models import Credential
 
 config_app = typer.Typer(help="Work with configuration files.", no_args_is_help=True)
+
+def _missing(columns: list[str], wanted: dict[str, str]) -> list[str]:
+    have = {c.lower() for c in columns}
+    return [f"{key} = {column!r}" for key, column in wanted.items() if column.lower() not in have]
+
+
+def _floor_note(settings: Settings, sample: Credential | None) -> str:
+    """What the rejection floor would be on this machine (the trigger measures it the same way)."""
+    if settings.trigger.reject_floor_ms is not None:
+        return f"rejection floor: {settings.trigger.reject_floor_ms} ms (trigger.reject_floor_ms)"
+    verifier = wiring.build_verifier(settings)
+    seconds = verifier.reference_seconds(sample)
+    source = "no sample row, the dummy alone" if sample is None else "the dearer of the dummy and a sampled row"
+    problem = f"; {verifier.problem}" if verifier.problem else ""
+    return f"rejection floor here: about {HEADROOM * seconds * 1000:.0f} ms + lookups ({source}){problem}"
 
 
 @config_app.command("validate")
@@ -94,30 +114,6 @@ def _steps(settings: Settings) -> list[tuple[str, Callable[[], str]]]:
         names = sorted(wiring.build_mapper(settings).attribute_names)
         return f"may return: {', '.join(names)}"
 
-    def store() -> str:
-        built = wiring.build_store(settings)
-        try:
-            described = built.describe(Deadline(10))
-            sample = built.sample_credential(Deadline(10))
-        finally:
-            built.close()
-        wanted = {f"store.columns.{role}": column for role, column in built.column_roles.items()}
-        wanted |= {f"mapping.attributes.{name}": column for name, column in settings.mapping.attributes.items()}
-        problems = []
-        for field, columns in sorted(described.items()):
-            if columns is None:
-                continue  # the store cannot tell without a real user
-            have = {c.lower() for c in columns}
-            missing = [f"{key} = {column!r}" for key, column in wanted.items() if column.lower() not in have]
-            if missing:
-                problems.append(f"the {field} query does not return: {', '.join(missing)}")
-        if problems:
-            raise CognitoMigrateError("; ".join(problems))
-        calibration = "a sampled row calibrates the dummy" if sample else "no sample row: the configured dummy is used"
-        return (
-            f"connected; queries run and return every configured column ({', '.join(sorted(described))}); {calibration}"
-        )
-
     def secrets() -> str:
         plain = in_clear(
             {
@@ -140,7 +136,54 @@ def _steps(settings: Settings) -> list[tuple[str, Callable[[], str]]]:
         ("extras", extras),
         ("hashing", verifier),
         ("mapping", mapper),
-        ("legacy store", store),
+        ("legacy store", lambda: _store_step(settings)),
+        ("indexes", lambda: _index_step(settings)),
         ("secrets", secrets),
         ("logging", logging),
     ]
+
+
+def _store_step(settings: Settings) -> str:
+    """Connect, run every query, check the columns they return; say what the rejection floor would be."""
+    built = wiring.build_store(settings)
+    try:
+        described = built.describe(Deadline(10))
+        sample = built.sample_credential(Deadline(10))
+        sample_columns = built.sample_columns(Deadline(10))
+    finally:
+        built.close()
+    wanted = {f"store.columns.{role}": column for role, column in built.column_roles.items()}
+    wanted |= {f"mapping.attributes.{name}": column for name, column in settings.mapping.attributes.items()}
+    problems = []
+    for field, columns in sorted(described.items()):
+        if columns is None:
+            continue  # the store cannot tell without a real user
+        missing = _missing(columns, wanted)
+        if missing:
+            problems.append(f"the {field} query does not return: {', '.join(missing)}")
+    if problems:
+        raise CognitoMigrateError("; ".join(problems))
+    message = f"connected; queries run and return every configured column ({', '.join(sorted(described))})"
+    if sample_columns is not None:
+        # the floor's reference cost verifies a sampled row: without its salt, scheme or parameters it
+        # cannot be verified, and rejections are timed on the configured dummy alone
+        roles = built.column_roles.items()
+        credential = {f"store.columns.{r}": c for r, c in roles if r in CREDENTIAL_COLUMNS}
+        missing = _missing(sample_columns, credential)
+        if missing:
+            return f"warning: {message}; the sample query does not return: {', '.join(missing)}"
+    return f"{message}; {_floor_note(settings, sample)}"
+
+
+def _index_step(settings: Settings) -> str:
+    """EXPLAIN every lookup query: a scan is a warning with the CREATE INDEX to run."""
+    built = wiring.build_store(settings)
+    try:
+        findings = unindexed_lookups(built, Deadline(10))
+    except LegacyUnavailableError:
+        return "warning: not checked, the legacy store did not answer (see above)"
+    finally:
+        built.close()
+    if findings:
+        return "warning: " + "\n".join(describe_finding(f) for f in findings)
+    return "every lookup query uses an index" if checkable(built) else "not checked (no query plans for this store)"

@@ -3,8 +3,9 @@
 What every store does the same way, and therefore lives here once:
 
 - the typed sign-in name is normalized by the store's explicit case rule (``normalize``);
-- the lookup fields are tried in the order the pool's username model gives; the first field with
-  exactly one match wins, and two matches on a field mean no match on it (never pick one at random);
+- every lookup field the pool's username model gives is looked up, whatever matched (the same steps for
+  every sign-in name); in that order, the first field with exactly one match wins, and two matches on a
+  field mean no match on it (never pick one at random);
 - every step is bounded by the invocation's :class:`~cognito_migrate.models.Deadline`; a step is not
   started once the deadline is spent;
 - a broken connection (:class:`ConnectionLost`) is re-opened once, if the deadline leaves time for it;
@@ -122,15 +123,18 @@ class UserStore(ABC):
         :class:`~cognito_migrate.errors.MalformedRecordError` when the matching row cannot be read.
         """
         key = normalize_login(login, self._normalize)
+        matches = []
         with self._lock:
+            # every field's lookup runs, whatever matched: the same statements for every sign-in name, so
+            # neither the time nor the load on the store tells a known name from an unknown one
             for field in fields:
-                if field not in self.lookup_fields:
-                    continue
-                rows = self._attempt(partial(self._lookup, field, key, deadline), deadline)
-                if len(rows) == 1:
-                    return LookupResult(self._read(rows[0]), field)
-                # Two users share this name or alias: never pick one at random. The next field may still
-                # match exactly one user; otherwise the sign-in fails like an unknown user.
+                if field in self.lookup_fields:
+                    matches.append((field, self._attempt(partial(self._lookup, field, key, deadline), deadline)))
+        for field, rows in matches:
+            if len(rows) == 1:
+                return LookupResult(self._read(rows[0]), field)
+            # Two users share this name or alias: never pick one at random. The next field may still
+            # match exactly one user; otherwise the sign-in fails like an unknown user.
         return None
 
     def sample_credential(self, deadline: Deadline) -> Credential | None:
@@ -164,6 +168,13 @@ class UserStore(ABC):
                 self._attempt(partial(self._spend_verification, password, deadline), deadline)
             except LegacyUnavailableError:
                 return
+
+    def sample_columns(self, deadline: Deadline) -> list[str] | None:
+        """The names the sample row carries, or None without one (``config validate`` checks that every
+        credential column is there: a sample missing its salt cannot be verified)."""
+        with self._lock:
+            row = self._attempt(partial(self._sample, deadline), deadline)
+        return None if row is None else list(row)
 
     def describe(self, deadline: Deadline) -> dict[LoginField, list[str] | None]:
         """The names each lookup returns (run with a name nobody has), or None where the store cannot tell.

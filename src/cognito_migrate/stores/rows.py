@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from cognito_migrate.errors import MalformedRecordError
 from cognito_migrate.models import Credential, LegacyUser
@@ -20,6 +20,23 @@ if TYPE_CHECKING:
 _TRUE: Final = frozenset({"1", "true", "t", "yes", "y", "on"})
 _FALSE: Final = frozenset({"0", "false", "f", "no", "n", "off", ""})
 _SECRET_COLUMNS: Final = ("password_hash", "salt", "hash_params")
+CREDENTIAL_COLUMNS: Final = ("password_hash", "salt", "scheme", "hash_params")
+"""The column roles a stored credential is read from (:meth:`RowReader.credential`): a sampled row needs them all."""
+
+
+class ResetRule(NamedTuple):
+    """Which rows the legacy framework itself sends a password reset, so forgot-password migrates only those.
+
+    ``without_password``: a row with no password (NULL or blank) may reset. ``unusable_prefix``: a stored
+    value starting with it marks a password the framework never resets (Django's ``!``).
+    """
+
+    without_password: bool
+    unusable_prefix: str | None = None
+
+
+CUSTOM_RESET: Final = ResetRule(without_password=False)
+"""Your own queries: the framework is unknown, so a row without a password is not migrated by forgot-password."""
 
 
 def normalize_login(login: str, how: str) -> str:
@@ -38,9 +55,10 @@ def normalize_login(login: str, how: str) -> str:
 class RowReader:
     """Turns one result row into a :class:`LegacyUser`, using the configured column roles."""
 
-    def __init__(self, columns: Mapping[str, str], *, clock: Any = None) -> None:
+    def __init__(self, columns: Mapping[str, str], *, clock: Any = None, reset_rule: ResetRule = CUSTOM_RESET) -> None:
         self.columns = self._columns = dict(columns)
         self._now = clock or (lambda: dt.datetime.now(dt.UTC))
+        self._reset = reset_rule
 
     def read(self, row: Mapping[str, Any]) -> LegacyUser:
         username = self._value(row, "username")
@@ -58,7 +76,18 @@ class RowReader:
             disabled=self._flag(row, "disabled", default=False) or not self._flag(row, "enabled", default=True),
             locked_out=self._flag(row, "locked", default=False) or self._locked_until(row),
             must_change_password=self._flag(row, "must_change_password", default=False),
+            resettable=self._resettable(row),
         )
+
+    def _resettable(self, row: Mapping[str, Any]) -> bool:
+        """Whether the legacy framework would send this user a password reset (see :class:`ResetRule`)."""
+        raw = self._value(row, "password_hash")
+        if isinstance(raw, bytes | bytearray | memoryview):
+            raw = bytes(raw).decode("utf-8", "replace")
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            return self._reset.without_password
+        prefix = self._reset.unusable_prefix
+        return not (prefix and isinstance(raw, str) and raw.startswith(prefix))
 
     def _value(self, row: Mapping[str, Any], role: str) -> Any:
         column = self._columns.get(role)

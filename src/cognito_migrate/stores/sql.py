@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from cognito_migrate.errors import ConfigError, LegacyUnavailableError
 from cognito_migrate.stores.base import ConnectionLost, UserStore
-from cognito_migrate.stores.rows import RowReader
+from cognito_migrate.stores.rows import CUSTOM_RESET, ResetRule, RowReader
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Generator, Iterator, Mapping
@@ -39,6 +39,7 @@ class SqlUserStore(UserStore):
         columns: Mapping[str, str],
         sample_query: str | None = None,
         list_query: str | None = None,
+        reset_rule: ResetRule = CUSTOM_RESET,
         normalize: str = "none",
         connect_timeout: float = 2.0,
         query_timeout: float = 2.0,
@@ -47,7 +48,7 @@ class SqlUserStore(UserStore):
     ) -> None:
         super().__init__(
             lookup_fields=set(queries),
-            rows=RowReader(columns, clock=clock),
+            rows=RowReader(columns, clock=clock, reset_rule=reset_rule),
             normalize=normalize,
             # a reconnect is tried only when it has the whole time a connect may take
             reconnect_budget=connect_timeout,
@@ -106,6 +107,25 @@ class SqlUserStore(UserStore):
 
     def _disconnect(self) -> None:
         self._drop()
+
+    # ------------------------------------------------- for the lookup index check (stores/indexes.py)
+
+    @property
+    def lookup_queries(self) -> dict[str, str]:
+        """Each sign-in field's query as the driver runs it."""
+        return {str(field): query for field, query in self._queries.items()}
+
+    @property
+    def driver_module(self) -> str:
+        """The DB-API module's name (``sqlite3``, ``psycopg2``, ``pymysql``, ``pytds``)."""
+        return str(self._driver.module.__name__)
+
+    def run_statement(self, sql: str, deadline: Deadline) -> list[dict[str, Any]]:
+        """Run one statement that returns rows (``EXPLAIN ...``) with ``:username`` bound to a name nobody
+        has; never used by the trigger. Failures are :class:`LegacyUnavailableError`, as for a lookup."""
+        with self._lock:
+            names, rows = self._fetch(sql, {"username": _NOBODY}, deadline, 1000)
+        return [dict(zip(names, row, strict=True)) for row in rows]
 
     # ---------------------------------------------------------------------------------------- internals
 

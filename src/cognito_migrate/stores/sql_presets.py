@@ -9,6 +9,8 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Final, NamedTuple
 
+from cognito_migrate.stores.rows import CUSTOM_RESET, ResetRule
+
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
@@ -26,6 +28,7 @@ class Preset(NamedTuple):
     sample_query: str | None = None
     scheme: str = "bcrypt"  # what the framework writes: the dummy for unknown users before a real row is seen
     list_query: str | None = None
+    reset: ResetRule = CUSTOM_RESET
 
 
 _ASPNET_SELECT: Final = (
@@ -51,6 +54,9 @@ _ALLAUTH_SELECT: Final = (
 _DJANGO_COLUMNS: Final = {"username": "username", "password_hash": "password", "email": "email", "enabled": "is_active"}
 # "!..." marks an unusable password in Django; it would make a poor stand-in for a real hash
 _DJANGO_SAMPLE: Final = 'SELECT "password" FROM "auth_user" WHERE "password" NOT LIKE \'!%\' LIMIT 1'
+# PasswordResetForm.get_users skips users without has_usable_password(), which is False only for
+# set_unusable_password()'s "!" prefix (an empty or NULL value counts as usable there)
+_DJANGO_RESET: Final = ResetRule(without_password=True, unusable_prefix="!")
 
 PRESETS: Final = {
     # ASP.NET Core Identity: lookups go through the Normalized* columns, which Identity fills with
@@ -73,6 +79,9 @@ PRESETS: Final = {
         sample_query='SELECT "PasswordHash" FROM "AspNetUsers" WHERE "PasswordHash" IS NOT NULL LIMIT 1',
         scheme="aspnet_identity_v3",
         list_query=_ASPNET_SELECT.removesuffix(" WHERE "),
+        # Identity's ForgotPassword page looks only at EmailConfirmed, never at PasswordHash: a user who
+        # signs in with an external login only (PasswordHash NULL) can set a password by resetting
+        reset=ResetRule(without_password=True),
     ),
     # Django's auth_user: case-sensitive user names (as Django compares them), e-mail matched without
     # case; Django keeps no e-mail verification flag, so e-mails migrate unverified unless mapped.
@@ -84,6 +93,7 @@ PRESETS: Final = {
         sample_query=_DJANGO_SAMPLE,
         scheme="django_pbkdf2_sha256",
         list_query=_DJANGO_SELECT.removesuffix(" WHERE "),
+        reset=_DJANGO_RESET,
     ),
     # Django with django-allauth: as "django", and the e-mail is verified when allauth verified it.
     "django_allauth": Preset(
@@ -94,6 +104,7 @@ PRESETS: Final = {
         sample_query=_DJANGO_SAMPLE,
         scheme="django_pbkdf2_sha256",
         list_query=_ALLAUTH_SELECT.removesuffix(" WHERE "),
+        reset=_DJANGO_RESET,
     ),
 }
 

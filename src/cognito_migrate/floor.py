@@ -1,0 +1,104 @@
+"""When a rejected sign-in may answer: never before a floor measured from the start of the invocation.
+
+A rejection's own work varies with things an attacker can learn from the clock: whether the user exists,
+the scheme and cost of their row (ASP.NET Identity V2 at 1 ms next to V3 at 100 ms), which lookups
+matched, and what earlier requests left behind. Rather than imitate that work, every rejection of a
+sign-in with a password waits until ``floor`` seconds after the invocation started; the work done before
+is hidden inside the floor. Sleeping costs billed Lambda time but no CPU.
+
+The floor is ``trigger.reject_floor_ms`` when configured, otherwise *auto*: ``HEADROOM`` times the
+dearest verification this container knows of, plus the dearest lookup. "Knows of" is measured, never
+guessed: the first rejection of a container times one verification of the configured dummy credential
+and of a row sampled from the store (:meth:`RejectionFloor.calibrate`); every real verification and
+lookup afterwards raises the marks. The marks only rise, so an earlier cheap request never lowers the
+floor for the next one, and a floor is computed from what was known *before* the current request, so
+the request's own row does not shape its own answer. Work past the floor is reported (``over``), logged
+and counted, because it means a row or a lookup is dearer than the floor and its time shows.
+
+Forgot-password requests carry no password and verify nothing: they are not padded (their rejections and
+their migrations run the same lookups, and padding only one side would itself tell them apart).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import TYPE_CHECKING, Final, NamedTuple
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from cognito_migrate.models import Deadline
+
+HEADROOM: Final = 1.25
+"""The auto floor is this many times the dearest verification: a real one varies by some percent."""
+
+MAX_FLOOR_S: Final = 3.0
+"""No floor beyond this: Cognito waits 5 s for the whole trigger, cold start included."""
+
+
+class FloorReport(NamedTuple):
+    """What the floor did for one rejection, in milliseconds (for the log line and the metrics)."""
+
+    floor_ms: float
+    waited_ms: float
+    over_ms: float
+
+
+class RejectionFloor:
+    """The floor for rejected sign-ins of one container (one per :class:`~cognito_migrate.service.MigrationService`)."""
+
+    def __init__(
+        self,
+        *,
+        configured_s: float | None = None,
+        clock: Callable[[], float] = time.perf_counter,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._configured = configured_s
+        self._clock = clock
+        self._sleep = sleep
+        self._hash_s = 0.0  # dearest verification known (calibration and real checks)
+        self._lookup_s = 0.0  # dearest lookup known
+        self._calibrated = configured_s is not None
+        self._lock = threading.Lock()  # the local Cognito serves several threads with one service
+
+    @property
+    def needs_calibration(self) -> bool:
+        """True until the auto floor has timed the dummy (never with a configured floor)."""
+        return not self._calibrated
+
+    def calibrate(self, measure: Callable[[], float]) -> float:
+        """Run ``measure`` (it returns the seconds of the dearest reference verification) once; returns the
+        seconds spent, which the current rejection adds to its floor (every first rejection pays them)."""
+        started = self._clock()
+        with self._lock:
+            if not self._calibrated:
+                self._hash_s = max(self._hash_s, measure())
+                self._calibrated = True
+        return self._clock() - started
+
+    def seconds(self, *, lookup_s: float = 0.0) -> float:
+        """The floor for a rejection whose own lookup took ``lookup_s``: from what is known now."""
+        auto = HEADROOM * self._hash_s + max(self._lookup_s, lookup_s)
+        return min(max(self._configured or 0.0, auto), MAX_FLOOR_S)
+
+    def observe(self, *, lookup_s: float | None, verify_s: float | None) -> None:
+        """Raise the marks after an invocation (real work only: a lookup that answered, a hash computed)."""
+        with self._lock:
+            if lookup_s is not None:
+                self._lookup_s = max(self._lookup_s, lookup_s)
+            if verify_s is not None:
+                self._hash_s = max(self._hash_s, verify_s)
+
+    def wait(self, started: float, floor_s: float, deadline: Deadline | None) -> FloorReport:
+        """Sleep until ``started + floor_s`` (never past the deadline); report the wait and any overrun."""
+        now = self._clock()
+        until = started + floor_s
+        if deadline is not None:
+            until = min(until, now + max(deadline.remaining(), 0.0))
+        waited = max(until - now, 0.0)
+        if waited > 0:
+            self._sleep(waited)
+        over = max(now - (started + floor_s), 0.0)
+        return FloorReport(round(floor_s * 1000, 3), round(waited * 1000, 3), round(over * 1000, 3))
