@@ -126,15 +126,11 @@ def test_a_missing_column_is_named() -> None:
 
 
 def test_verified_flags_come_from_the_legacy_flags_only() -> None:
-    attributes = (
-        mapper()
-        .map(
-            user(email="a@Example.COM", email_verified=False, phone_number="020 7946 0018", phone_number_verified=True),
-            login="alice",
-            matched_by="username",
-        )
-        .attributes
-    )
+    attributes = mapper().map(
+        user(email="a@Example.COM", email_verified=False, phone_number="020 7946 0018", phone_number_verified=True),
+        login="alice",
+        matched_by="username",
+    ).attributes
     assert attributes == {
         "email": "a@example.com",
         "email_verified": "false",
@@ -201,11 +197,9 @@ def test_case_sensitive_pool_refuses_case_mismatch() -> None:
 
 def test_email_username_pool_returns_the_typed_email_normalized_by_case() -> None:
     model = UsernameModel(username_attributes=("email",))
-    attributes = (
-        mapper(username_attributes=("email",))
-        .map(user(email="ada@example.com", email_verified=True), login="Ada@Example.com", matched_by="email")
-        .attributes
-    )
+    attributes = mapper(username_attributes=("email",)).map(
+        user(email="ada@example.com", email_verified=True), login="Ada@Example.com", matched_by="email"
+    ).attributes
     assert attributes["email"] == "ada@example.com"
     assert model.identity_attributes(
         login="Ada@Example.com", matched_by="email", legacy_username="x", matched_value="ada@example.com"
