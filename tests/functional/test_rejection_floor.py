@@ -53,10 +53,10 @@ class RecordingSleep:
 class BlockEveryone:
     """A throttle that blocks every request (the real protocol)."""
 
-    def is_blocked(self, request: MigrationRequest) -> bool:
+    def is_blocked(self, request: MigrationRequest, deadline: Deadline) -> bool:
         return True
 
-    def record(self, request: MigrationRequest, outcome: MigrationOutcome) -> None:
+    def record(self, request: MigrationRequest, outcome: MigrationOutcome, deadline: Deadline) -> None:
         return None
 
 
