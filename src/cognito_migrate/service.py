@@ -152,17 +152,18 @@ class MigrationService:
         """
         if found is None:
             self._store.spend_check(password, deadline)
-            return self._reject(Reason.UNKNOWN_USER, None, timer)
+            timer.lap("verify")
+            return self._reject(Reason.UNKNOWN_USER, password, timer, deadline=deadline)
         try:
             accepted = self._store.check_password(found.user, password, deadline)
         except LegacyUnavailableError as exc:
             timer.lap("verify")
             reason = Reason.DEADLINE if deadline.expired else Reason.STORE_ERROR
             return timer.outcome(Outcome.LEGACY_UNAVAILABLE, reason, detail=str(exc))
-        timer.lap("verify")
+        timer.verify_s = timer.lap("verify")  # the store's check informs later floors, as a local hash does
         if not accepted:
-            return timer.outcome(Outcome.REJECTED, Reason.WRONG_PASSWORD)
-        return self._after_password(request, found, password, None, timer)
+            return self._reject(Reason.WRONG_PASSWORD, password, timer, deadline=deadline)
+        return self._after_password(request, found, password, None, timer=timer, deadline=deadline)
 
     def _after_password(
         self,
@@ -181,8 +182,10 @@ class MigrationService:
             return self._reject(Reason.DISABLED, password, timer, scheme=scheme, deadline=deadline)
         if user.locked_out:
             return self._reject(Reason.LOCKED_OUT, password, timer, scheme=scheme, deadline=deadline)
-        if request.trigger is TriggerSource.FORGOT_PASSWORD and not user.resettable:
-            # the legacy framework would not send this user a reset (Django: an unusable password)
+        forgot = request.trigger is TriggerSource.FORGOT_PASSWORD
+        if forgot and not user.resettable and not self._store.verifies_passwords:
+            # the legacy framework would not send this user a reset (Django: an unusable password); a store that
+            # checks passwords itself holds no credential here to judge by
             return self._reject(Reason.PASSWORD_UNUSABLE, None, timer, deadline=deadline)
         try:
             mapped = self._mapper.map(user, login=request.username, matched_by=found.matched_by)
