@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -96,7 +97,9 @@ def test_json_reports_the_census_and_every_problem_kind(tmp_path: Path) -> None:
         "email_shaped_username": 1,  # kim@example.com
         "no_recovery_channel": 1,  # lena: e-mail not confirmed, no phone
         "disabled_or_locked": 1,  # dave
+        "unindexed_lookup": 3,  # the table has no index on NormalizedUserName, NormalizedEmail, PhoneNumber
     }
+    assert all("CREATE INDEX" in detail for detail in found["unindexed_lookup"]["details"])
     assert found["unmappable_attribute"]["details"] == {  # mo migrates without the phone number
         "phone_number: not in E.164 and mapping.default_phone_region is not set (dropped)": 1
     }
@@ -129,6 +132,9 @@ def test_a_clean_store_exits_0(tmp_path: Path) -> None:
         str(tmp_path / "identity.db"),
         [AspNetUser("alice", hashing.create("aspnet_identity_v3", GOOD, cost=FAST_V3), email="a@example.com")],
     )
+    with sqlite3.connect(tmp_path / "identity.db") as conn:  # what the unindexed_lookup findings say to run
+        for column in ("NormalizedUserName", "NormalizedEmail", "PhoneNumber"):
+            conn.execute(f'CREATE INDEX "ix_{column}" ON "AspNetUsers" ("{column}")')
     path = tmp_path / "c.toml"
     path.write_text('[store]\nurl = "sqlite:///identity.db"\npreset = "aspnet_identity"\n')
     result = runner.invoke(app, ["audit", "-c", str(path), "--json"])

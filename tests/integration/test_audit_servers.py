@@ -67,6 +67,7 @@ case_sensitive = false
         "email_shaped_username": 1,  # eve@example.com
         "no_recovery_channel": 51,  # auth_user has no verified flag (eve is refused for her name, not counted)
         "disabled_or_locked": 1,  # is_active = false
+        "unindexed_lookup": 1,  # LOWER("email"): Django indexes the user name only
     }
     # the store and its argon2 rows: what `package` must include
     assert document["extras"] == ["argon2", "postgres"]
@@ -106,5 +107,6 @@ def test_an_identity_database_in_mariadb(tmp_path: Path) -> None:
         "email_shaped_username": 1,
         "no_recovery_channel": 1,
         "disabled_or_locked": 1,  # the lockout end in MariaDB's DATETIME is read as UTC
+        "unindexed_lookup": 3,
     }
     assert document["extras"] == ["mysql", "phone"]  # the preset maps PhoneNumber

@@ -19,11 +19,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from cognito_migrate import wiring
+from cognito_migrate.audit.kinds import Kind
 from cognito_migrate.cli._common import ConfigOption, errors, load, missing_modules, write_html
 from cognito_migrate.errors import CognitoMigrateError, LegacyUnavailableError
+from cognito_migrate.models import Deadline
 
 if TYPE_CHECKING:
     from cognito_migrate.audit.report import Report
+    from cognito_migrate.stores.base import UserStore
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_CONFIG, EXIT_UNAVAILABLE = 0, 1, 2, 3
 
@@ -56,6 +59,7 @@ def audit(
     from cognito_migrate.audit.parallel import audit_in_parallel, workers_for
 
     try:
+        scans = _unindexed_lookups(store)
         total = store.count()
         processes = workers or workers_for(total)
         with _progress(console, enabled=not as_json) as progress:
@@ -84,6 +88,8 @@ def audit(
     finally:
         store.close()
     report.store = _store_name(settings.store.url)
+    for line in scans:
+        report.tally(Kind.UNINDEXED_LOOKUP).add(None, line)
     document = report.to_json()
     if html is not None:
         from cognito_migrate.report.audit import audit_page
@@ -96,6 +102,14 @@ def audit(
         if html is not None:
             console.print(f"HTML report: {escape(str(html))}")
     raise typer.Exit(EXIT_PROBLEMS if _blocking(report) else EXIT_OK)
+
+
+def _unindexed_lookups(store: UserStore) -> list[str]:
+    """``config validate``'s EXPLAIN of every lookup query: one line per query that scans its table, with the
+    ``CREATE INDEX`` to run (every sign-in runs every lookup, so a scan is paid on each one)."""
+    from cognito_migrate.stores.indexes import describe, unindexed_lookups
+
+    return [describe(finding) for finding in unindexed_lookups(store, Deadline(30))]
 
 
 def installed(extra: str) -> bool:
