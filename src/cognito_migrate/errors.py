@@ -7,6 +7,7 @@
     │   ├── EventError                  the trigger event is malformed (names the field, never its value)
     │   │   └── RefusedInputError           well-formed, but input no sign-in form sends (answered as a rejection)
     │   ├── MalformedRecordError        a legacy row cannot be used (names the column, never the value)
+    │   ├── AmbiguousLoginError         the sign-in name matches several legacy users (never pick one)
     │   └── MappingError                a legacy profile cannot become Cognito attributes
     │       └── CaseMismatchError           a case-sensitive pool would get a second user for another spelling
     ├── OutageError                 answer "try again later" (LEGACY_UNAVAILABLE); the user may be fine
@@ -110,6 +111,14 @@ class RefusedInputError(EventError):
 
 class LegacyUnavailableError(OutageError):
     """The legacy store could not answer (connection refused, timeout, deadline spent)."""
+
+
+class AmbiguousLoginError(RejectError):
+    """The sign-in name matches several legacy users on ``field`` (a shared e-mail): nobody is picked."""
+
+    def __init__(self, field: str) -> None:
+        self.field = field
+        super().__init__(f"the sign-in name matches several legacy users by {field}")
 
 
 class MalformedRecordError(RejectError):

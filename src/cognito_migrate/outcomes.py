@@ -27,6 +27,7 @@ class Reason(enum.StrEnum):
 
     OK = "ok"
     UNKNOWN_USER = "unknown_user"
+    AMBIGUOUS = "ambiguous"
     WRONG_PASSWORD = "wrong_password"
     NO_CREDENTIAL = "no_credential"
     MALFORMED_HASH = "malformed_hash"

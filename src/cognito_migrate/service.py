@@ -18,6 +18,7 @@ import time
 from typing import TYPE_CHECKING, Protocol
 
 from cognito_migrate.errors import (
+    AmbiguousLoginError,
     BackendNotAvailableError,
     CaseMismatchError,
     LegacyUnavailableError,
@@ -104,9 +105,10 @@ class MigrationService:
             timer.lap("lookup")
             reason = Reason.DEADLINE if deadline.expired else Reason.STORE_ERROR
             return timer.outcome(Outcome.LEGACY_UNAVAILABLE, reason, detail=str(exc))
-        except MalformedRecordError as exc:
+        except (MalformedRecordError, AmbiguousLoginError) as exc:
             timer.lookup_s = timer.lap("lookup")
-            return self._reject(Reason.MALFORMED_RECORD, password, timer, detail=str(exc), deadline=deadline)
+            reason = Reason.AMBIGUOUS if isinstance(exc, AmbiguousLoginError) else Reason.MALFORMED_RECORD
+            return self._reject(reason, password, timer, detail=str(exc), deadline=deadline)
         timer.lookup_s = timer.lap("lookup")
         timer.subject = found.user.username if found is not None else None
         if deadline.expired:

@@ -136,8 +136,8 @@ def test_shared_email_alias_is_ambiguous_and_rejected(
     make_trigger: Callable[..., Trigger], aspnet_db: str, log_stream: io.StringIO
 ) -> None:
     trigger = make_trigger(aspnet_db, pool={"alias_attributes": ["email"]})
-    assert sign_in(trigger, "shared@example.com")["response"] == EMPTY_RESPONSE
-    assert log_records(log_stream)[-1]["reason"] == "unknown_user"
+    assert sign_in(trigger, "shared@example.com")["response"] == EMPTY_RESPONSE  # the same answer as any rejection
+    assert log_records(log_stream)[-1]["reason"] == "ambiguous"  # but the log tells it from an unknown user
 
 
 def test_email_as_username_returns_the_sign_in_email(make_trigger: Callable[..., Trigger], aspnet_db: str) -> None:

@@ -12,7 +12,13 @@ import pytest
 
 from cognito_migrate import wiring
 from cognito_migrate.config import settings_from_mapping
-from cognito_migrate.errors import ConfigError, LegacyUnavailableError, MalformedRecordError, StoreCapabilityError
+from cognito_migrate.errors import (
+    AmbiguousLoginError,
+    ConfigError,
+    LegacyUnavailableError,
+    MalformedRecordError,
+    StoreCapabilityError,
+)
 from cognito_migrate.models import Deadline, LegacyUser
 from cognito_migrate.stores import STORE_TYPES
 from cognito_migrate.stores.base import ConnectionLost, UserStore
@@ -76,7 +82,9 @@ def test_the_name_is_normalized_and_fields_are_tried_in_the_pools_order() -> Non
 def test_two_matches_on_a_field_are_no_match() -> None:
     store = ListStore(ROWS)
 
-    assert store.find("shared@example.com", fields=("username", "email"), deadline=Deadline(5)) is None
+    with pytest.raises(AmbiguousLoginError) as info:
+        store.find("shared@example.com", fields=("username", "email"), deadline=Deadline(5))
+    assert info.value.field == "email"
 
 
 def test_fields_the_backend_cannot_look_up_are_skipped() -> None:

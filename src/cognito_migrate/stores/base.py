@@ -52,7 +52,12 @@ from abc import ABC, abstractmethod
 from functools import partial
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-from cognito_migrate.errors import LegacyUnavailableError, MalformedRecordError, StoreCapabilityError
+from cognito_migrate.errors import (
+    AmbiguousLoginError,
+    LegacyUnavailableError,
+    MalformedRecordError,
+    StoreCapabilityError,
+)
 from cognito_migrate.stores.rows import RowReader, normalize_login
 
 if TYPE_CHECKING:
@@ -118,7 +123,8 @@ class UserStore(ABC):
     def find(self, login: str, *, fields: Sequence[LoginField], deadline: Deadline) -> LookupResult | None:
         """Look the sign-in name up in ``fields``, in order; the first field with exactly one match wins.
 
-        Returns None when nobody matches or every match is ambiguous; raises
+        Returns None when nobody matches; raises :class:`~cognito_migrate.errors.AmbiguousLoginError` when
+        no field matches exactly one user but one matches several; raises
         :class:`~cognito_migrate.errors.LegacyUnavailableError` when the store cannot answer and
         :class:`~cognito_migrate.errors.MalformedRecordError` when the matching row cannot be read.
         """
@@ -134,7 +140,10 @@ class UserStore(ABC):
             if len(rows) == 1:
                 return LookupResult(self._read(rows[0]), field)
             # Two users share this name or alias: never pick one at random. The next field may still
-            # match exactly one user; otherwise the sign-in fails like an unknown user.
+            # match exactly one user; otherwise the sign-in is rejected, and the log says why.
+        shared = next((field for field, rows in matches if len(rows) > 1), None)
+        if shared is not None:
+            raise AmbiguousLoginError(shared)
         return None
 
     def sample_credential(self, deadline: Deadline) -> Credential | None:
