@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final, Literal
 
+from cognito_migrate.cognito_rules import DEFAULT_RECOVERY, MINIMUM_LENGTH_RANGE, RECOVERY_MECHANISMS, PasswordPolicy
 from cognito_migrate.config_schema import (
     CONFIG_ENV,
     ENV_PREFIX,
@@ -45,7 +46,6 @@ from cognito_migrate.config_schema import (
     read,
 )
 from cognito_migrate.errors import ConfigError
-from cognito_migrate.policy import DEFAULT_RECOVERY, RECOVERY_MECHANISMS
 from cognito_migrate.stores import HTTP_CONTRACTS, STORE_TYPES
 from cognito_migrate.stores.sql_presets import PRESETS
 
@@ -58,6 +58,7 @@ _QUOTED_PARAM: Final = re.compile(r"['\"]:username\b[^'\"]*['\"]")
 SQL_PRESETS: Final = tuple(PRESETS)  # a small table of queries, no driver: the SQL backend loads when built
 NORMALIZATIONS: Final = ("none", "lower", "upper")
 LOGIN_ATTRIBUTES: Final = ("email", "phone_number")
+COGNITO_DEFAULT_POLICY: Final = PasswordPolicy()
 ON_INVALID: Final[tuple[Literal["drop", "reject"], ...]] = ("drop", "reject")
 RESET_REASONS: Final = ("password_policy", "must_change_password", "weak_hash")
 STORE_COLUMNS: Final = (
@@ -387,11 +388,14 @@ class HashingSettings(Section):
 class PasswordPolicySettings(Section):
     """The pool's password policy; Cognito does not apply it to migrated passwords, so we do."""
 
-    minimum_length = Key(Whole(6, 99), 8, "the shortest password the pool accepts")
-    require_uppercase = Key(FLAG, True, "a password needs an upper-case letter")
-    require_lowercase = Key(FLAG, True, "a password needs a lower-case letter")
-    require_numbers = Key(FLAG, True, "a password needs a digit")
-    require_symbols = Key(FLAG, True, "a password needs a symbol")
+    # the bounds and defaults are Cognito's (cognito_rules): a pool created without a policy requires all
+    minimum_length = Key(
+        Whole(*MINIMUM_LENGTH_RANGE), COGNITO_DEFAULT_POLICY.minimum_length, "the shortest password the pool accepts"
+    )
+    require_uppercase = Key(FLAG, COGNITO_DEFAULT_POLICY.require_uppercase, "a password needs an upper-case letter")
+    require_lowercase = Key(FLAG, COGNITO_DEFAULT_POLICY.require_lowercase, "a password needs a lower-case letter")
+    require_numbers = Key(FLAG, COGNITO_DEFAULT_POLICY.require_numbers, "a password needs a digit")
+    require_symbols = Key(FLAG, COGNITO_DEFAULT_POLICY.require_symbols, "a password needs a symbol")
 
 
 class PoolSettings(Section):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
+from cognito_migrate.cognito_rules import MAX_SIGN_IN_NAME_LENGTH
 from cognito_migrate.errors import EventError, RefusedInputError
 from cognito_migrate.models import MigrationRequest, Secret, TriggerSource
 from cognito_migrate.outcomes import Outcome
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
     from cognito_migrate.outcomes import MigrationOutcome
 
 MAX_PASSWORD_BYTES: Final = 4096
-MAX_USERNAME_CHARS: Final = 256  # Cognito user names have at most 128; e-mail aliases at most 254
 MAX_METADATA_ENTRIES: Final = 64
 _SOURCES: Final = {source.value: source for source in TriggerSource}
 # C0 controls (NUL, tab, line breaks, ESC...), DEL, C1 controls and lone surrogates: no sign-in form sends
@@ -59,8 +59,8 @@ def parse(event: object) -> MigrationRequest:
     username = event.get("userName")
     if not isinstance(username, str) or not username:
         raise EventError("userName", "missing, empty or not a string")
-    if len(username) > MAX_USERNAME_CHARS:
-        raise EventError("userName", f"longer than {MAX_USERNAME_CHARS} characters")
+    if len(username) > MAX_SIGN_IN_NAME_LENGTH:
+        raise EventError("userName", f"longer than {MAX_SIGN_IN_NAME_LENGTH} characters")
     if not username.isprintable() or _has_lone_surrogate(username):
         # control characters (NUL breaks PostgreSQL drivers) and lone surrogates are no one's user name
         raise EventError("userName", "contains control characters or invalid text")

@@ -13,13 +13,14 @@ import functools
 from typing import TYPE_CHECKING, Any, Final, NamedTuple, TextIO
 
 from cognito_migrate import hashing, secrets
+from cognito_migrate.cognito_rules import PasswordPolicy
 from cognito_migrate.errors import ConfigError, DummyCostError
 from cognito_migrate.event import ResponseOptions
 from cognito_migrate.floor import RejectionFloor
 from cognito_migrate.mapping import AttributeMapper, UsernameModel
 from cognito_migrate.models import Credential
 from cognito_migrate.observability import InvocationLog
-from cognito_migrate.policy import PasswordPolicy, ResetPolicy
+from cognito_migrate.policy import ResetPolicy
 from cognito_migrate.service import MigrationService
 from cognito_migrate.stores import STORE_TYPES
 from cognito_migrate.verifier import PasswordVerifier
@@ -252,16 +253,21 @@ def build_mapper(settings: Settings) -> AttributeMapper:
     )
 
 
-def build_reset_policy(settings: Settings) -> ResetPolicy:
+def build_password_policy(settings: Settings) -> PasswordPolicy:
+    """The pool's password policy as ``[pool.password_policy]`` copies it."""
     p = settings.pool.password_policy
+    return PasswordPolicy(
+        minimum_length=p.minimum_length,
+        require_uppercase=p.require_uppercase,
+        require_lowercase=p.require_lowercase,
+        require_numbers=p.require_numbers,
+        require_symbols=p.require_symbols,
+    )
+
+
+def build_reset_policy(settings: Settings) -> ResetPolicy:
     return ResetPolicy(
-        password_policy=PasswordPolicy(
-            minimum_length=p.minimum_length,
-            require_uppercase=p.require_uppercase,
-            require_lowercase=p.require_lowercase,
-            require_numbers=p.require_numbers,
-            require_symbols=p.require_symbols,
-        ),
+        password_policy=build_password_policy(settings),
         apply_to=settings.policy.reset_required_on,
         recovery=settings.pool.recovery,
     )

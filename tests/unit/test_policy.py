@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from cognito_migrate.cognito_rules import PasswordPolicy
 from cognito_migrate.outcomes import Reason
-from cognito_migrate.policy import PasswordPolicy, ResetPolicy
+from cognito_migrate.policy import ResetPolicy
 
 
 @pytest.mark.parametrize(

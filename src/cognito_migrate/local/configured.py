@@ -51,21 +51,16 @@ def create_recommended_pool(
     The pool uses ``local``'s trigger unless ``trigger`` is given (e.g. ``make_handler(settings)`` when
     ``local`` serves pools with different username models: the trigger's configuration must match its pool).
     """
+    from cognito_migrate.wiring import build_password_policy
+
     pool = settings.pool
-    policy = pool.password_policy
     return local.create_pool_and_client(
         name,
         username_attributes=pool.username_attributes,
         alias_attributes=pool.alias_attributes,
         case_sensitive=pool.case_sensitive,
         prevent_user_existence_errors=True,
-        password_policy={
-            "MinimumLength": policy.minimum_length,
-            "RequireUppercase": policy.require_uppercase,
-            "RequireLowercase": policy.require_lowercase,
-            "RequireNumbers": policy.require_numbers,
-            "RequireSymbols": policy.require_symbols,
-        },
+        password_policy=build_password_policy(settings).to_api(),
         custom_attributes=[
             {"Name": name.removeprefix("custom:"), "AttributeDataType": "String", "Mutable": True}
             for name in sorted(settings.mapping.attributes)

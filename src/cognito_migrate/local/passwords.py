@@ -1,40 +1,29 @@
 """Cognito's password policy check, for the calls where Cognito applies it (here: ConfirmForgotPassword).
 
 A migrated password is never checked: Cognito "still accepts the password so that it can continue to migrate
-the user" (trigger docs); the trigger decides with ``finalUserStatus``.
+the user" (trigger docs); the trigger decides with ``finalUserStatus``. The rules themselves are
+:mod:`cognito_migrate.cognito_rules`' (the trigger uses the same).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from cognito_migrate.cognito_rules import MAX_PASSWORD_LENGTH, POLICY_MESSAGES
 from cognito_migrate.local.errors import CognitoError
 
 if TYPE_CHECKING:
-    from cognito_migrate.local.settings import PasswordPolicy
-
-# The special characters Cognito counts as symbols (and the space).
-SYMBOLS = frozenset("^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ")
-MAX_LENGTH = 256
+    from cognito_migrate.cognito_rules import PasswordPolicy
 
 
 def policy_violation(password: str, policy: PasswordPolicy) -> str | None:
     """The first rule ``password`` breaks, in Cognito's wording, or None."""
-    rules = (
-        (len(password) < policy.minimum_length, "Password not long enough"),
-        (len(password) > MAX_LENGTH, "Password is too long"),
-        (
-            policy.require_uppercase and not any(c.isupper() for c in password),
-            "Password must have uppercase characters",
-        ),
-        (
-            policy.require_lowercase and not any(c.islower() for c in password),
-            "Password must have lowercase characters",
-        ),
-        (policy.require_numbers and not any(c.isdigit() for c in password), "Password must have numeric characters"),
-        (policy.require_symbols and not any(c in SYMBOLS for c in password), "Password must have symbol characters"),
-    )
-    return next((message for broken, message in rules if broken), None)
+    broken = policy.violations(password)
+    if broken and broken[0] == "minimum_length":
+        return POLICY_MESSAGES["minimum_length"]
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return "Password is too long"
+    return POLICY_MESSAGES[broken[0]] if broken else None
 
 
 def check_password(password: str, policy: PasswordPolicy) -> None:

@@ -9,12 +9,12 @@ import sys
 import threading
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from cognito_migrate.cognito_rules import DEFAULT_RECOVERY, PasswordPolicy
 from cognito_migrate.local.codes import CodeBook
 from cognito_migrate.local.invoker import Handler, InProcessTrigger, LambdaInvokeTrigger, Trigger
 from cognito_migrate.local.migration import Console, Migrator, TriggerInvocation
 from cognito_migrate.local.operations import Operations
 from cognito_migrate.local.wsgi import LOOPBACK_HOSTS, LayerApp, forgot_password_code
-from cognito_migrate.policy import DEFAULT_RECOVERY
 
 if TYPE_CHECKING:
     import os
@@ -274,14 +274,7 @@ class LocalCognito:
         are false, as in Cognito. ``trigger`` (default: the object's trigger) sets this pool's trigger;
         ``post_triggers`` (``PostAuthentication``, ``PostConfirmation``) attaches it to those triggers too.
         """
-        policy = {
-            "MinimumLength": 8,
-            "RequireUppercase": False,
-            "RequireLowercase": False,
-            "RequireNumbers": False,
-            "RequireSymbols": False,
-            **(password_policy or {}),
-        }
+        policy = PasswordPolicy.from_api(password_policy or {}).to_api()
         pool_args: dict[str, Any] = {
             "PoolName": name,
             "Policies": {"PasswordPolicy": policy},

@@ -9,35 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from cognito_migrate.mapping.identity import fold_case
-from cognito_migrate.policy import LEGACY_RECOVERY
-
-# Cognito's standard attributes (always in a pool's schema, whatever CreateUserPool listed).
-STANDARD_ATTRIBUTES = frozenset(
-    {
-        "sub",
-        "name",
-        "given_name",
-        "family_name",
-        "middle_name",
-        "nickname",
-        "preferred_username",
-        "profile",
-        "picture",
-        "website",
-        "email",
-        "email_verified",
-        "gender",
-        "birthdate",
-        "zoneinfo",
-        "locale",
-        "phone_number",
-        "phone_number_verified",
-        "address",
-        "updated_at",
-    }
+from cognito_migrate.cognito_rules import (
+    BOOLEAN_ATTRIBUTES,
+    LEGACY_RECOVERY,
+    MAX_ATTRIBUTE_VALUE_LENGTH,
+    STANDARD_ATTRIBUTES,
+    PasswordPolicy,
 )
-BOOLEAN_ATTRIBUTES = frozenset({"email_verified", "phone_number_verified"})
+from cognito_migrate.mapping.identity import fold_case
 
 # ExplicitAuthFlows Cognito assumes when a client was created without any.
 DEFAULT_AUTH_FLOWS = ("ALLOW_USER_SRP_AUTH", "ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH")
@@ -66,28 +45,6 @@ class AttributeSpec:
 
 
 @dataclass(frozen=True)
-class PasswordPolicy:
-    """Cognito's password policy; booleans omitted from the pool's policy mean "not required"."""
-
-    minimum_length: int = 8
-    require_uppercase: bool = False
-    require_lowercase: bool = False
-    require_numbers: bool = False
-    require_symbols: bool = False
-
-    @classmethod
-    def from_cognito(cls, policy: dict[str, Any] | None) -> PasswordPolicy:
-        policy = policy or {}
-        return cls(
-            minimum_length=int(policy.get("MinimumLength", 8)),
-            require_uppercase=bool(policy.get("RequireUppercase", False)),
-            require_lowercase=bool(policy.get("RequireLowercase", False)),
-            require_numbers=bool(policy.get("RequireNumbers", False)),
-            require_symbols=bool(policy.get("RequireSymbols", False)),
-        )
-
-
-@dataclass(frozen=True)
 class PoolSettings:
     """What the layer needs to know about a user pool."""
 
@@ -110,7 +67,9 @@ class PoolSettings:
         if name in self.schema:
             return self.schema[name]
         if name in STANDARD_ATTRIBUTES:
-            return AttributeSpec(name, "Boolean" if name in BOOLEAN_ATTRIBUTES else "String", max_length=2048)
+            return AttributeSpec(
+                name, "Boolean" if name in BOOLEAN_ATTRIBUTES else "String", max_length=MAX_ATTRIBUTE_VALUE_LENGTH
+            )
         return None
 
     @classmethod
@@ -125,7 +84,7 @@ class PoolSettings:
             username_attributes=tuple(config.get("UsernameAttributes") or ()),
             alias_attributes=tuple(config.get("AliasAttributes") or ()),
             case_sensitive=bool((config.get("UsernameConfiguration") or {}).get("CaseSensitive", True)),
-            password_policy=PasswordPolicy.from_cognito((config.get("Policies") or {}).get("PasswordPolicy")),
+            password_policy=PasswordPolicy.from_api((config.get("Policies") or {}).get("PasswordPolicy")),
             recovery=tuple(m["Name"] for m in mechanisms) or LEGACY_RECOVERY,
             schema={name: _spec(attr) for name, attr in pool.schema_attributes.items()},
             mfa=str(getattr(pool, "mfa_config", None) or config.get("MfaConfiguration") or "OFF"),
@@ -145,7 +104,7 @@ def _spec(attr: Any) -> AttributeSpec:
         data_type=attr.data_type,
         required=bool(attr.required),
         min_length=int(strings["MinLength"]) if strings.get("MinLength") else None,
-        max_length=int(strings["MaxLength"]) if strings.get("MaxLength") else 2048,
+        max_length=int(strings["MaxLength"]) if strings.get("MaxLength") else MAX_ATTRIBUTE_VALUE_LENGTH,
         min_value=number(numbers.get("MinValue")),
         max_value=number(numbers.get("MaxValue")),
     )

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from cognito_migrate.cognito_rules import MAX_ATTRIBUTE_VALUE_LENGTH, is_valid_username
 from cognito_migrate.local.errors import (
     CognitoError,
     exception_migrating,
@@ -26,8 +27,6 @@ if TYPE_CHECKING:
 
 EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 PHONE_RE = re.compile(r"\+[1-9][0-9]{1,14}")
-USERNAME_RE = re.compile(r"\S{1,128}")
-MAX_VALUE_LENGTH = 2048
 STATUSES = ("CONFIRMED", "RESET_REQUIRED")
 MESSAGE_ACTIONS = ("SUPPRESS", "RESEND")
 MEDIUMS = ("EMAIL", "SMS")
@@ -136,7 +135,7 @@ def _creation_name(
     name_alias = _alias_format(pool, name)
     if name_alias:
         raise _alias_format_error(name_alias)
-    if USERNAME_RE.fullmatch(name) is None:
+    if not is_valid_username(name):
         raise invalid_parameter(
             "1 validation error detected: Value at 'username' failed to satisfy constraint: "
             "Member must satisfy regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+"
@@ -207,7 +206,7 @@ def _check_value(pool: PoolSettings, name: str, value: Any) -> None:
         raise schema_error(name, "Attribute does not exist in the schema.")
     if not isinstance(value, str):
         raise schema_error(name, "Attribute value must be a string.")
-    limit = min(spec.max_length or MAX_VALUE_LENGTH, MAX_VALUE_LENGTH)
+    limit = min(spec.max_length or MAX_ATTRIBUTE_VALUE_LENGTH, MAX_ATTRIBUTE_VALUE_LENGTH)
     if len(value) > limit:
         raise schema_error(name, f"String must be no longer than {limit} characters")
     if spec.min_length and len(value) < spec.min_length:

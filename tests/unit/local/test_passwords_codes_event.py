@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from cognito_migrate.cognito_rules import PasswordPolicy
 from cognito_migrate.local.codes import CodeBook
 from cognito_migrate.local.errors import CognitoError
 from cognito_migrate.local.passwords import check_password, policy_violation
-from cognito_migrate.local.settings import ClientSettings, PasswordPolicy
+from cognito_migrate.local.settings import ClientSettings
 from cognito_migrate.local.trigger_event import AUTHENTICATION, FORGOT_PASSWORD, build_event
 
 STRICT = PasswordPolicy(12, True, True, True, True)
@@ -30,8 +31,25 @@ def test_cognito_policy_rules(password: str, violation: str | None) -> None:
     assert policy_violation(password, STRICT) == violation
 
 
+@pytest.mark.parametrize(
+    ("password", "violation"),
+    [
+        ("No-Ascii-Digits-\u0663\u0664", "Password must have numeric characters"),  # Arabic-Indic digits
+        (" NoSymbolsHere123", "Password must have symbol characters"),  # leading blank
+        ("NoSymbolsHere123 ", "Password must have symbol characters"),  # trailing blank
+        ("\u00c9\u00c9\u00c9\u00c9lower-123", "Password must have uppercase characters"),  # not basic Latin
+    ],
+)
+def test_the_local_cognito_counts_characters_as_cognito_and_the_trigger_do(password: str, violation: str) -> None:
+    """Cognito counts basic-Latin letters, the digits 0-9, and a blank only between other characters."""
+    from cognito_migrate.cognito_rules import PasswordPolicy as TriggerPolicy
+
+    assert policy_violation(password, STRICT) == violation
+    assert TriggerPolicy(12, True, True, True, True).violations(password) != []
+
+
 def test_omitted_booleans_mean_not_required() -> None:
-    policy = PasswordPolicy.from_cognito({"MinimumLength": 6})
+    policy = PasswordPolicy.from_api({"MinimumLength": 6})
     assert policy_violation("alllowercase", policy) is None
     with pytest.raises(CognitoError) as info:
         check_password("abc", policy)

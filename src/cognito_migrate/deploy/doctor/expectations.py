@@ -36,23 +36,16 @@ class PoolExpectations:
 
 def expectations_from_settings(settings: Settings) -> PoolExpectations:
     """What a loaded configuration assumes about the pool: its ``[pool]``, mapping and ``on_reject``."""
-    from cognito_migrate.wiring import returned_attribute_names
+    from cognito_migrate.wiring import build_password_policy, returned_attribute_names
 
     pool = settings.pool
-    policy = pool.password_policy
     return PoolExpectations(
         case_sensitive=pool.case_sensitive,
         username_attributes=tuple(pool.username_attributes),
         alias_attributes=tuple(pool.alias_attributes),
         attributes=tuple(sorted(returned_attribute_names(settings))),
         on_reject=settings.trigger.on_reject,
-        password_policy={
-            "minimum_length": policy.minimum_length,
-            "require_uppercase": policy.require_uppercase,
-            "require_lowercase": policy.require_lowercase,
-            "require_numbers": policy.require_numbers,
-            "require_symbols": policy.require_symbols,
-        },
+        password_policy=build_password_policy(settings)._asdict(),
         recovery=tuple(pool.recovery),
     )
 

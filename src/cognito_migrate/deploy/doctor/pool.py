@@ -13,23 +13,19 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from cognito_migrate.cognito_rules import (
+    GENERATED_ATTRIBUTES,
+    LEGACY_RECOVERY,
+    POLICY_API_KEYS,
+    STANDARD_ATTRIBUTES,
+    PasswordPolicy,
+)
 from cognito_migrate.deploy.doctor.results import CheckResult, Status
-from cognito_migrate.policy import LEGACY_RECOVERY
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
     from cognito_migrate.deploy.doctor.expectations import PoolExpectations
-
-#: Cognito's standard attributes. They exist in every pool whether or not ``SchemaAttributes`` lists
-#: them (moto lists only the custom ones when a Schema was given at creation, real Cognito all of them).
-STANDARD_ATTRIBUTES = frozenset(
-    {
-        "address", "birthdate", "email", "email_verified", "family_name", "gender", "given_name",
-        "locale", "middle_name", "name", "nickname", "phone_number", "phone_number_verified", "picture",
-        "preferred_username", "profile", "sub", "updated_at", "website", "zoneinfo",
-    }
-)  # fmt: skip
 
 
 def pool_case_sensitive(pool: Mapping[str, Any]) -> bool:
@@ -119,7 +115,7 @@ def check_attributes(
     schema = _schema_names(pool)
     results: list[CheckResult] = []
     for attr in attributes:
-        if attr in {"sub", "username"} or attr.startswith("cognito:"):
+        if attr in GENERATED_ATTRIBUTES or attr.startswith("cognito:"):
             results.append(
                 CheckResult(
                     "attributes in schema",
@@ -170,21 +166,17 @@ def check_attributes(
     return results
 
 
-_POLICY_KEYS = (
-    ("MinimumLength", "minimum_length"),
-    ("RequireUppercase", "require_uppercase"),
-    ("RequireLowercase", "require_lowercase"),
-    ("RequireNumbers", "require_numbers"),
-    ("RequireSymbols", "require_symbols"),
-)
+def _pool_policy(pool: Mapping[str, Any]) -> PasswordPolicy:
+    """The policy ``describe_user_pool`` reports (omitted booleans are false, as Cognito reads them)."""
+    return PasswordPolicy.from_api((pool.get("Policies") or {}).get("PasswordPolicy") or {})
 
 
 def password_policy_toml(pool: Mapping[str, Any]) -> str:
     """The pool's password policy as the ``[pool.password_policy]`` block of the configuration."""
-    policy = (pool.get("Policies") or {}).get("PasswordPolicy") or {}
+    policy = _pool_policy(pool)
     lines = ["[pool.password_policy]"]
-    for aws_key, toml_key in _POLICY_KEYS:
-        value = policy.get(aws_key, 8 if aws_key == "MinimumLength" else False)
+    for _, toml_key in POLICY_API_KEYS:
+        value = getattr(policy, toml_key)
         lines.append(f"{toml_key} = {str(value).lower() if isinstance(value, bool) else value}")
     return "\n".join(lines)
 
@@ -198,12 +190,11 @@ def check_password_policy(pool: Mapping[str, Any], expected: Mapping[str, Any] |
     block = password_policy_toml(pool)
     if expected is None:
         return CheckResult("password policy", Status.INFO, "the configuration has no copy", fix=block)
-    policy = (pool.get("Policies") or {}).get("PasswordPolicy") or {}
+    policy = _pool_policy(pool)
     differing = [
         toml_key
-        for aws_key, toml_key in _POLICY_KEYS
-        if toml_key in expected
-        and expected[toml_key] != policy.get(aws_key, 8 if aws_key == "MinimumLength" else False)
+        for _, toml_key in POLICY_API_KEYS
+        if toml_key in expected and expected[toml_key] != getattr(policy, toml_key)
     ]
     if differing:
         return CheckResult(
