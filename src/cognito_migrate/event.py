@@ -4,7 +4,8 @@
 anything malformed with an :class:`~cognito_migrate.errors.EventError` that names the field, never its
 value; a password no sign-in form can send (control characters) is a
 :class:`~cognito_migrate.errors.RefusedInputError`, which the handler answers as a rejection.
-:func:`build_response` writes the answer into a copy of the event.
+:func:`build_response` writes the answer into a copy of the event. :func:`build_event` makes an event as
+Cognito sends it (for the local Cognito and the test kit).
 
 Tolerated as Cognito really sends them (captured events, see docs/trigger.md): ``response`` and its fields
 as JSON ``null``, ``request.validationData`` / ``clientMetadata`` as ``null`` or absent, and
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 
 MAX_PASSWORD_BYTES: Final = 4096
 MAX_METADATA_ENTRIES: Final = 64
+AWS_SDK_VERSION: Final = "aws-sdk-unknown-unknown"  # what real events carry (Powertools maintainer capture)
 _SOURCES: Final = {source.value: source for source in TriggerSource}
 # C0 controls (NUL, tab, line breaks, ESC...), DEL, C1 controls and lone surrogates: no sign-in form sends
 # them in a password (an HTML password field holds one line, and tab moves the focus), while a password
@@ -164,3 +166,51 @@ def build_response(event: Mapping[str, Any], outcome: MigrationOutcome, options:
     response["forceAliasCreation"] = options.force_alias_creation
     out["response"] = response
     return out
+
+
+def build_event(
+    *,
+    trigger_source: str,
+    region: str,
+    user_pool_id: str,
+    client_id: str,
+    user_name: str,
+    password: str | None,
+    client_metadata: Mapping[str, str] | None,
+) -> dict[str, Any]:
+    """The event of one migration attempt, shaped like a captured real one; ``user_name`` is as typed.
+
+    Every response field is present and null; ``request.validationData`` carries the sign-in call's
+    ``ClientMetadata`` (or null); the forgot-password event has no ``password`` key and carries
+    ``ClientMetadata`` as ``request.clientMetadata``.
+    """
+    metadata = dict(client_metadata) if client_metadata else None
+    request: dict[str, Any]
+    if trigger_source == TriggerSource.AUTHENTICATION.value:
+        request = {"password": password, "validationData": metadata, "userAttributes": None}
+    else:
+        request = {"validationData": None, "clientMetadata": metadata, "userAttributes": None}
+    return {
+        **event_header(trigger_source, region, user_pool_id, client_id, user_name),
+        "request": request,
+        "response": {
+            "userAttributes": None,
+            "forceAliasCreation": None,
+            "enableSMSMFA": None,
+            "finalUserStatus": None,
+            "messageAction": None,
+            "desiredDeliveryMediums": None,
+        },
+    }
+
+
+def event_header(trigger_source: str, region: str, user_pool_id: str, client_id: str, user_name: str) -> dict[str, Any]:
+    """The fields every Cognito trigger event carries."""
+    return {
+        "version": "1",
+        "triggerSource": trigger_source,
+        "region": region,
+        "userPoolId": user_pool_id,
+        "userName": user_name,
+        "callerContext": {"awsSdkVersion": AWS_SDK_VERSION, "clientId": client_id},
+    }

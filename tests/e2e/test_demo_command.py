@@ -13,8 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cognito_migrate.cli.app import app
+from cognito_migrate.cli.demo_data import make_population
 from cognito_migrate.config import load_settings
-from cognito_migrate.local.demo_data import make_population
 
 if TYPE_CHECKING:
     from pathlib import Path

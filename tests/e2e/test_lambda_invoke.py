@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from cognito_migrate.local import LambdaInvokeTrigger, LocalCognito, LocalLambdaContext
+from cognito_migrate.local import LambdaInvokeTrigger, LocalCognito
+from cognito_migrate.testing import LambdaContext
 from tests.e2e.conftest import DictTrigger, LegacyUser
 from tests.e2e.helpers import error_of, sign_in
 
@@ -33,7 +34,7 @@ class FakeLambda:
                     return
                 event = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 try:
-                    result = handler(event, LocalLambdaContext(budget_seconds=5.0, function_name=name))
+                    result = handler(event, LambdaContext(5000, function_name=name))
                 except Exception as exc:  # noqa: BLE001 - what the Lambda runtime reports
                     self._reply(200, {"errorMessage": str(exc), "errorType": type(exc).__name__}, error="Unhandled")
                     return

@@ -119,3 +119,16 @@ def test_a_password_with_control_characters_is_refused_input_naming_the_field(pa
 def test_spaces_and_any_printable_text_stay_valid_passwords(password: str) -> None:
     secret = parse(make_event("alice", password)).password
     assert secret is not None and secret.reveal() == password
+
+
+def test_the_test_kit_builds_events_without_the_local_cognito() -> None:
+    """``cognito_migrate.testing`` is for anyone's unit tests: no moto, werkzeug, ssl or local Cognito comes with it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, cognito_migrate.testing as t; t.make_event('ada', 'pw'); t.LambdaContext(); "
+        "print(sorted(m for m in sys.modules if m.startswith(('cognito_migrate.local', 'moto', 'werkzeug', 'ssl'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

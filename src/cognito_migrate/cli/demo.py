@@ -26,7 +26,7 @@ from rich.table import Table
 from cognito_migrate.cli._common import console, errors, require_extra
 
 if TYPE_CHECKING:
-    from cognito_migrate.local.demo_scenarios import Result
+    from cognito_migrate.cli.demo_scenarios import Result
 
 
 MAX_USERS = 50_000  # about 2.5 minutes of hashing on 2 cores; the default takes about 15 s in all
@@ -48,7 +48,7 @@ def demo(
 ) -> None:
     """Migrate synthetic legacy users into a local Cognito and report what happened."""
     require_extra("local", "demo")
-    from cognito_migrate.local import demo_data
+    from cognito_migrate.cli import demo_data
 
     if keep is not None:
         try:
@@ -73,8 +73,8 @@ def demo(
 
 def _run(workdir: Path, users: int, sample: int, rng: random.Random, *, keep: bool) -> list[Result]:
     """Create the legacy database in ``workdir``, migrate a sample through the local Cognito, report."""
+    from cognito_migrate.cli import demo_data, demo_scenarios
     from cognito_migrate.config import settings_from_mapping
-    from cognito_migrate.local import demo_data, demo_scenarios
     from cognito_migrate.local.configured import configured_cognito, create_recommended_pool
 
     db = workdir / "legacy.db"
@@ -114,7 +114,7 @@ def _progress() -> Progress:
 
 
 def _report(results: list[Result], legacy_total: int, migrated: int) -> None:
-    from cognito_migrate.local.demo_scenarios import RIGHT, SCENARIOS, SECOND, UNKNOWN, percentiles
+    from cognito_migrate.cli.demo_scenarios import RIGHT, SCENARIOS, SECOND, UNKNOWN, percentiles
 
     outcomes = Table(title="Outcomes (what the application saw)")
     for column in ("scenario", "outcome", "count", "as Cognito answers"):

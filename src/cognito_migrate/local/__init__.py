@@ -6,9 +6,8 @@ PreventUserExistenceErrors, auth-flow enforcement, aliases, case-insensitive poo
 strict forgot-password flow. Needs the ``local`` extra: ``pip install 'cognito-migrate[local]'``.
 """
 
-from cognito_migrate.local.context import LocalLambdaContext
 from cognito_migrate.local.invoker import LambdaInvokeTrigger
 from cognito_migrate.local.migration import TriggerInvocation
 from cognito_migrate.local.server import LocalCognito, LocalPool
 
-__all__ = ["LambdaInvokeTrigger", "LocalCognito", "LocalLambdaContext", "LocalPool", "TriggerInvocation"]
+__all__ = ["LambdaInvokeTrigger", "LocalCognito", "LocalPool", "TriggerInvocation"]

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from cognito_migrate.local.context import LocalLambdaContext
+from cognito_migrate.testing import LambdaContext
 
 Handler = Callable[[dict[str, Any], Any], Any]
 
@@ -93,7 +93,7 @@ class InProcessTrigger:
         self.region = region
 
     def attempt(self, event: dict[str, Any], timeout: float) -> Any:
-        context = LocalLambdaContext(budget_seconds=timeout, function_name=self.function_name, region=self.region)
+        context = LambdaContext(int(timeout * 1000), function_name=self.function_name, region=self.region)
 
         def run() -> Any:
             try:

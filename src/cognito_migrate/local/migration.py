@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from cognito_migrate.event import build_event
 from cognito_migrate.local.backend import MOTO_LOCK
 from cognito_migrate.local.directory import create_user, find_user
 from cognito_migrate.local.errors import CognitoError, exception_migrating
@@ -30,7 +31,7 @@ from cognito_migrate.local.invoker import (
     TriggerTimedOut,
     invoke,
 )
-from cognito_migrate.local.trigger_event import build_event, build_post_event
+from cognito_migrate.local.trigger_event import build_post_event
 from cognito_migrate.local.validation import plan_migration
 
 if TYPE_CHECKING:

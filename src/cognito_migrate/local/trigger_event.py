@@ -1,49 +1,26 @@
-"""The migrate-user event exactly as Cognito sends it (shape of a real captured event, see the reference).
-
-Every response field is present and null; ``request.validationData`` carries the sign-in call's
-``ClientMetadata`` (or null); the forgot-password event has no ``password`` key and carries
-``ClientMetadata`` as ``request.clientMetadata``.
+"""The events the local Cognito fires. The migrate-user event is :func:`cognito_migrate.event.build_event`'s
+(the trigger's own module builds it, beside ``parse``); the post-authentication and post-confirmation events
+that only the local Cognito sends are built here.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
-AUTHENTICATION = "UserMigration_Authentication"
-FORGOT_PASSWORD = "UserMigration_ForgotPassword"
-POST_AUTHENTICATION = "PostAuthentication_Authentication"
-POST_CONFIRMATION = "PostConfirmation_ConfirmForgotPassword"
-AWS_SDK_VERSION = "aws-sdk-unknown-unknown"  # what real events carry (Powertools maintainer capture)
+from cognito_migrate.event import event_header
+from cognito_migrate.models import TriggerSource
 
-
-def build_event(
-    *,
-    trigger_source: str,
-    region: str,
-    user_pool_id: str,
-    client_id: str,
-    user_name: str,
-    password: str | None,
-    client_metadata: dict[str, str] | None,
-) -> dict[str, Any]:
-    """The event for one migration attempt; ``user_name`` is the name as the user typed it."""
-    request: dict[str, Any]
-    if trigger_source == AUTHENTICATION:
-        request = {"password": password, "validationData": client_metadata or None, "userAttributes": None}
-    else:
-        request = {"validationData": None, "clientMetadata": client_metadata or None, "userAttributes": None}
-    return {
-        **_common(trigger_source, region, user_pool_id, client_id, user_name),
-        "request": request,
-        "response": {
-            "userAttributes": None,
-            "forceAliasCreation": None,
-            "enableSMSMFA": None,
-            "finalUserStatus": None,
-            "messageAction": None,
-            "desiredDeliveryMediums": None,
-        },
-    }
+AUTHENTICATION: Final = TriggerSource.AUTHENTICATION.value
+FORGOT_PASSWORD: Final = TriggerSource.FORGOT_PASSWORD.value
+POST_AUTHENTICATION: Final = "PostAuthentication_Authentication"
+POST_CONFIRMATION: Final = "PostConfirmation_ConfirmForgotPassword"
+__all__ = [
+    "AUTHENTICATION",
+    "FORGOT_PASSWORD",
+    "POST_AUTHENTICATION",
+    "POST_CONFIRMATION",
+    "build_post_event",
+]
 
 
 def build_post_event(
@@ -59,16 +36,4 @@ def build_post_event(
     }
     if trigger_source.startswith("PostAuthentication"):
         request["newDeviceUsed"] = False
-    return {**_common(trigger_source, region, pool_id, client_id, name), "request": request, "response": {}}
-
-
-def _common(trigger_source: str, region: str, user_pool_id: str, client_id: str, user_name: str) -> dict[str, Any]:
-    """The fields every trigger event carries."""
-    return {
-        "version": "1",
-        "triggerSource": trigger_source,
-        "region": region,
-        "userPoolId": user_pool_id,
-        "userName": user_name,
-        "callerContext": {"awsSdkVersion": AWS_SDK_VERSION, "clientId": client_id},
-    }
+    return {**event_header(trigger_source, region, pool_id, client_id, name), "request": request, "response": {}}

@@ -20,7 +20,7 @@ from cognito_migrate.local.errors import (
     migration_error,
     schema_error,
 )
-from cognito_migrate.local.trigger_event import AUTHENTICATION
+from cognito_migrate.models import TriggerSource
 
 if TYPE_CHECKING:
     from cognito_migrate.local.settings import PoolSettings
@@ -103,7 +103,8 @@ def plan_migration(
             raise migration_error("Error during migration: enableSMSMFA needs a phone_number attribute")
     # Authentication: docs since 2022 say "If you don't set this attribute to CONFIRMED, it's set to
     # RESET_REQUIRED". Forgot-password: the user always ends with the code-based reset.
-    final_status = (status or "RESET_REQUIRED") if trigger_source == AUTHENTICATION else "RESET_REQUIRED"
+    authentication = trigger_source == TriggerSource.AUTHENTICATION.value
+    final_status = (status or "RESET_REQUIRED") if authentication else "RESET_REQUIRED"
     return MigrationPlan(
         username=username,
         attributes=attributes,

@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 
 from cognito_migrate.cognito_rules import PasswordPolicy
+from cognito_migrate.event import build_event
 from cognito_migrate.local.codes import CodeBook
 from cognito_migrate.local.errors import CognitoError
 from cognito_migrate.local.passwords import check_password, policy_violation
 from cognito_migrate.local.settings import ClientSettings
-from cognito_migrate.local.trigger_event import AUTHENTICATION, FORGOT_PASSWORD, build_event
+from cognito_migrate.models import TriggerSource
 
 STRICT = PasswordPolicy(12, True, True, True, True)
 
@@ -94,7 +95,7 @@ def test_a_new_code_replaces_the_old_one_and_codes_expire(monkeypatch: pytest.Mo
 
 def test_authentication_event_carries_password_and_client_metadata_as_validation_data() -> None:
     event = build_event(
-        trigger_source=AUTHENTICATION,
+        trigger_source=TriggerSource.AUTHENTICATION.value,
         region="eu-west-1",
         user_pool_id="eu-west-1_abc",
         client_id="c1",
@@ -109,7 +110,7 @@ def test_authentication_event_carries_password_and_client_metadata_as_validation
 
 def test_forgot_password_event_has_no_password_key() -> None:
     event = build_event(
-        trigger_source=FORGOT_PASSWORD,
+        trigger_source=TriggerSource.FORGOT_PASSWORD.value,
         region="eu-west-1",
         user_pool_id="eu-west-1_abc",
         client_id="c1",

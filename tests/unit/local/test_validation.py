@@ -8,8 +8,11 @@ import pytest
 
 from cognito_migrate.local.errors import CognitoError
 from cognito_migrate.local.settings import AttributeSpec, PoolSettings
-from cognito_migrate.local.trigger_event import AUTHENTICATION, FORGOT_PASSWORD
 from cognito_migrate.local.validation import plan_migration
+from cognito_migrate.models import TriggerSource
+
+AUTHENTICATION = TriggerSource.AUTHENTICATION.value
+FORGOT_PASSWORD = TriggerSource.FORGOT_PASSWORD.value
 
 PLAIN = PoolSettings("us-east-1_x", "us-east-1", case_sensitive=False)
 EMAIL_NAME = PoolSettings("us-east-1_x", "us-east-1", username_attributes=("email",), case_sensitive=False)

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
-from cognito_migrate.local.demo_data import DemoUser
+from cognito_migrate.cli.demo_data import DemoUser
 
 if TYPE_CHECKING:
     import random
