@@ -1,4 +1,4 @@
-"""The baseline: a minimal migrate-user trigger as tutorials write it (sqlite3 + bcrypt, nothing else).
+"""The baseline: a minimal migrate-user trigger as tutorials write it (sqlite3 + bcrypt or hashlib, nothing else).
 
 It does the same lookup and the same verification as cognito-migrate and none of the rest (no
 validation, no timing equalisation, no logging): what it costs is the floor we compare against.
@@ -10,10 +10,10 @@ import hmac
 import os
 import sqlite3
 
-import bcrypt
-
 _conn = sqlite3.connect(f"file:{os.environ['BASELINE_DB']}?mode=ro", uri=True)
 _scheme = os.environ.get("BASELINE_SCHEME", "bcrypt")
+if _scheme == "bcrypt":  # a tutorial for Identity V3 rows needs hashlib only
+    import bcrypt
 
 
 def _verify(password, stored):

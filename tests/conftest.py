@@ -90,3 +90,20 @@ def tmp_config(tmp_path: Path) -> Callable[[str], Path]:
         return path
 
     return write
+
+
+# Markers by what a test needs, so that `-m "not slow"` is the developer's fast lane (README): everything
+# under tests/e2e starts a local Cognito; a server test is marked by the server its parameters name.
+_SERVER_MARKS = {"postgres": pytest.mark.postgres, "mysql": pytest.mark.mysql, "mariadb": pytest.mark.mysql}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        parts = item.path.parts
+        if "e2e" in parts:
+            item.add_marker(pytest.mark.slow)
+        if "integration" in parts or "e2e" in parts:
+            params = getattr(item, "callspec", None)
+            for value in params.params.values() if params is not None else ():
+                if isinstance(value, str) and value in _SERVER_MARKS:
+                    item.add_marker(_SERVER_MARKS[value])

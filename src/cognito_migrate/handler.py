@@ -12,6 +12,7 @@ The detail goes to the log line, which never holds a password.
 from __future__ import annotations
 
 import os
+import sys
 import time
 from typing import TYPE_CHECKING, Any, Final
 
@@ -52,6 +53,10 @@ class Trigger:
         self._margin_s = settings.trigger.safety_margin_ms / 1000
         self._cold = True
         self.init_spent = 0.0  # seconds of Lambda init before the first invocation (set by lambda_handler)
+
+    def close(self) -> None:
+        """Release what the trigger holds open (its legacy store connection)."""
+        self._service.close()
 
     def __call__(self, event: dict[str, Any], context: Any = None) -> dict[str, Any]:
         started = time.perf_counter()
@@ -132,7 +137,7 @@ class Trigger:
         return event
 
 
-_LOADED_AT: Final = time.monotonic()
+_LOADED_AT = time.monotonic()  # the deadline's init clock: when this container's init began (see after_restore)
 
 
 def _budget_seconds(context: Any, *, init_spent: float) -> float:
@@ -184,12 +189,48 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return _trigger(event, context)
 
 
+def after_restore() -> None:
+    """Lambda SnapStart: what a snapshot must not carry into the environments restored from it.
+
+    Registered with the runtime's ``snapshot_restore_py`` hook when the function initializes for a snapshot
+    (``AWS_LAMBDA_INITIALIZATION_TYPE=snap-start``); see docs/deploy.md. It
+
+    - restarts the deadline's init clock: the snapshot's init happened minutes or days ago on another host,
+      and its monotonic clock means nothing here (the first invocation would see its whole budget spent);
+    - drops a trigger built before the snapshot, with its database connection (a socket the snapshot cannot
+      carry), its dummy credential and the log's random username key (every environment restored from one
+      snapshot would share them): the first invocation builds a new one;
+    - re-seeds ``random`` if anything imported it (the trigger's own randomness comes from ``os.urandom``).
+    """
+    global _LOADED_AT, _trigger  # noqa: PLW0603 - the container's state, reset once per restore
+    _LOADED_AT = time.monotonic()
+    built, _trigger = _trigger, None
+    if built is not None:
+        built.close()
+    random = sys.modules.get("random")
+    if random is not None:
+        random.seed()
+
+
+def _register_snapstart_hook() -> None:
+    """Register :func:`after_restore` when Lambda initializes this function for a SnapStart snapshot."""
+    if os.environ.get("AWS_LAMBDA_INITIALIZATION_TYPE") != "snap-start":
+        return
+    from snapshot_restore_py import register_after_restore  # the Lambda Python runtime ships it (3.12+)
+
+    register_after_restore(after_restore)
+
+
+_register_snapstart_hook()
+
+
 __all__ = [
     "INVALID_REQUEST",
     "REJECTED",
     "UNAVAILABLE",
     "Trigger",
     "TriggerFailure",  # lives in errors.py; importable from here as it always was
+    "after_restore",
     "lambda_handler",
     "make_handler",
 ]

@@ -82,6 +82,10 @@ class MigrationService:
         self._ledger = ledger
         self._floor = floor or RejectionFloor()
 
+    def close(self) -> None:
+        """Release the store's connections (the CLI when done; SnapStart before a restored environment runs)."""
+        self._store.close()
+
     def migrate(self, request: MigrationRequest, deadline: Deadline) -> MigrationOutcome:
         """Run the flow; never raises for anything a request or a legacy row can cause."""
         timer = _Timer()

@@ -227,6 +227,8 @@ def _event(password: str) -> dict[str, Any]:
     }
 
 
+@pytest.mark.network  # pip downloads the Lambda wheels from PyPI
+@pytest.mark.slow
 @pytest.mark.skipif(HOST_PYTHON not in packaging.MANYLINUX, reason=f"Lambda has no Python {HOST_PYTHON}")
 def test_the_built_package_migrates_a_user_in_isolation(
     tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
@@ -412,6 +414,8 @@ print(json.dumps({"checks": checks, "foreign": foreign}))
 """
 
 
+@pytest.mark.network  # pip downloads the Lambda wheels from PyPI
+@pytest.mark.slow
 @pytest.mark.skipif(HOST_PYTHON not in packaging.MANYLINUX, reason=f"Lambda has no Python {HOST_PYTHON}")
 @pytest.mark.skipif(__import__("platform").machine() != "x86_64", reason="the x86_64 wheels run only on x86_64")
 def test_the_wheels_of_every_runtime_extra_load_in_isolation(

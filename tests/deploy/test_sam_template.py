@@ -97,7 +97,9 @@ def test_permission_is_pinned_to_the_pool_and_account(resources: dict[str, Any])
 
 def test_new_pool_is_wired_and_its_client_fires_the_trigger(resources: dict[str, Any]) -> None:
     (pool,) = _of_type(resources, "AWS::Cognito::UserPool")
-    assert pool["Properties"]["LambdaConfig"]["UserMigration"] == {"Fn::GetAtt": ["MigrateUserFunction", "Arn"]}
+    assert pool["Properties"]["LambdaConfig"]["UserMigration"] == {
+        "Fn::If": ["UseSnapStart", {"Ref": "MigrateUserFunction.Alias"}, {"Fn::GetAtt": ["MigrateUserFunction", "Arn"]}]
+    }
     assert pool["DeletionPolicy"] == "Retain"
     (client,) = _of_type(resources, "AWS::Cognito::UserPoolClient")
     props = client["Properties"]
@@ -202,6 +204,36 @@ def test_the_sam_transform_accepts_the_template(
     # SAM created no role of its own (that one would carry AWSLambdaBasicExecutionRole)
     assert [r for r, v in resources.items() if v["Type"] == "AWS::IAM::Role"] == ["TriggerRole"]
     assert out["Rules"] == template["Rules"]  # the parameter checks survive the transform
+
+
+def test_snapstart_applies_to_the_live_alias_cognito_and_the_permission_call(
+    template: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SnapStart works on published versions only: with it on, Cognito must call the alias, not $LATEST."""
+    import copy
+
+    from samtranslator.translator.transform import transform
+
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
+    tpl = copy.deepcopy(template)
+    tpl["Resources"]["MigrateUserFunction"]["Properties"]["CodeUri"] = "s3://bucket/cognito-migrate-lambda.zip"
+
+    class NoManagedPolicies:
+        def load(self) -> dict[str, str]:
+            return {}
+
+    resources = transform(tpl, {}, NoManagedPolicies())["Resources"]
+    (alias_id,) = [r for r, v in resources.items() if v["Type"] == "AWS::Lambda::Alias"]
+    assert resources[alias_id]["Properties"]["Name"] == "live"
+    assert resources["MigrateUserFunction"]["Properties"]["SnapStart"] == {
+        "Fn::If": ["UseSnapStart", {"ApplyOn": "PublishedVersions"}, {"Ref": "AWS::NoValue"}]
+    }
+    on_snapstart = {"Fn::If": ["UseSnapStart", {"Ref": alias_id}, {"Fn::GetAtt": ["MigrateUserFunction", "Arn"]}]}
+    assert resources["UserPool"]["Properties"]["LambdaConfig"]["UserMigration"] == on_snapstart
+    assert resources["CognitoInvokePermission"]["Properties"]["FunctionName"] == on_snapstart
+    assert template["Rules"]["SnapStartNeedsPython312"]["Assertions"][0]["Assert"] == {
+        "Fn::Not": [{"Fn::Equals": [{"Ref": "PythonVersion"}, "3.11"]}]
+    }
 
 
 def test_a_new_pool_and_the_trigger_agree_on_the_username_model(resources: dict[str, Any]) -> None:
