@@ -51,8 +51,11 @@ def test_the_function_finds_the_ledger_and_its_key(resources: dict[str, Any]) ->
 
 def test_a_new_pool_confirms_migrations_through_post_sign_in_triggers(resources: dict[str, Any]) -> None:
     config = resources["UserPool"]["Properties"]["LambdaConfig"]
+    # the same function as the migration trigger: its "live" alias with SnapStart, $LATEST without
+    the_trigger = config["UserMigration"]
+    assert the_trigger["Fn::If"][2] == {"Fn::GetAtt": ["MigrateUserFunction", "Arn"]}
     for trigger in ("PostAuthentication", "PostConfirmation"):
-        assert config[trigger]["Fn::If"][:2] == ["CreatePoolWithLedger", {"Fn::GetAtt": ["MigrateUserFunction", "Arn"]}]
+        assert config[trigger]["Fn::If"][:2] == ["CreatePoolWithLedger", the_trigger]
 
 
 def test_the_ledger_alarm_watches_the_metric_the_trigger_emits(resources: dict[str, Any]) -> None:
