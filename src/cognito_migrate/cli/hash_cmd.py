@@ -1,7 +1,8 @@
 """``cognito-migrate hash``: identify stored values and verify one password against one, from the shell.
 
 ``hash identify`` reads stored values from stdin, one per line, and prints the scheme of each (or
-``unknown``). ``hash verify`` prompts for the password without echo (never from argv), prints the verdict
+``unknown``). ``hash verify`` prompts for the password without echo, or reads it from a line of stdin with
+``--password-stdin`` (never from argv), prints the verdict
 (MATCH, MISMATCH, MALFORMED, UNSUPPORTED, OVER_LIMIT) and exits 0 only on MATCH. ``hash schemes`` lists the
 catalogue. Neither the password nor the stored value is ever printed.
 """
@@ -59,14 +60,24 @@ def _parse_params(text: str | None) -> dict[str, Any] | None:
 @hash_app.command("verify")
 def verify_cmd(
     stored: Annotated[str | None, typer.Argument(help="The stored hash (or use --stored-stdin).")] = None,
+    *,
     scheme: Annotated[str | None, typer.Option(help="Scheme id; default: identify the stored value.")] = None,
     params: Annotated[
         str | None,
         typer.Option(help="Scheme params as a JSON object (salt, pepper...), or @FILE to read it from a file."),
     ] = None,
     stored_stdin: Annotated[bool, typer.Option("--stored-stdin", help="Read the stored hash from stdin.")] = False,
+    password_stdin: Annotated[
+        bool,
+        typer.Option(
+            "--password-stdin",
+            help="Read the password from a line of stdin (after the stored hash with --stored-stdin).",
+        ),
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object: verdict, scheme, reason.")] = False,
 ) -> None:
     """Prompt for a password (no echo) and verify it; exit 0 on MATCH, 1 otherwise, 2 on bad usage."""
+    from cognito_migrate.cli._common import read_password
     from cognito_migrate.hashing import SCHEMES, Verdict, check_detailed
 
     parsed = _parse_params(params)
@@ -78,8 +89,13 @@ def verify_cmd(
         stored = sys.stdin.readline().rstrip("\r\n")
     if not stored:
         raise typer.BadParameter("no stored hash: give STORED or --stored-stdin")
-    password = typer.prompt("Password", hide_input=True, default="", show_default=False)
+    password = read_password(from_stdin=password_stdin)
     result = check_detailed(password, stored, scheme=scheme, params=parsed)
+    if as_json:
+        # the verdict, the scheme and why: never the password nor the stored value
+        doc = {"verdict": result.verdict.value, "scheme": result.scheme, "reason": result.reason or None}
+        sys.stdout.write(json.dumps(doc) + "\n")
+        raise typer.Exit(0 if result.verdict is Verdict.MATCH else 1)
     _out.print(result.verdict.value)
     if result.verdict is not Verdict.MATCH:
         # no markup: a reason such as "pip install 'cognito-migrate[argon2]'" must print as written

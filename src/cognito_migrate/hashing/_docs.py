@@ -58,6 +58,16 @@ Values the stored string does not carry (a salt column, a pepper, a signer key) 
 scheme accepts only the params listed below, and an unknown key is `MALFORMED`, so a typo cannot silently
 disable a pepper. `cognito-migrate hash identify < hashes.txt` reports what a store holds.
 
+From the shell, `cognito-migrate hash verify STORED` prompts for the password without echo; a script passes
+it on stdin instead (`--password-stdin`; with `--stored-stdin` the stored value is the first line and the
+password the second), never on the command line, where other local users and the shell's history see it.
+`--json` prints `{"verdict": ..., "scheme": ..., "reason": ...}`; the exit code is 0 on `MATCH`, 1 on any
+other verdict, 2 on bad usage (an empty password, an unknown scheme, unreadable `--params`).
+
+```sh
+printf '%s\n%s\n' "$STORED" "$PASSWORD" | cognito-migrate hash verify --stored-stdin --password-stdin --json
+```
+
 ## Verdicts
 
 | verdict | meaning |

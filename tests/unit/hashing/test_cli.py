@@ -96,3 +96,32 @@ def test_reason_printed_without_markup(monkeypatch: pytest.MonkeyPatch) -> None:
     result = runner.invoke(app, ["hash", "verify", "$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHQ$" + "A" * 43], input="x\n")
     assert result.exit_code == 1
     assert "pip install 'cognito-migrate[argon2]'" in result.output
+
+
+def test_verify_reads_password_from_stdin_after_the_stored_hash() -> None:
+    args = ["hash", "verify", "--stored-stdin", "--password-stdin"]
+    ok = runner.invoke(app, args, input=f"{BCRYPT_A}\na\n")
+    assert ok.exit_code == 0
+    assert ok.stdout.strip() == "MATCH"
+    bad = runner.invoke(app, args, input=f"{BCRYPT_A}\nb\n")
+    assert bad.exit_code == 1
+    assert bad.stdout.strip() == "MISMATCH"
+
+
+def test_verify_json_names_verdict_and_scheme_never_the_secret() -> None:
+    import json
+
+    ok = runner.invoke(app, ["hash", "verify", "--password-stdin", "--json", BCRYPT_A], input="a\n")
+    assert ok.exit_code == 0
+    assert json.loads(ok.stdout) == {"verdict": "MATCH", "scheme": "bcrypt", "reason": None}
+    bad = runner.invoke(app, ["hash", "verify", "--password-stdin", "--json", BCRYPT_A], input="wrong-secret\n")
+    assert bad.exit_code == 1
+    doc = json.loads(bad.stdout)
+    assert doc["verdict"] == "MISMATCH"
+    assert "wrong-secret" not in bad.output
+    assert BCRYPT_A not in bad.output
+
+
+def test_verify_refuses_an_empty_password() -> None:
+    result = runner.invoke(app, ["hash", "verify", "--password-stdin", BCRYPT_A], input="\n")
+    assert result.exit_code == 2
