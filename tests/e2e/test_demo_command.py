@@ -31,6 +31,33 @@ def test_the_demo_migrates_a_sample_and_every_answer_is_what_cognito_would_give(
     assert "remain in the legacy store" in result.output
     settings = load_settings(tmp_path / "cognito-migrate.toml")
     assert settings.store.url == f"sqlite:///{tmp_path / 'legacy.db'}"
+    # the end of the migration: the rest exported, imported by the local Cognito's jobs, one reset and sign-in
+    assert "Every legacy user is in the pool or listed apart with the reason." in result.output
+    assert "An imported user reset the password with a code and signed in." in result.output
+    (export_dir,) = tmp_path.glob("export-*")
+    (csv_file,) = export_dir.glob("cognito-import-*.csv")
+    exported = len(csv_file.read_text(encoding="utf-8").splitlines()) - 1  # the header line
+    assert exported > 0
+    assert f"│ exported to import CSV files        │ {exported:>5} │" in result.output
+    assert f"│ imported (RESET_REQUIRED)           │ {exported:>5} │" in result.output
+
+
+def test_the_end_of_the_migration_adds_up_only_when_every_user_is_accounted_for() -> None:
+    from cognito_migrate.cli.demo_end import EndOfMigration
+
+    good = EndOfMigration(
+        legacy_users=10, in_pool_before=3, exported=5, not_importable={"disabled": 2}, imported=5,
+        skipped=0, failed=0, in_pool_after=8, imported_user_signed_in=True,
+    )  # fmt: skip
+    assert good.consistent
+    from dataclasses import replace
+
+    assert not replace(good, imported=4, in_pool_after=7).consistent  # an import job lost a user
+    assert not replace(good, exported=4).consistent  # a legacy user neither exported nor listed apart
+    assert not replace(good, failed=1).consistent
+    assert not replace(good, in_pool_after=9).consistent
+    assert not replace(good, imported_user_signed_in=False).consistent
+    assert replace(good, imported_user_signed_in=None).consistent  # nobody suitable to try
 
 
 @pytest.mark.parametrize("value", ["0", "9", "-5", "50001", "99999999999999999999", "many"])

@@ -4,7 +4,9 @@ It writes a SQLite legacy database of synthetic users (several hash formats; som
 "must change password" or with a password that breaks the pool policy), starts the local Cognito with our
 trigger in-process, signs a sample in through boto3 (right and wrong passwords, unknown users,
 forgot-password to the end, second sign-ins) and reports outcome counts, latency per hash scheme and how
-many users are migrated. It exits 1 if any answer differs from what Cognito would give.
+many users are migrated. Then it ends the migration as ``export`` and ``import`` do (:mod:`.demo_end`): the
+users who did not sign in are exported and imported, and one of them resets and signs in. It exits 1 if any
+answer differs from what Cognito would give, or if a legacy user is not accounted for at the end.
 """
 
 from __future__ import annotations
@@ -26,10 +28,11 @@ from rich.table import Table
 from cognito_migrate.cli._common import console, errors, require_extra
 
 if TYPE_CHECKING:
+    from cognito_migrate.cli.demo_end import EndOfMigration
     from cognito_migrate.cli.demo_scenarios import Result
 
 
-MAX_USERS = 50_000  # about 2.5 minutes of hashing on 2 cores; the default takes about 15 s in all
+MAX_USERS = 50_000  # about 2.5 minutes of hashing on 2 cores; docs/local-cognito.md says what the default takes
 MAX_SAMPLE = 5_000
 
 
@@ -62,18 +65,21 @@ def demo(
     console.print(f"[dim]{demo_data.COST_NOTE}[/]")
     with tempfile.TemporaryDirectory(prefix="cognito-migrate-demo-", ignore_cleanup_errors=True) as scratch:
         workdir = keep or Path(scratch)
-        results = _run(workdir, users, sample, rng, keep=keep is not None)
+        results, end = _run(workdir, users, sample, rng, keep=keep is not None)
     console.print(f"[dim]{time.perf_counter() - started:.1f} s in all[/]")
     if keep is not None:
         console.print(f"legacy database: {workdir / 'legacy.db'}")
         console.print(f"try it yourself: [bold]cognito-migrate serve --config {workdir / 'cognito-migrate.toml'}[/]")
-    if any(not r.as_expected for r in results):
+    if any(not r.as_expected for r in results) or not end.consistent:
         raise typer.Exit(1)
 
 
-def _run(workdir: Path, users: int, sample: int, rng: random.Random, *, keep: bool) -> list[Result]:
-    """Create the legacy database in ``workdir``, migrate a sample through the local Cognito, report."""
-    from cognito_migrate.cli import demo_data, demo_scenarios
+def _run(
+    workdir: Path, users: int, sample: int, rng: random.Random, *, keep: bool
+) -> tuple[list[Result], EndOfMigration]:
+    """Create the legacy database in ``workdir``, migrate a sample through the local Cognito, end the
+    migration with an export and an import, report."""
+    from cognito_migrate.cli import demo_data, demo_end, demo_scenarios
     from cognito_migrate.config import settings_from_mapping
     from cognito_migrate.local.configured import configured_cognito, create_recommended_pool
 
@@ -102,9 +108,13 @@ def _run(workdir: Path, users: int, sample: int, rng: random.Random, *, keep: bo
                 results.append(demo_scenarios.run(scenario, local, pool, cognito))
                 progress.advance(task)
         migrated = int(cognito.describe_user_pool(UserPoolId=pool.user_pool_id)["UserPool"]["EstimatedNumberOfUsers"])
+        with console.status("ending the migration: export, import jobs, a reset"):
+            out_dir = Path(tempfile.mkdtemp(prefix="export-", dir=workdir))
+            end = demo_end.end_migration(settings, local, pool, cognito, population=population, out_dir=out_dir)
 
     _report(results, len(population), migrated)
-    return results
+    _report_end(end, out_dir if keep else None)
+    return results, end
 
 
 def _progress() -> Progress:
@@ -156,6 +166,29 @@ def _report(results: list[Result], legacy_total: int, migrated: int) -> None:
             errors.print(f"  {r.scenario} ({r.scheme}): got {r.outcome}, expected {r.expected}")
     else:
         console.print(f"[green]All {len(results)} answers are what Cognito would give.[/]")
+
+
+def _report_end(end: EndOfMigration, kept: Path | None) -> None:
+    table = Table(title="The end of the migration (export, then Cognito import jobs)")
+    table.add_column("step")
+    table.add_column("users", justify="right")
+    table.add_row("legacy users", str(end.legacy_users))
+    table.add_row("already in the pool (signed in)", str(end.in_pool_before))
+    table.add_row("exported to import CSV files", str(end.exported))
+    for reason, count in end.not_importable.items():
+        table.add_row(f"not importable: {reason}", str(count))
+    table.add_row("imported (RESET_REQUIRED)", str(end.imported))
+    table.add_row("skipped / failed by the import jobs", f"{end.skipped} / {end.failed}")
+    table.add_row("in the pool now", str(end.in_pool_after))
+    console.print(table)
+    if end.imported_user_signed_in:
+        console.print("An imported user reset the password with a code and signed in.")
+    if kept is not None:
+        console.print(f"import files: {kept}")
+    if end.consistent:
+        console.print("[green]Every legacy user is in the pool or listed apart with the reason.[/]")
+    else:
+        errors.print("[red]The end of the migration does not add up: see the table above.[/]")
 
 
 def _fmt(value: float) -> str:

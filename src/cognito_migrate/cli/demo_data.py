@@ -39,10 +39,13 @@ _FIRST = ("maria", "james", "li", "amina", "olga", "noah", "sofia", "ravi", "che
 _LAST = ("garcia", "smith", "wang", "okafor", "ivanova", "brown", "rossi", "patel", "kim", "silva", "muller")
 _WORDS = ("harbor", "violet", "summit", "lantern", "cobalt", "meadow", "falcon", "ember", "quartz", "willow")
 
-DEMO_CONFIG_QUERY: Final = (
-    "SELECT username, email, email_confirmed, phone, phone_confirmed, password_hash, is_disabled, "
-    "lockout_end, must_change_password FROM users WHERE {column} = :username"
+_DEMO_COLUMNS: Final = (
+    "username, email, email_confirmed, phone, phone_confirmed, password_hash, is_disabled, "
+    "lockout_end, must_change_password"
 )
+# constant text: the sign-in name is bound (:username), never formatted in
+DEMO_CONFIG_QUERY: Final = f"SELECT {_DEMO_COLUMNS} FROM users WHERE {{column}} = :username"  # noqa: S608
+DEMO_LIST_QUERY: Final = f"SELECT {_DEMO_COLUMNS} FROM users ORDER BY username"  # noqa: S608 - audit, export
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,7 @@ def demo_settings_mapping(store_url: str) -> dict[str, Any]:
             "type": "sql",
             "url": store_url,
             "query": DEMO_CONFIG_QUERY.format(column="username_normalized"),
+            "list_query": DEMO_LIST_QUERY,
             "normalize": "lower",
             "columns": {
                 "username": "username",
