@@ -46,7 +46,8 @@ from cognito_migrate.config_schema import (
     read,
 )
 from cognito_migrate.errors import ConfigError
-from cognito_migrate.stores import HTTP_CONTRACTS, STORE_TYPES
+from cognito_migrate.stores import HTTP_CONTRACTS, LDAP_VERIFY_MODES, STORE_TYPES
+from cognito_migrate.stores.ldap_filters import filter_problem
 from cognito_migrate.stores.sql_presets import PRESETS
 
 if TYPE_CHECKING:
@@ -197,15 +198,63 @@ class HttpStoreSettings(Section):
             yield "password" if self.password is None else "username", "basic authentication needs both"
 
 
+def _ldap_url(url: str) -> str | None:
+    from cognito_migrate.secrets import is_reference
+
+    if is_reference(url):
+        return None
+    return None if url.startswith(("ldap://", "ldaps://")) else "expected an ldap:// or ldaps:// URL"
+
+
+def _dn(text: str) -> str | None:
+    return None if "=" in text and text.strip() == text else "expected a distinguished name such as dc=example,dc=com"
+
+
+class LdapStoreSettings(Section):
+    """The directory of ``type = "ldap"`` (docs/stores.md); ``[store] url`` is ``ldap://host`` or ``ldaps://host``."""
+
+    bind_dn = Key(TEXT, None, "the search account's DN (`cn=migrator,ou=system,dc=example,dc=com`)", check=_dn)
+    bind_password = Key(TEXT, None, "the search account's password as a [secret reference](#secrets)")
+    base_dn = Key(TEXT, None, "where users are searched, with its whole subtree (`ou=people,dc=example,dc=com`)",
+                  check=_dn)  # fmt: skip
+    user_filter = Key(
+        TEXT,
+        None,
+        "the search for a sign-in name, `{username}` standing for the name, escaped (RFC 4515): `(uid={username})`; "
+        "Active Directory: `(sAMAccountName={username})`",
+        check=filter_problem,
+    )
+    email_filter = Key(
+        TEXT, "(mail={username})", "the search for an e-mail address, when the pool signs users in by e-mail",
+        check=filter_problem,
+    )  # fmt: skip
+    phone_filter = Key(
+        TEXT, None, "the search for a phone number (E.164), when the pool signs users in by phone", check=filter_problem
+    )
+    verify = Key(
+        Choice(LDAP_VERIFY_MODES),
+        "bind",
+        "`bind`: the directory checks the password (a bind as the user's DN); `hash`: the search account reads "
+        "`userPassword` and cognito-migrate verifies it ([hashes](hashes.md))",
+    )
+    start_tls = Key(FLAG, False, "upgrade an `ldap://` connection with StartTLS before binding (refused on failure)")
+    ca_file = Key(TEXT, None, "a PEM file of the CAs to trust for `ldaps://` and StartTLS (default: the system's); "
+                  "the certificate and host name are always verified")  # fmt: skip
+    read_timeout = Key(
+        _TIMEOUT, 2.0, "seconds (at most 4) each read may wait; the whole operation is bounded by the deadline"
+    )
+
+
 class StoreSettings(Section):
     """Where the legacy users live and how to read one."""
 
-    type = Key(Choice(STORE_TYPES), "sql", "the store kind: `sql` or `http` ([docs/stores.md](stores.md))")
+    type = Key(Choice(STORE_TYPES), "sql", "the store kind: `sql`, `http` or `ldap` ([docs/stores.md](stores.md))")
     url = Key(
         TEXT,
         "",
         "`sqlite:///path.db`, `postgresql://user@host:5432/db`, `mysql://user@host:3306/db` (also `mariadb://`), "
-        "`mssql://user@host:1433/db`; an http store's base URL (`https://legacy.example.com/auth`); may be a "
+        "`mssql://user@host:1433/db`; an http store's base URL (`https://legacy.example.com/auth`); a directory's "
+        "`ldap://host:389` or `ldaps://host:636`; may be a "
         "[secret reference](#secrets)",
         required=True,
         check=_not_empty,
@@ -276,15 +325,14 @@ class StoreSettings(Section):
     )
 
     http = Key(Nested(HttpStoreSettings), HttpStoreSettings(), "the legacy login API (`type = \"http\"`)")
+    ldap = Key(Nested(LdapStoreSettings), LdapStoreSettings(), "the directory (`type = \"ldap\"`)")
 
     def problems(self) -> Iterator[Problem]:
+        if self.type == "ldap":
+            yield from _ldap_problems(self)
+            return
         if self.type == "http":
-            problem = _http_url(self.url)
-            if problem is not None:
-                yield "url", problem
-            for name in ("preset", "query", "email_query", "phone_query", "sample_query", "password"):
-                if getattr(self, name) is not None:
-                    yield name, "not used by an http store (its API is configured under [store.http])"
+            yield from _http_problems(self)
             return
         if self.preset is None and self.query is None:
             yield "query", f"required when no preset is set (presets: {', '.join(SQL_PRESETS)})"
@@ -299,6 +347,31 @@ class StoreSettings(Section):
                     yield f"columns.{role}", f"required with a custom query: the column holding {what}"
         if self.type == "sql":
             yield from _sql_problems(self)
+
+
+def _http_problems(store: StoreSettings) -> Iterator[Problem]:
+    """The HTTP store's own rules: an http(s) URL, and no SQL keys."""
+    problem = _http_url(store.url)
+    if problem is not None:
+        yield "url", problem
+    for name in ("preset", "query", "email_query", "phone_query", "sample_query", "password"):
+        if getattr(store, name) is not None:
+            yield name, "not used by an http store (its API is configured under [store.http])"
+
+
+def _ldap_problems(store: StoreSettings) -> Iterator[Problem]:
+    """The LDAP store's own rules: a directory URL, the search settings (required keys: LdapStoreSettings)."""
+    for name in ("bind_dn", "bind_password", "base_dn", "user_filter"):
+        if getattr(store.ldap, name) is None:
+            yield f"ldap.{name}", "required for an ldap store"
+    problem = _ldap_url(store.url)
+    if problem is not None:
+        yield "url", problem
+    elif store.ldap.start_tls and store.url.startswith("ldaps://"):
+        yield "ldap.start_tls", "an ldaps:// URL is TLS from the first byte; StartTLS is for ldap:// URLs"
+    for name in ("preset", "query", "email_query", "phone_query", "sample_query", "list_query", "password"):
+        if getattr(store, name) is not None:
+            yield name, "not used by an ldap store (its directory is configured under [store.ldap])"
 
 
 def _sql_problems(store: StoreSettings) -> Iterator[Problem]:
@@ -631,6 +704,8 @@ class Settings(Section):
         lookups = {*self.pool.username_attributes, *self.pool.alias_attributes}
         if self.store.type == "http" and "phone_number" in lookups:
             yield "pool", "an http store looks users up by user name and e-mail only, not by phone number"
+        if self.store.type == "ldap" and "phone_number" in lookups and self.store.ldap.phone_filter is None:
+            yield "store.ldap.phone_filter", "required: the pool signs users in by phone number"
         if self.store.type == "sql" and self.store.preset is None:
             if "email" in lookups and self.store.email_query is None:
                 yield "store.email_query", "required: the pool signs users in by email"

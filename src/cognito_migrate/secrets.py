@@ -31,7 +31,12 @@ if TYPE_CHECKING:
 PREFIXES: Final = ("env:", "ssm:", "secretsmanager:")
 # Configuration keys whose value is a secret, or may hold one (a database URL with its password).
 SECRET_SETTINGS: Final = (
-    "store.url", "store.password", "store.http.token", "store.http.password", "logging.username_hash_key"
+    "store.url",
+    "store.password",
+    "store.http.token",
+    "store.http.password",
+    "store.ldap.bind_password",
+    "logging.username_hash_key",
 )
 # [hashing] params that are secrets rather than settings: a pepper (bcrypt, Devise), Spring's
 # Pbkdf2PasswordEncoder secret, Firebase's signer key (references resolved once per container), and the keys a

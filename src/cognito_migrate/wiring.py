@@ -193,8 +193,62 @@ def _http_store(settings: Settings) -> UserStore:
         raise ConfigError("store.http.ca_file" if isinstance(exc, OSError) else "store.url", str(exc)) from None
 
 
+def _ldap_store(settings: Settings) -> UserStore:
+    """The directory; the search account's password is resolved at its first bind, not before."""
+    from cognito_migrate.stores.ldap import LdapUserStore
+
+    store, ldap = settings.store, settings.store.ldap
+    if ldap.bind_dn is None or ldap.bind_password is None or ldap.base_dn is None or ldap.user_filter is None:
+        # pragma: no cover - refused when the configuration is loaded
+        raise ConfigError("store.ldap", "bind_dn, bind_password, base_dn and user_filter are required")
+    reference = ldap.bind_password
+    filters: dict[LoginField, str] = {"username": ldap.user_filter}
+    lookups = _lookup_fields(settings)
+    if ldap.email_filter is not None and "email" in lookups:
+        filters["email"] = ldap.email_filter
+    if ldap.phone_filter is not None and "phone_number" in lookups:
+        filters["phone_number"] = ldap.phone_filter
+    try:
+        return LdapUserStore(
+            secrets.resolve(store.url),
+            bind_dn=ldap.bind_dn,
+            bind_password=lambda: secrets.resolve(reference),
+            base_dn=ldap.base_dn,
+            filters=filters,
+            verify=ldap.verify,
+            start_tls=ldap.start_tls,
+            ca_file=ldap.ca_file,
+            columns={role: (column,) for role, column in store.columns.items()},
+            attributes=tuple(mapping_columns(settings).values()),
+            normalize=store.normalize or "none",
+            connect_timeout=store.connect_timeout,
+            read_timeout=ldap.read_timeout,
+            forget_secret=lambda: secrets.forget(reference),
+        )
+    except ValueError as exc:  # a resolved URL that is not ldap(s)
+        raise ConfigError("store.url", str(exc)) from None
+
+
+def _lookup_fields(settings: Settings) -> set[str]:
+    """The sign-in fields the pool's username model looks up (besides the user name)."""
+    return {*settings.pool.username_attributes, *settings.pool.alias_attributes}
+
+
+def mapping_columns(settings: Settings) -> Mapping[str, str]:
+    """``[mapping] attributes``; for an ldap store left empty, the directory's names (given name, surname, cn)."""
+    if settings.store.type == "ldap" and not settings.mapping.attributes:
+        from cognito_migrate.stores.ldap import PROFILE
+
+        return PROFILE
+    return settings.mapping.attributes
+
+
 # ``[store] type`` -> its builder; every name of STORE_TYPES has one (tests/unit/test_stores.py checks)
-_STORE_BUILDERS: Final[dict[str, Callable[[Settings], UserStore]]] = {"sql": _sql_store, "http": _http_store}
+_STORE_BUILDERS: Final[dict[str, Callable[[Settings], UserStore]]] = {
+    "sql": _sql_store,
+    "http": _http_store,
+    "ldap": _ldap_store,
+}
 
 
 def build_verifier(settings: Settings) -> PasswordVerifier:
@@ -245,7 +299,7 @@ def build_mapper(settings: Settings) -> AttributeMapper:
         case_sensitive=pool.case_sensitive,
     )
     return AttributeMapper(
-        columns=settings.mapping.attributes,
+        columns=mapping_columns(settings),
         username_model=model,
         default_phone_region=settings.mapping.default_phone_region,
         on_invalid=settings.mapping.on_invalid,
@@ -310,6 +364,8 @@ def required_extras(settings: Settings) -> set[str]:
     """The ``cognito-migrate[...]`` extras a deployment of this configuration needs (for ``package``)."""
     extras: set[str] = set()
     url = settings.store.url
+    if settings.store.type == "ldap":
+        extras.add("ldap")
     if settings.store.type == "sql" and not secrets.is_reference(url):
         from cognito_migrate.stores.sql_drivers import EXTRAS, dialect_of
 
@@ -326,6 +382,10 @@ def required_extras(settings: Settings) -> set[str]:
 
     store = settings.store
     columns = {**PRESETS[store.preset].columns, **store.columns} if store.preset else store.columns
+    if store.type == "ldap":
+        from cognito_migrate.stores.ldap import COLUMNS
+
+        columns = {**{role: names[0] for role, names in COLUMNS.items()}, **columns}  # the directory's defaults
     if settings.mapping.default_phone_region or "phone_number" in columns:
         extras.add("phone")  # every phone number is validated with phonenumbers
     ledger_url = settings.ledger.url

@@ -80,6 +80,7 @@ EXTRA_MODULES: Final = {
     "firebase": ("cryptography",),
     "aspnet": ("cryptography",),
     "aws": ("boto3",),
+    "ldap": ("ldap3",),
     "local": ("moto", "werkzeug", "boto3"),  # serve and demo import some of them only once they run
 }
 

@@ -117,7 +117,12 @@ def _steps(settings: Settings) -> list[tuple[str, Callable[[], str]]]:
     def secrets() -> str:
         plain = in_clear(
             {
-                "store": {"url": settings.store.url, "password": settings.store.password},
+                "store": {
+                    "url": settings.store.url,
+                    "password": settings.store.password,
+                    "http": {"token": settings.store.http.token, "password": settings.store.http.password},
+                    "ldap": {"bind_password": settings.store.ldap.bind_password},
+                },
                 "logging": {"username_hash_key": settings.logging.username_hash_key},
                 "hashing": {"params": dict(settings.hashing.params)},
             }

@@ -367,7 +367,8 @@ def plan_config(config: Path) -> ConfigPlan:
         document=document,
         extras=frozenset(required_extras(settings)),
         sqlite_files=tuple(sqlite_files),
-        url_is_reference=secrets.is_reference(settings.store.url),
+        # only a SQL store's driver is read from its URL
+        url_is_reference=settings.store.type == "sql" and secrets.is_reference(settings.store.url),
     )
 
 
@@ -388,17 +389,19 @@ def census_extras(config: Path) -> tuple[set[str], str]:
     from cognito_migrate.errors import CognitoMigrateError
 
     settings = load_settings(config, environ={})
-    refs = [v for v in (settings.store.url, settings.store.password) if v and v.startswith(("ssm:", "secretsmanager:"))]
+    store = settings.store
+    secret_values = (store.url, store.password, store.http.token, store.http.password, store.ldap.bind_password)
+    refs = [v for v in secret_values if v and v.startswith(("ssm:", "secretsmanager:"))]
     advice = "run `cognito-migrate audit --json` where the store is reachable and pass its extras with --extra"
     if refs:
         return set(), f"the store was not read (its URL or password is an AWS secret reference): {advice}"
     try:
-        store = wiring.build_store(settings)
+        built = wiring.build_store(settings)
         try:
             # what the package needs is the question, not what this machine has installed
-            report = audit(store.scan(), wiring.build_auditor(settings, installed=lambda extra: True))
+            report = audit(built.scan(), wiring.build_auditor(settings, installed=lambda extra: True))
         finally:
-            store.close()
+            built.close()
     except CognitoMigrateError as exc:
         return set(), f"the store could not be read ({exc}): {advice}"
     found = set(report.extras)

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from typing import Final, Literal
 
-STORE_TYPES: Final = ("sql", "http")
+STORE_TYPES: Final = ("sql", "http", "ldap")
 """The values ``[store] type`` accepts: one per backend module under ``stores/``."""
 
 HttpContract = Literal["native", "keycloak"]
 HTTP_CONTRACTS: Final[tuple[HttpContract, ...]] = ("native", "keycloak")
 """The values ``[store.http] contract`` accepts (declared here so the configuration need not load ``stores.http``)."""
+
+LdapVerify = Literal["bind", "hash"]
+LDAP_VERIFY_MODES: Final[tuple[LdapVerify, ...]] = ("bind", "hash")
+"""The values ``[store.ldap] verify`` accepts: bind as the user, or read ``userPassword`` and verify its hash."""
