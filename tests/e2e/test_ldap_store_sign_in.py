@@ -1,0 +1,63 @@
+"""A sign-in through boto3 against the local Cognito whose trigger migrates from a real OpenLDAP directory
+(the ``ldap`` store, both verification modes) started on loopback by tests/ldap_server.py."""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from cognito_migrate.config import settings_from_mapping
+from cognito_migrate.local.configured import configured_cognito, create_recommended_pool
+from tests.e2e.helpers import attributes, error_of, sign_in
+from tests.ldap_server import GOOD, SEARCH_PASSWORD, Directory, running_directory, stop_directory, store_section
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+
+@pytest.fixture
+def directory(tmp_path: Path) -> Iterator[Directory]:
+    yield from running_directory(tmp_path / "slapd")
+
+
+def _settings(directory: Directory, verify: str) -> Any:
+    data = {
+        "store": store_section(directory, bind_password=SEARCH_PASSWORD, verify=verify),
+        "hashing": {"dummy_scheme": "bcrypt", "dummy_cost": {"rounds": 4}},
+        "pool": {"case_sensitive": False},
+        "mapping": {"trust_emails": True},
+        "logging": {"level": "ERROR"},
+    }
+    return settings_from_mapping(data, environ={})
+
+
+@pytest.mark.parametrize("verify", ["bind", "hash"])
+def test_sign_in_migrates_from_the_directory_and_wrong_passwords_create_nobody(
+    directory: Directory, verify: str
+) -> None:
+    settings = _settings(directory, verify)
+    with configured_cognito(settings, log_stream=io.StringIO()) as local:
+        pool_id, client_id = create_recommended_pool(local, settings)
+        cognito = local.client()
+
+        wrong = error_of(lambda: sign_in(cognito, client_id, "alice", "Wrong-Horse-9"))
+        unknown = error_of(lambda: sign_in(cognito, client_id, "nobody", GOOD))
+        locked = error_of(lambda: sign_in(cognito, client_id, "dave", GOOD))
+        assert wrong == unknown == locked == ("NotAuthorizedException", "Incorrect username or password.")
+        assert cognito.list_users(UserPoolId=pool_id)["Users"] == []
+
+        assert "IdToken" in sign_in(cognito, client_id, "alice", GOOD)["AuthenticationResult"]
+        user = cognito.admin_get_user(UserPoolId=pool_id, Username="alice")
+        assert user["UserStatus"] == "CONFIRMED"
+        assert attributes(user)["given_name"] == "Alice"
+        assert attributes(user)["family_name"] == "Liddell"
+        assert attributes(user)["email"] == "alice@example.com"
+
+        stop_directory(directory)  # migrated: the second sign-in no longer asks the directory
+        assert "IdToken" in sign_in(cognito, client_id, "alice", GOOD)["AuthenticationResult"]
+        outage = error_of(lambda: sign_in(cognito, client_id, "bob", GOOD))
+        assert outage != wrong  # the directory is down: not "incorrect password", and nobody is created
+        assert len(cognito.list_users(UserPoolId=pool_id)["Users"]) == 1
