@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
+pytestmark = pytest.mark.ldap
+
 
 @pytest.fixture
 def directory(tmp_path: Path) -> Iterator[Directory]:

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     import io
     from collections.abc import Iterator
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.ldap]
 
 
 @pytest.fixture(scope="module")
