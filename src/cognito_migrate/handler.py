@@ -64,30 +64,40 @@ class Trigger:
         request_id = getattr(context, "aws_request_id", None)
         if isinstance(event, dict) and str(event.get("triggerSource", "")).startswith(CONFIRMING_SOURCES):
             return self.confirm(event, context)
+        deadline = Deadline(_budget_seconds(context, init_spent=self.init_spent if cold else 0.0) - self._margin_s)
         try:
             request = parse(event)._replace(request_id=request_id or "")
         except RefusedInputError as exc:
-            # input no sign-in form sends: answered exactly like a wrong password, and logged as such
+            # input no sign-in form sends: answered exactly like a wrong password, at the same floor, and
+            # logged as such
+            try:
+                refused = self._service.refuse(deadline)
+            except Exception as error:  # noqa: BLE001 - as in migrate: fail closed, and say so in the log
+                refused = _internal_error(error)
             self._log.emit(
-                "INFO",
+                _level(refused),
                 "migration",
-                {"outcome": Outcome.REJECTED.value, "reason": Reason.REFUSED_INPUT.value, "field": exc.field,
-                 "problem": exc.problem, "request_id": request_id},
-                outcome=Outcome.REJECTED,
+                {"outcome": refused.outcome.value, "reason": refused.reason.value, "field": exc.field,
+                 "problem": exc.problem, "request_id": request_id, "detail": refused.detail,
+                 "floor_ms": refused.floor_ms, "over_floor_ms": refused.over_floor_ms},
+                outcome=refused.outcome,
             )  # fmt: skip
-            return self._answer(event, MigrationOutcome(Outcome.REJECTED, Reason.REFUSED_INPUT))
+            if refused.outcome is Outcome.LEGACY_UNAVAILABLE:
+                raise TriggerFailure(UNAVAILABLE) from None
+            return self._answer(event, refused)
         except EventError as exc:
+            # not a sign-in Cognito sends (it builds the event): no store, no floor; the answer is an error,
+            # which tells nothing about any user, so its time has nothing to hide (docs/trigger.md)
             self._log.emit(
                 "ERROR",
                 "malformed trigger event",
                 {"field": exc.field, "problem": exc.problem, "request_id": request_id},
             )
             raise TriggerFailure(INVALID_REQUEST) from None
-        deadline = Deadline(_budget_seconds(context, init_spent=self.init_spent if cold else 0.0) - self._margin_s)
         try:
             outcome = self._service.migrate(request, deadline)
         except Exception as exc:  # noqa: BLE001 - fail closed on anything unforeseen, and say so in the log
-            outcome = MigrationOutcome(Outcome.LEGACY_UNAVAILABLE, Reason.INTERNAL_ERROR, detail=type(exc).__name__)
+            outcome = _internal_error(exc)
         total = round((time.perf_counter() - started) * 1000, 3)
         fields: dict[str, Any] = {
             "outcome": outcome.outcome.value,
@@ -146,6 +156,11 @@ def _budget_seconds(context: Any, *, init_spent: float) -> float:
     remaining = getattr(context, "get_remaining_time_in_millis", None)
     millis = float(remaining() if callable(remaining) else DEFAULT_BUDGET_MS)
     return min(millis, DEFAULT_BUDGET_MS - init_spent * 1000) / 1000
+
+
+def _internal_error(exc: Exception) -> MigrationOutcome:
+    """Anything unforeseen fails closed; the log names the exception's type, never its text."""
+    return MigrationOutcome(Outcome.LEGACY_UNAVAILABLE, Reason.INTERNAL_ERROR, detail=type(exc).__name__)
 
 
 def _level(outcome: MigrationOutcome) -> str:

@@ -4,17 +4,18 @@
 
     throttle (optional hook) -> store.find -> verify -> account state -> mapping -> policy
 
-Every rejection (unknown user, wrong password, disabled, locked out, unusable row, throttled) leaves
-through :meth:`MigrationService._reject`, the one exit for rejections: it answers no earlier than the
-rejection floor (:mod:`cognito_migrate.floor`) measured from the start of the invocation, so that the
-caller can tell none of them apart whatever the row, the lookups or the earlier requests.
+Every rejection (unknown user, wrong password, disabled, locked out, unusable row, throttled, and input
+refused at parse time) leaves through :meth:`MigrationService._reject`, the one exit for rejections: it
+answers no earlier than the rejection floor (:mod:`cognito_migrate.floor`) measured from the start of the
+invocation, so that the caller can tell none of them apart whatever the row, the lookups or the earlier
+requests. The throttle's count and the ledger's record are written before that wait, inside the floor:
+a rejection that writes more (a new ledger record, a throttle window opening) does not answer later.
 Only an outage of the legacy store is answered differently (LEGACY_UNAVAILABLE): it must not look like a
 wrong password, or users would be told their password is wrong while the store is down.
 """
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING, Protocol
 
 from cognito_migrate.errors import (
@@ -31,6 +32,8 @@ from cognito_migrate.models import Deadline, TriggerSource
 from cognito_migrate.outcomes import MigrationOutcome, Outcome, Reason
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from cognito_migrate.mapping import AttributeMapper
     from cognito_migrate.models import Credential, MigrationRequest
     from cognito_migrate.policy import ResetPolicy
@@ -88,20 +91,47 @@ class MigrationService:
 
     def migrate(self, request: MigrationRequest, deadline: Deadline) -> MigrationOutcome:
         """Run the flow; never raises for anything a request or a legacy row can cause."""
-        timer = _Timer()
+        timer = _Timer(self._floor.clock, padded=request.password is not None)
         outcome = self._decide(request, deadline, timer)
+        return self._finish(outcome, timer, deadline, request)
+
+    def refuse(self, deadline: Deadline) -> MigrationOutcome:
+        """A password sign-in refused at parse time (input no sign-in form sends, :func:`event.parse`).
+
+        It never reaches the store, the throttle or the ledger, and leaves through the one exit for
+        rejections: it answers at the floor, like a wrong password.
+        """
+        timer = _Timer(self._floor.clock, padded=True)
+        return self._finish(self._reject(Reason.REFUSED_INPUT, timer, deadline=deadline), timer, deadline, None)
+
+    def _finish(
+        self, outcome: MigrationOutcome, timer: _Timer, deadline: Deadline, request: MigrationRequest | None
+    ) -> MigrationOutcome:
+        """Write the attempt (throttle, ledger), then wait for the floor of a padded rejection, then learn.
+
+        The writes come first, so a rejection answers at max(floor, all of its work): what the throttle and
+        the ledger write (an insert or an update, a new window) never shows in its time. Both are bounded by
+        the deadline, never raise and never change the outcome.
+        """
+        if request is not None and (self._throttle is not None or self._ledger is not None):
+            if self._throttle is not None:
+                self._throttle.record(request, outcome, deadline)
+            if self._ledger is not None:
+                self._ledger.record(request, outcome, deadline)
+            timer.record_s = timer.lap("ledger")
+        if timer.floor_s is not None:
+            report = self._floor.wait(timer.started, timer.floor_s, deadline)
+            timer.lap("floor")
+            outcome = outcome._replace(floor_ms=report.floor_ms, over_floor_ms=report.over_ms)
+        outcome = outcome._replace(timings_ms=dict(timer.laps))
         # only now: the floor of this request was computed from what was known before it
-        self._floor.observe(lookup_s=timer.lookup_s, verify_s=timer.verify_s)
-        if self._throttle is not None:
-            self._throttle.record(request, outcome, deadline)
-        if self._ledger is not None:
-            self._ledger.record(request, outcome, deadline)
+        self._floor.observe(lookup_s=timer.lookup_s, verify_s=timer.verify_s, record_s=timer.record_s)
         return outcome
 
     def _decide(self, request: MigrationRequest, deadline: Deadline, timer: _Timer) -> MigrationOutcome:
         password = request.password.reveal() if request.password is not None else None
         if self._throttle is not None and self._throttle.is_blocked(request, deadline):
-            return self._reject(Reason.THROTTLED, password, timer, deadline=deadline)
+            return self._reject(Reason.THROTTLED, timer, deadline=deadline)
 
         try:
             found = self._store.find(request.username, fields=self._fields, deadline=deadline)
@@ -112,7 +142,7 @@ class MigrationService:
         except (MalformedRecordError, AmbiguousLoginError) as exc:
             timer.lookup_s = timer.lap("lookup")
             reason = Reason.AMBIGUOUS if isinstance(exc, AmbiguousLoginError) else Reason.MALFORMED_RECORD
-            return self._reject(reason, password, timer, detail=str(exc), deadline=deadline)
+            return self._reject(reason, timer, detail=str(exc), deadline=deadline)
         timer.lookup_s = timer.lap("lookup")
         timer.subject = found.user.username if found is not None else None
         if deadline.expired:
@@ -122,13 +152,13 @@ class MigrationService:
         scheme: str | None = None
         if request.trigger is TriggerSource.AUTHENTICATION:
             if password is None:  # pragma: no cover - event.parse guarantees a password here
-                return self._reject(Reason.NO_CREDENTIAL, None, timer)
+                return self._reject(Reason.NO_CREDENTIAL, timer)
             if self._store.verifies_passwords:
                 return self._check_remotely(request, found, password, timer, deadline)
             credential = found.user.credential if found is not None else None
             if found is None or credential is None:
                 reason = Reason.UNKNOWN_USER if found is None else Reason.NO_CREDENTIAL
-                return self._reject(reason, password, timer, deadline=deadline)
+                return self._reject(reason, timer, deadline=deadline)
             verdict, scheme = self._verifier.check(password, credential, max_seconds=deadline.remaining())
             if verdict is Verdict.OVER_TIME:
                 # the check would not finish before the deadline: fail closed without starting it
@@ -141,9 +171,9 @@ class MigrationService:
                 timer.verify_s = spent  # a hash was computed: its cost informs later floors
             if verdict is not Verdict.MATCH:
                 # a malformed, unsupported or over-cost hash was refused without hashing: the floor hides that
-                return self._reject(_VERDICT_REASONS[verdict], password, timer, scheme=scheme, deadline=deadline)
+                return self._reject(_VERDICT_REASONS[verdict], timer, scheme=scheme, deadline=deadline)
         elif found is None:
-            return self._reject(Reason.UNKNOWN_USER, None, timer, deadline=deadline)
+            return self._reject(Reason.UNKNOWN_USER, timer, deadline=deadline)
 
         return self._after_password(request, found, password, scheme, timer=timer, deadline=deadline)
 
@@ -159,7 +189,7 @@ class MigrationService:
         if found is None:
             self._store.spend_check(password, deadline)
             timer.lap("verify")
-            return self._reject(Reason.UNKNOWN_USER, password, timer, deadline=deadline)
+            return self._reject(Reason.UNKNOWN_USER, timer, deadline=deadline)
         try:
             accepted = self._store.check_password(found.user, password, deadline)
         except LegacyUnavailableError as exc:
@@ -168,7 +198,7 @@ class MigrationService:
             return timer.outcome(Outcome.LEGACY_UNAVAILABLE, reason, detail=str(exc))
         timer.verify_s = timer.lap("verify")  # the store's check informs later floors, as a local hash does
         if not accepted:
-            return self._reject(Reason.WRONG_PASSWORD, password, timer, deadline=deadline)
+            return self._reject(Reason.WRONG_PASSWORD, timer, deadline=deadline)
         return self._after_password(request, found, password, None, timer=timer, deadline=deadline)
 
     def _after_password(
@@ -185,22 +215,22 @@ class MigrationService:
         # Account state is looked at only now, after a correct password: before, it would tell an attacker
         # without the password that the account exists.
         if user.disabled:
-            return self._reject(Reason.DISABLED, password, timer, scheme=scheme, deadline=deadline)
+            return self._reject(Reason.DISABLED, timer, scheme=scheme, deadline=deadline)
         if user.locked_out:
-            return self._reject(Reason.LOCKED_OUT, password, timer, scheme=scheme, deadline=deadline)
+            return self._reject(Reason.LOCKED_OUT, timer, scheme=scheme, deadline=deadline)
         forgot = request.trigger is TriggerSource.FORGOT_PASSWORD
         if forgot and not user.resettable and not self._store.verifies_passwords:
             # the legacy framework would not send this user a reset (Django: an unusable password); a store that
             # checks passwords itself holds no credential here to judge by
-            return self._reject(Reason.PASSWORD_UNUSABLE, None, timer, deadline=deadline)
+            return self._reject(Reason.PASSWORD_UNUSABLE, timer, deadline=deadline)
         try:
             mapped = self._mapper.map(user, login=request.username, matched_by=found.matched_by)
         except CaseMismatchError as exc:
             return self._reject(
-                Reason.CASE_MISMATCH, password, timer, scheme=scheme, detail=str(exc), deadline=deadline
+                Reason.CASE_MISMATCH, timer, scheme=scheme, detail=str(exc), deadline=deadline
             )
         except (MappingError, BackendNotAvailableError) as exc:
-            return self._reject(Reason.UNMAPPABLE, password, timer, scheme=scheme, detail=str(exc), deadline=deadline)
+            return self._reject(Reason.UNMAPPABLE, timer, scheme=scheme, detail=str(exc), deadline=deadline)
         timer.lap("map")
         attributes = mapped.attributes
         # invalid optional attributes were left out: the log line names them (never their values)
@@ -210,7 +240,7 @@ class MigrationService:
             # Cognito sends the reset code to a verified e-mail or phone; without one the user would be
             # created and then stuck, silently, behind a simulated "code sent".
             if not self._reset.can_receive_code(attributes):
-                return self._reject(Reason.NO_DELIVERY_CHANNEL, None, timer, deadline=deadline)
+                return self._reject(Reason.NO_DELIVERY_CHANNEL, timer, deadline=deadline)
             return timer.outcome(Outcome.MIGRATED, Reason.OK, attributes=attributes, scheme=scheme)
 
         reset = self._reset.reset_reason(
@@ -221,7 +251,7 @@ class MigrationService:
                 # RESET_REQUIRED without a verified e-mail or phone would create a user who can never
                 # receive the reset code: refuse, and say why in the log
                 detail = f"{reset.value} needs a reset, but the user has no verified e-mail or phone"
-                return self._reject(Reason.NO_DELIVERY_CHANNEL, password, timer, scheme=scheme, detail=detail)
+                return self._reject(Reason.NO_DELIVERY_CHANNEL, timer, scheme=scheme, detail=detail, deadline=deadline)
             return timer.outcome(
                 Outcome.MIGRATED_RESET_REQUIRED, reset, attributes=attributes, scheme=scheme, detail=dropped
             )
@@ -230,33 +260,43 @@ class MigrationService:
     def _reject(
         self,
         reason: Reason,
-        password: str | None,
         timer: _Timer,
         *,
         scheme: str | None = None,
         detail: str | None = None,
         deadline: Deadline | None = None,
     ) -> MigrationOutcome:
-        """The one exit for every rejection: answer no earlier than the floor, counted from the start.
+        """The one exit for every rejection: fixes the floor it will answer at, counted from the start.
 
-        A request with a password waits for the floor whatever was done before (no lookup for a throttled
-        user, no hashing for an unknown one, a cheap or a dear row); the first rejection of a container
-        first measures the floor (:meth:`RejectionFloor.calibrate`) and adds that time to it. Forgot-password
-        requests are not padded (see :mod:`cognito_migrate.floor`).
+        A request with a password waits for the floor (in :meth:`_finish`, after the ledger's write) whatever
+        was done before (no lookup for a throttled user, no hashing for an unknown one, a cheap or a dear row);
+        the first rejection of a container first measures the floor (:meth:`_calibrate`) and adds that time to
+        it. Forgot-password requests are not padded (see :mod:`cognito_migrate.floor`).
         """
-        if password is None:
-            return timer.outcome(Outcome.REJECTED, reason, scheme=scheme, detail=detail)
-        calibration = 0.0
-        if self._floor.needs_calibration:
-            calibration = self._floor.calibrate(lambda: self._verifier.reference_seconds(self._sample(deadline)))
-        floor = self._floor.seconds(lookup_s=timer.lookup_s or 0.0) + calibration
-        report = self._floor.wait(timer.started, floor, deadline)
-        timer.lap("floor")
+        if timer.padded:
+            calibration = None
+            if self._floor.needs_calibration:
+                calibration = self._calibrate(deadline)
+                timer.lap("calibrate")
+            floor = self._floor.seconds(lookup_s=timer.lookup_s or 0.0, cold=calibration is not None)
+            timer.floor_s = floor + (calibration or 0.0)
         if detail is None and self._verifier.problem:
             detail = self._verifier.problem
-        return timer.outcome(
-            Outcome.REJECTED, reason, scheme=scheme, detail=detail, floor_ms=report.floor_ms, over_ms=report.over_ms
-        )
+        return timer.outcome(Outcome.REJECTED, reason, scheme=scheme, detail=detail)
+
+    def _calibrate(self, deadline: Deadline | None) -> float:
+        """Measure the auto floor (the first rejection of a container); returns the seconds it took.
+
+        The sample query and the verifications count; loading the schemes' modules does not: an existing
+        user's request has loaded them already (to verify its own row), an unknown user's has not, and the
+        import must weigh on no floor, or an unknown user's first floor would be the higher one.
+        """
+        clock = self._floor.clock
+        started = clock()
+        sample = self._sample(deadline)
+        sampled = clock() - started
+        self._verifier.load_schemes(sample)
+        return sampled + self._floor.calibrate(lambda: self._verifier.reference_seconds(sample))
 
     def _sample(self, deadline: Deadline | None) -> Credential | None:
         """One real row's credential for the floor's reference cost; None when the store cannot give one."""
@@ -269,16 +309,20 @@ class MigrationService:
 class _Timer:
     """Per-step latency in milliseconds for the log line, and what the rejection floor needs to know."""
 
-    def __init__(self) -> None:
-        self.started = self._last = time.perf_counter()
+    def __init__(self, clock: Callable[[], float], *, padded: bool) -> None:
+        self._clock = clock
+        self.started = self._last = clock()
+        self.padded = padded  # a sign-in with a password: its rejections wait for the floor
         self.laps: dict[str, float] = {}
         self.subject: str | None = None  # the legacy user, once the store found one
         self.lookup_s: float | None = None  # set when the store answered
         self.verify_s: float | None = None  # set when a hash was computed
+        self.record_s: float | None = None  # set when the throttle and the ledger were written
+        self.floor_s: float | None = None  # set by a padded rejection: the floor it answers at
 
     def lap(self, step: str) -> float:
         """Close the step; returns its seconds."""
-        now = time.perf_counter()
+        now = self._clock()
         spent = now - self._last
         self.laps[step] = round(spent * 1000, 3)
         self._last = now
@@ -292,8 +336,6 @@ class _Timer:
         attributes: dict[str, str] | None = None,
         scheme: str | None = None,
         detail: str | None = None,
-        floor_ms: float | None = None,
-        over_ms: float = 0.0,
     ) -> MigrationOutcome:
         return MigrationOutcome(
             outcome=outcome,
@@ -303,6 +345,4 @@ class _Timer:
             detail=detail,
             timings_ms=dict(self.laps),
             subject=self.subject,
-            floor_ms=floor_ms,
-            over_floor_ms=over_ms,
         )

@@ -10,6 +10,7 @@ any row; one they refuse, or that cannot be used, is left out and never raises.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -90,10 +91,6 @@ class PasswordVerifier:
         import secrets  # not on the cold path: only the first rejection of a container needs it
 
         probe = secrets.token_urlsafe(12)
-        if self._dummy_scheme is not None:
-            # load the scheme's module now, untimed: an existing user's request has loaded it already (to
-            # verify the row), an unknown user's has not, and the import must not weigh on one floor only
-            hashing.check(probe, "", scheme=self._dummy_scheme)
         started = time.perf_counter()
         dummy = self._dummy_credential()
         seconds = time.perf_counter() - started  # creating it is one hash of its cost...
@@ -110,6 +107,18 @@ class PasswordVerifier:
             elif self.problem is None:
                 self.problem = f"sampled row left out of the reference cost ({verdict.value})"
         return seconds
+
+    def load_schemes(self, sample: Credential | None) -> None:
+        """Load the modules of the dummy's scheme and ``sample``'s, so that :meth:`reference_seconds` times
+        hashing, not imports (an existing user's request has loaded its row's scheme already; an unknown
+        user's has not). Never raises: a hostile sampled row is named when it is timed."""
+        schemes = [self._dummy_scheme]
+        if sample is not None:
+            with contextlib.suppress(Exception):
+                schemes.append(self.scheme_of(sample))
+        for scheme in {s for s in schemes if s is not None}:
+            with contextlib.suppress(Exception):
+                hashing.check("probe", "", scheme=scheme)  # refused before hashing, after importing the module
 
     def _timed(self, password: str, credential: Credential) -> tuple[Verdict, float]:
         started = time.perf_counter()

@@ -25,6 +25,7 @@ from cognito_migrate.testing import LambdaContext, make_event
 from cognito_migrate.wiring import build_floor, build_mapper, build_reset_policy, build_store, build_verifier
 from tests.conftest import FAST_V3, GOOD, log_records
 from tests.legacy import AspNetUser, create_aspnet_sqlite
+from tests.unit.test_floor import FakeClock
 
 if TYPE_CHECKING:
     import io
@@ -260,3 +261,117 @@ def test_a_sampled_row_over_the_cost_cap_is_left_out_of_the_floor(tmp_path: Path
     assert outcome.reason is Reason.UNKNOWN_USER
     assert outcome.detail is not None and "sampled row left out" in outcome.detail
     assert "OVER_LIMIT" in outcome.detail
+
+
+# --- the ledger and the throttle write inside the floor; refused input waits for it too ---------------------
+
+
+class SlowWriter:
+    """A ledger and a throttle (the real protocols) whose writes take ``seconds`` on the fake clock."""
+
+    def __init__(self, clock: FakeClock, seconds: float, *, blocked: bool = False) -> None:
+        self.clock, self.seconds, self.blocked = clock, seconds, blocked
+        self.written: list[tuple[Reason, bool]] = []  # (reason, whether the floor had been waited for already)
+
+    def is_blocked(self, request: MigrationRequest, deadline: Deadline) -> bool:
+        return self.blocked
+
+    def record(self, request: MigrationRequest, outcome: MigrationOutcome, deadline: Deadline) -> None:
+        self.written.append((outcome.reason, bool(self.clock.slept)))
+        self.clock.now += self.seconds
+
+
+def timed_service(url: str, clock: FakeClock, **hooks: Any) -> MigrationService:
+    settings = settings_from_mapping(
+        {"store": {"type": "sql", "url": url, "preset": "aspnet_identity"}, "hashing": {"dummy_cost": FAST_V3}},
+        environ={},
+    )
+    return MigrationService(
+        store=build_store(settings), verifier=build_verifier(settings), mapper=build_mapper(settings),
+        reset_policy=build_reset_policy(settings), floor=RejectionFloor(configured_s=0.25, clock=clock, sleep=clock.sleep),
+        **hooks,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(("username", "reason"), [("nobody", Reason.UNKNOWN_USER), ("alice", Reason.WRONG_PASSWORD)])
+@pytest.mark.parametrize("write_s", [0.05, 0.3])
+def test_a_rejection_answers_at_the_floor_or_after_its_ledger_write_whichever_is_later(
+    aspnet_db: str, username: str, reason: Reason, write_s: float
+) -> None:
+    """The ledger wrote after the floor's wait: a rejection that wrote longer (a new record) answered later."""
+    clock = FakeClock()
+    ledger = SlowWriter(clock, write_s)
+    service = timed_service(aspnet_db, clock, ledger=ledger)
+    started = clock.now
+    outcome = attempt(service, username, WRONG)
+    assert outcome.reason is reason
+    assert ledger.written == [(reason, False)]  # written before the wait, with the answer's own outcome
+    assert clock.now - started == pytest.approx(max(0.25, write_s))
+    assert outcome.over_floor_ms == pytest.approx(max(write_s - 0.25, 0.0) * 1000)
+
+
+def test_a_throttled_rejection_counts_its_failure_inside_the_floor(aspnet_db: str) -> None:
+    clock = FakeClock()
+    throttle = SlowWriter(clock, 0.1, blocked=True)
+    service = timed_service(aspnet_db, clock, throttle=throttle)
+    started = clock.now
+    outcome = attempt(service, "alice", GOOD)
+    assert (outcome.reason, throttle.written) == (Reason.THROTTLED, [(Reason.THROTTLED, False)])
+    assert clock.now - started == pytest.approx(0.25)
+    assert clock.slept == [pytest.approx(0.15)]
+
+
+def test_the_dearest_write_seen_raises_the_auto_floor(aspnet_db: str) -> None:
+    """A write's time is learnt like a lookup's: the next rejections' floor covers it."""
+    clock = FakeClock()
+    service = timed_service(aspnet_db, clock, ledger=SlowWriter(clock, 0.04))
+    service._floor = RejectionFloor(configured_s=0.0, clock=clock, sleep=clock.sleep)  # the auto part alone
+    first, second = attempt(service, "nobody", WRONG), attempt(service, "alice", WRONG)
+    assert (first.floor_ms, first.over_floor_ms) == (0.0, pytest.approx(40.0))  # nothing known yet: it showed
+    assert (second.floor_ms, second.over_floor_ms) == (pytest.approx(40.0), 0.0)
+    assert second.timings_ms["ledger"] == pytest.approx(40.0)
+
+
+def test_a_refused_password_waits_for_the_floor_like_any_rejection(
+    aspnet_db: str, log_stream: io.StringIO
+) -> None:
+    """A password with a NUL byte was answered at once: it never reaches the store, its answer came early."""
+    from cognito_migrate.handler import Trigger
+    from cognito_migrate.observability import InvocationLog
+
+    clock = FakeClock()
+    settings = settings_from_mapping({"store": {"type": "sql", "url": aspnet_db, "preset": "aspnet_identity"}}, environ={})
+    trigger = Trigger(settings, service=timed_service(aspnet_db, clock), log=InvocationLog(stream=log_stream))
+    response = trigger(make_event("alice", "pass\x00word"), LambdaContext())
+    assert response["response"].get("userAttributes") is None
+    assert clock.slept == [pytest.approx(0.25)]
+    record = log_records(log_stream)[-1]
+    assert (record["reason"], record["floor_ms"], record["over_floor_ms"]) == ("refused_input", 250.0, 0.0)
+
+
+def test_the_first_floor_counts_the_measurement_but_not_loading_the_schemes(
+    aspnet_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Loading a scheme's module weighed on an unknown user's first floor only (an existing user had loaded it
+    while verifying its own row): the first floor of a container was the higher one for unknown users."""
+    from cognito_migrate.floor import COLD_HEADROOM
+
+    clock = FakeClock()
+    service = timed_service(aspnet_db, clock)
+    service._floor = RejectionFloor(clock=clock, sleep=clock.sleep)
+    verifier = service._verifier
+
+    def load_schemes(sample: object) -> None:
+        clock.now += 0.1  # an import: the same cold cost whoever asks, outside the floor
+
+    def reference_seconds(sample: object) -> float:
+        clock.now += 0.05  # creating the dummy, checking the sample
+        return 0.04
+
+    monkeypatch.setattr(verifier, "load_schemes", load_schemes)
+    monkeypatch.setattr(verifier, "reference_seconds", reference_seconds)
+    outcome = attempt(service, "nobody", WRONG)
+    assert outcome.floor_ms == pytest.approx((COLD_HEADROOM * 0.04 + 0.05) * 1000)
+    assert outcome.timings_ms["calibrate"] == pytest.approx(150.0)
+    later = attempt(service, "nobody", WRONG)  # warm: the usual headroom, no measurement
+    assert later.floor_ms == pytest.approx(HEADROOM * 0.04 * 1000)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cognito_migrate.floor import HEADROOM, MAX_FLOOR_S, RejectionFloor
+from cognito_migrate.floor import COLD_HEADROOM, HEADROOM, MAX_FLOOR_S, RejectionFloor
 from cognito_migrate.models import Deadline
 
 
@@ -69,3 +69,13 @@ def test_the_floor_never_exceeds_the_cap() -> None:
     floor = RejectionFloor()
     floor.observe(lookup_s=None, verify_s=60.0)
     assert floor.seconds() == MAX_FLOOR_S
+
+
+def test_the_calibrating_rejection_has_more_headroom_and_writes_count_once_seen() -> None:
+    floor = RejectionFloor()
+    floor.calibrate(lambda: 0.1)
+    assert abs(floor.seconds(cold=True) - COLD_HEADROOM * 0.1) < 1e-9
+    assert COLD_HEADROOM > HEADROOM
+    floor.observe(lookup_s=None, verify_s=None, record_s=0.02)
+    floor.observe(lookup_s=None, verify_s=None, record_s=0.01)  # marks only rise
+    assert abs(floor.seconds() - (HEADROOM * 0.1 + 0.02)) < 1e-9

@@ -39,6 +39,7 @@ def _floor_note(settings: Settings, sample: Credential | None) -> str:
     if settings.trigger.reject_floor_ms is not None:
         return f"rejection floor: {settings.trigger.reject_floor_ms} ms (trigger.reject_floor_ms)"
     verifier = wiring.build_verifier(settings)
+    verifier.load_schemes(sample)  # as the trigger does: imports are not part of the floor
     seconds = verifier.reference_seconds(sample)
     source = "no sample row, the dummy alone" if sample is None else "the dearer of the dummy and a sampled row"
     problem = f"; {verifier.problem}" if verifier.problem else ""
