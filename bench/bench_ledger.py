@@ -11,7 +11,10 @@ the configurations, so machine noise hits them alike; medians are compared. The 
 1. a sign-in that migrates a user (the ledger's write; each round a new user, as in a real migration);
 2. a wrong password with the throttle on (the throttle's read, the ledger's write, the failure count);
 3. cold start: importing our DynamoDB client (sigv4 + http.client) against importing boto3 and making a
-   DynamoDB client, each in a new process after the modules the Lambda runtime has already imported.
+   DynamoDB client, each in a new process after the modules the Lambda runtime has already imported;
+4. with ``--against REV``: the SQL ledger's writes alone (``record`` for a new user, for a known one, and
+   the throttle's ``add_failure``), this tree's ``ledger/sql.py`` against the one at git revision REV, calls
+   alternating between the two on the same tables, on SQLite, PostgreSQL and MariaDB (``TEST_MYSQL_URL``).
 """
 
 from __future__ import annotations
@@ -124,10 +127,69 @@ def cold(rounds: int) -> None:
     print(f"{'boto3 + a DynamoDB client':<40}{statistics.median(boto):>9.1f}")
 
 
+def sql_before(rev: str) -> Any:
+    """``ledger/sql.py`` as it was at git revision ``rev``, imported beside this tree's."""
+    import importlib.util
+
+    command = ["git", "-C", str(HERE.parent), "show", f"{rev}:src/cognito_migrate/ledger/sql.py"]
+    text = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    path = Path(tempfile.mkdtemp()) / "sql_before.py"
+    path.write_text(text)
+    spec = importlib.util.spec_from_file_location("cognito_migrate.ledger._sql_before", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def writes_alone(urls: dict[str, str], rev: str, rounds: int) -> None:
+    """Section 4: the SQL ledger's writes, this tree against ``rev``, alternating call by call."""
+    from cognito_migrate.ledger import sql
+    from cognito_migrate.ledger.records import Attempt, Keys
+    from cognito_migrate.outcomes import Outcome, Reason
+
+    print(f"\n4. The SQL ledger's writes alone: this tree against {rev} (median ms per call, alternating)")
+    print(f"{'backend':<12}{'write':<26}{rev:>10}{'this tree':>11}")
+    keys = Keys(HASH_KEY.encode())
+    versions = {rev: sql_before(rev), "this tree": sql}
+    times: dict[tuple[str, str, str], list[float]] = {}
+
+    def one(key: tuple[str, str, str], call: Any, *args: Any) -> None:
+        started = time.perf_counter()
+        call(*args, 2.0)
+        times.setdefault(key, []).append((time.perf_counter() - started) * 1000)
+
+    writes = ("record, a new user", "record, a known user", "add_failure (throttle)")
+    for backend, url in urls.items():
+        ledgers = {name: module.SqlLedger.from_url(fresh_sql_ledger(url), timeout=2.0, password=lambda: None)
+                   for name, module in versions.items()}  # fmt: skip
+        for n in range(rounds):
+            for name, ledger in ledgers.items():
+                new = Attempt(f"{name}-{n}-a", keys.subject(f"{name}-user{n}"), True, keys.login(f"{name}{n}"),
+                              Outcome.REJECTED, Reason.WRONG_PASSWORD, "bcrypt", 1_000 + n)  # fmt: skip
+                known = new._replace(request_id=f"{name}-{n}-b", subject=keys.subject(f"{name}-known"))
+                one((backend, writes[0], name), ledger.record, new)
+                one((backend, writes[1], name), ledger.record, known)
+                one((backend, writes[2], name), ledger.add_failure, [keys.login(f"{name}-known")], 1_000, 900)
+        for write in writes:
+            medians = [statistics.median(times[(backend, write, name)][1:]) for name in versions]  # 1st connects
+            print(f"{backend:<12}{write:<26}{medians[0]:>10.3f}{medians[1]:>11.3f}")
+        for ledger in ledgers.values():
+            ledger.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="fewer rounds")
+    parser.add_argument("--against", metavar="REV", help="section 4 only: the SQL ledger's writes against REV's")
     args = parser.parse_args()
+    if args.against:
+        urls = {"SQLite": f"sqlite:///{tempfile.mkdtemp()}/ledger.db"}
+        for name, env in (("PostgreSQL", "TEST_POSTGRES_URL"), ("MariaDB", "TEST_MYSQL_URL")):
+            if os.environ.get(env):
+                urls[name] = os.environ[env]
+        writes_alone(urls, args.against, 100 if args.quick else 300)
+        return
     rounds = 60 if args.quick else 300
     print(f"Python {sys.version.split()[0]} on {os.cpu_count()} cores; {rounds} rounds per case")
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "bench")

@@ -8,7 +8,10 @@ container's life, autocommit, with the server-side statement timeout set to ``[l
 
 Writes are idempotent per Lambda request id: a record remembers the last request that counted in it, and
 the update that counts an attempt applies only when the request id differs. Every write is one atomic
-statement (update, else insert), so concurrent invocations in other containers never lose a count.
+upsert per table (``INSERT ... ON CONFLICT DO UPDATE``; MySQL's ``ON DUPLICATE KEY UPDATE``), so concurrent
+invocations in other containers never lose a count, and an attempt costs few round trips: on PostgreSQL
+one (the record's upsert feeds the count's in one statement), on SQLite and MySQL two; a failure counted
+by the throttle is one more, whatever the number of keys.
 """
 
 from __future__ import annotations
@@ -34,6 +37,53 @@ _COLUMNS: Final = (
     "request_id",
 )  # fmt: skip
 _PARAM: Final = re.compile(r"%\((\w+)\)s")
+_RECORD_UPDATES: Final = (
+    ("known", "{new}"), ("last_at", "{new}"), ("last_reason", "{new}"), ("scheme", "COALESCE({new}, {old})"),
+    ("migrated_at", "COALESCE({old}, {new})"), ("login_key", "COALESCE({new}, {old})"),
+)  # fmt: skip
+"""What a new attempt writes into an existing record: ``{new}`` is the attempt's value, ``{old}`` the record's."""
+
+
+def _record_upsert(dialect: str) -> str:
+    """Insert the record, or count the attempt in it unless its request id was counted already (a retry)."""
+    insert = f"""INSERT INTO {LEDGER_TABLE} ({", ".join(_COLUMNS)}) VALUES (%(subject)s, %(known)s,
+        %(login_key)s, %(at)s, %(at)s, %(last_reason)s, %(scheme)s, %(migrated_at)s, NULL, %(request_id)s)"""
+    if dialect == "mysql":
+        # no WHERE on ON DUPLICATE KEY UPDATE: each column keeps its value for a request id counted already, so
+        # the row is unchanged and the row count 0; request_id is assigned last, as MySQL evaluates the SET
+        # list left to right with the values already assigned
+        fresh = f"{LEDGER_TABLE}.request_id <> VALUES(request_id)"
+        sets = [f"{c} = IF({fresh}, {e.format(new=f'VALUES({c})', old=c)}, {c})" for c, e in _RECORD_UPDATES]
+        return f"{insert} ON DUPLICATE KEY UPDATE {', '.join(sets)}, request_id = VALUES(request_id)"
+    sets = [f"{c} = {e.format(new=f'excluded.{c}', old=f'{LEDGER_TABLE}.{c}')}" for c, e in _RECORD_UPDATES]
+    return (
+        f"{insert} ON CONFLICT (subject) DO UPDATE SET {', '.join(sets)}, request_id = excluded.request_id"
+        f" WHERE {LEDGER_TABLE}.request_id <> excluded.request_id"
+    )
+
+
+def _count_upsert(dialect: str, source: str = "VALUES (%(subject)s, %(key)s, 1)") -> str:
+    """Add one to the record's count for its outcome and reason (a new count starts at 1)."""
+    if dialect == "mysql":
+        conflict = "ON DUPLICATE KEY UPDATE n = n + 1"
+    else:
+        conflict = f"ON CONFLICT (subject, count_key) DO UPDATE SET n = {COUNTS_TABLE}.n + 1"
+    return f"INSERT INTO {COUNTS_TABLE} (subject, count_key, n) {source} {conflict}"
+
+
+def _failure_upsert(dialect: str, keys: int) -> str:
+    """Count one failure for each of ``keys`` keys (``%(k0)s``...): a key whose window has passed starts anew."""
+    rows = ", ".join(f"(%(k{i})s, %(at)s, 1)" for i in range(keys))
+    insert = f"INSERT INTO {THROTTLE_TABLE} (throttle_key, window_start, failures) VALUES {rows}"
+    if dialect == "mysql":
+        # failures is assigned before window_start: MySQL evaluates SET left to right with the new values
+        return f"""{insert} ON DUPLICATE KEY UPDATE
+            failures = CASE WHEN window_start <= %(cutoff)s THEN 1 ELSE failures + 1 END,
+            window_start = CASE WHEN window_start <= %(cutoff)s THEN VALUES(window_start) ELSE window_start END"""
+    passed = f"{THROTTLE_TABLE}.window_start <= %(cutoff)s"  # the SET list reads the row as it was
+    return f"""{insert} ON CONFLICT (throttle_key) DO UPDATE SET
+        failures = CASE WHEN {passed} THEN 1 ELSE {THROTTLE_TABLE}.failures + 1 END,
+        window_start = CASE WHEN {passed} THEN excluded.window_start ELSE {THROTTLE_TABLE}.window_start END"""
 
 
 def _schema(dialect: str) -> list[str]:
@@ -85,35 +135,17 @@ class SqlLedger:
             "login_key": attempt.login_key if attempt.migrated else None,
             "request_id": attempt.request_id,
         }
-        # one statement that also refuses a request id counted already: no read-modify-write, no lost race
-        update = f"""UPDATE {LEDGER_TABLE} SET known = %(known)s, last_at = %(at)s, last_reason = %(last_reason)s,
-            scheme = COALESCE(%(scheme)s, scheme), migrated_at = COALESCE(migrated_at, %(migrated_at)s),
-            login_key = COALESCE(%(login_key)s, login_key), request_id = %(request_id)s
-            WHERE subject = %(subject)s AND request_id <> %(request_id)s"""
-        insert = f"""INSERT INTO {LEDGER_TABLE} ({", ".join(_COLUMNS)}) VALUES (%(subject)s, %(known)s,
-            %(login_key)s, %(at)s, %(at)s, %(last_reason)s, %(scheme)s, %(migrated_at)s, NULL, %(request_id)s)"""
-        if not self._upsert("record", update, insert, values):
+        values["key"] = values["last_reason"]
+        # each statement refuses a request id counted already: no read-modify-write, no lost race
+        record = _record_upsert(self._dialect)
+        if self._dialect == "postgres":
+            # one round trip: the count is added only for a row the record's upsert wrote
+            count = _count_upsert(self._dialect, source="SELECT %(subject)s, %(key)s, 1 FROM counted")
+            return bool(self._run("record", f"WITH counted AS ({record} RETURNING 1) {count}", values, fetch=False))
+        if not self._run("record", record, values, fetch=False):
             return False  # this request id was counted already (a retried invocation)
-        bump = {"subject": attempt.subject, "key": values["last_reason"]}
-        self._upsert(
-            "record",
-            f"UPDATE {COUNTS_TABLE} SET n = n + 1 WHERE subject = %(subject)s AND count_key = %(key)s",
-            f"INSERT INTO {COUNTS_TABLE} (subject, count_key, n) VALUES (%(subject)s, %(key)s, 1)",
-            bump,
-        )
+        self._run("record", _count_upsert(self._dialect), values, fetch=False)
         return True
-
-    def _upsert(self, operation: str, update: str, insert: str, values: dict[str, Any]) -> int:
-        """Update the row, or insert it when there is none; a row inserted meanwhile is updated after all.
-        The number of rows written: 0 only when the row exists and the update's condition refused it."""
-        changed = int(self._run(operation, update, values, fetch=False))
-        if changed:
-            return changed
-        try:
-            self._run(operation, insert, values, fetch=False, duplicate_ok=True)
-        except _Duplicate:  # the row exists (a concurrent insert, or the update's condition refused it)
-            return int(self._run(operation, update, values, fetch=False))
-        return 1
 
     def mark_created(self, login_keys: Sequence[str], at: int, timeout: float) -> int:
         if not login_keys:
@@ -142,14 +174,11 @@ class SqlLedger:
         return {str(key): int(count) for key, count in rows}
 
     def add_failure(self, keys: Sequence[str], at: int, window: int, timeout: float) -> None:
-        # failures is assigned before window_start: MySQL evaluates SET left to right with the new values
-        update = f"""UPDATE {THROTTLE_TABLE}
-            SET failures = CASE WHEN window_start <= %(cutoff)s THEN 1 ELSE failures + 1 END,
-                window_start = CASE WHEN window_start <= %(cutoff)s THEN %(at)s ELSE window_start END
-            WHERE throttle_key = %(key)s"""
-        insert = f"INSERT INTO {THROTTLE_TABLE} (throttle_key, window_start, failures) VALUES (%(key)s, %(at)s, 1)"
-        for key in keys:
-            self._upsert("add_failure", update, insert, {"key": key, "at": at, "cutoff": at - window})
+        unique = list(dict.fromkeys(keys))  # one statement may not write a row twice
+        if unique:
+            names = {f"k{i}": key for i, key in enumerate(unique)}
+            sql = _failure_upsert(self._dialect, len(unique))
+            self._run("add_failure", sql, {**names, "at": at, "cutoff": at - window}, fetch=False)
 
     def records(self) -> Iterator[UserRecord]:
         counts: dict[str, dict[str, int]] = {}
@@ -169,9 +198,7 @@ class SqlLedger:
                 conn.close()
 
     # -- plumbing -----------------------------------------------------------------------------------------
-    def _run(
-        self, operation: str, sql: str, params: dict[str, Any], *, fetch: bool = True, duplicate_ok: bool = False
-    ) -> Any:
+    def _run(self, operation: str, sql: str, params: dict[str, Any], *, fetch: bool = True) -> Any:
         """Rows (``fetch``) or the row count; one reconnect when the kept connection has gone away."""
         if self._dialect == "sqlite":
             sql = _PARAM.sub(r":\1", sql)
@@ -186,8 +213,6 @@ class SqlLedger:
                     finally:
                         cur.close()
                 except self._module.IntegrityError:
-                    if duplicate_ok:
-                        raise _Duplicate from None
                     raise LedgerUnavailableError(f"{operation}: integrity error") from None
                 except (self._module.OperationalError, self._module.InterfaceError, OSError) as exc:
                     self._drop()
@@ -216,10 +241,6 @@ class SqlLedger:
         if conn is not None:
             with contextlib.suppress(Exception):  # the connection is broken already
                 conn.close()
-
-
-class _Duplicate(Exception):
-    """An INSERT met an existing primary key (a concurrent invocation got there first)."""
 
 
 def _is_timeout(exc: BaseException) -> bool:
