@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import json
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -25,18 +23,9 @@ sys.path.insert(0, str(HERE.parent))
 
 from tests.legacy_api import LegacyApi  # noqa: E402
 
+from bench.store_bench import import_ms, report  # noqa: E402
 from cognito_migrate.models import Deadline  # noqa: E402
 from cognito_migrate.stores.http import HttpUserStore  # noqa: E402
-
-_IMPORT = "import time; t=time.process_time(); import {mods}; print((time.process_time() - t) * 1000)"
-
-
-def _import_ms(mods: str) -> float:
-    out = subprocess.run(
-        [sys.executable, "-c", _IMPORT.format(mods=mods)],
-        capture_output=True, text=True, check=True, env={"PYTHONPATH": str(HERE.parent / "src")},
-    )  # fmt: skip
-    return float(out.stdout)
 
 
 def main() -> None:
@@ -53,7 +42,7 @@ def main() -> None:
     imports: dict[str, list[float]] = {name: [] for name in sides}
     for _ in range(args.processes):
         for name, mods in sides.items():
-            imports[name].append(_import_ms(mods))
+            imports[name].append(import_ms(mods))
 
     api = LegacyApi({"alice": {"username": "alice", "password": "x", "email": "alice@example.com"}}).start()
     store = HttpUserStore(api.url)
@@ -81,13 +70,7 @@ def main() -> None:
             "http store": {"median": statistics.median(ours) * 1000, "min": min(ours) * 1000},
         },
     }
-    if args.json:
-        sys.stdout.write(json.dumps(result) + "\n")
-        return
-    for section, rows in result.items():
-        print(section)
-        for name, stats in rows.items():
-            print(f"  {name:24} median {stats['median']:7.2f}  min {stats['min']:7.2f}")
+    report(result, as_json=args.json)
 
 
 if __name__ == "__main__":

@@ -170,6 +170,14 @@ def test_ldaps_is_verified_and_the_ca_file_makes_it_trusted(directory: Directory
     assert "certificate verify failed" in _records(log_stream)[-1]["detail"]
 
 
+def test_a_certificate_for_another_host_name_is_refused(directory: Directory, log_stream: io.StringIO) -> None:
+    """The certificate names localhost: reached as 127.0.0.1, the trusted CA is not enough."""
+    url = directory.ldaps_url.replace("localhost", "127.0.0.1")
+    with pytest.raises(TriggerFailure):
+        _sign_in(_trigger(directory, log_stream, url=url, ca_file=directory.ca_file), "alice")
+    assert "certificate does not match the host" in _records(log_stream)[-1]["detail"]
+
+
 def test_start_tls_is_verified_and_used(directory: Directory, log_stream: io.StringIO) -> None:
     trusted = _trigger(directory, log_stream, start_tls=True, ca_file=directory.ca_file)
     assert _sign_in(trusted, "alice")["response"]["finalUserStatus"] == "CONFIRMED"

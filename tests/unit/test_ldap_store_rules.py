@@ -126,3 +126,11 @@ def test_configuration_problems_name_the_key(data: dict[str, Any], key: str, pro
     with pytest.raises(ConfigError) as info:
         settings_from_mapping(data, environ={})
     assert any(k == key and problem in p for k, p in info.value.problems), info.value.problems
+
+
+def test_the_bind_password_is_a_secret_setting() -> None:
+    """Written in clear, `config validate` warns and `package` refuses it, as for the other secrets."""
+    from cognito_migrate.secrets import in_clear
+
+    assert in_clear({"store": {"ldap": {"bind_password": "hunter2"}}}) == ["store.ldap.bind_password"]
+    assert in_clear({"store": {"ldap": {"bind_password": "ssm:/ldap/bind"}}}) == []

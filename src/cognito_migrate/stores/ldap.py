@@ -31,6 +31,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import secrets as random
+import socket
 import ssl
 import threading
 import urllib.parse
@@ -41,6 +42,7 @@ from cognito_migrate.models import Deadline
 from cognito_migrate.stores.base import ConnectionLost, UserStore
 from cognito_migrate.stores.ldap_filters import every_user, fill
 from cognito_migrate.stores.rows import RowReader
+from cognito_migrate.stores.watchdog import WATCHDOG
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -449,17 +451,14 @@ class _Bounded:
     def __init__(self, store: LdapUserStore, conn: Any, deadline: Deadline, *, fresh: bool) -> None:
         self._store, self._conn, self._deadline, self._fresh = store, conn, deadline, fresh
         self._fired = threading.Event()
-        self._timer = threading.Timer(max(deadline.timeout(), 0.001), self._fire)
-        self._timer.daemon = True
+        self._alarm: int | None = None
 
     def _fire(self) -> None:
         self._fired.set()
         sock = getattr(self._conn, "socket", None)
         if sock is not None:
-            try:
-                sock.shutdown(2)  # SHUT_RDWR: the blocked read ends at once
-            except OSError:
-                return
+            with contextlib.suppress(OSError):  # already closed: nothing left to end
+                sock.shutdown(socket.SHUT_RDWR)  # the blocked read ends at once
 
     def __enter__(self) -> None:
         if self._deadline.expired:
@@ -467,10 +466,11 @@ class _Bounded:
         sock = getattr(self._conn, "socket", None)
         if sock is not None:
             sock.settimeout(max(self._deadline.timeout(self._store._read_timeout), 0.001))
-        self._timer.start()
+        self._alarm = WATCHDOG.arm(self._deadline.timeout(), self._fire)
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
-        self._timer.cancel()
+        if self._alarm is not None:
+            WATCHDOG.disarm(self._alarm)
         errors = self._store._ldap3.core.exceptions
         if exc is None and not self._fired.is_set():
             return
