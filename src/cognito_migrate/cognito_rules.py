@@ -132,3 +132,23 @@ MAX_SIGN_IN_NAME_LENGTH: Final = 256
 def is_valid_username(name: str) -> bool:
     """1 to 128 characters, none of them a blank."""
     return 0 < len(name) <= MAX_USERNAME_LENGTH and not any(c.isspace() for c in name)
+
+
+# ----------------------------------------------------------------------------------------------- groups
+
+MAX_GROUP_NAME_LENGTH: Final = 128
+"""A group name (``CreateGroup``'s ``GroupName``) has 1 to 128 characters of ``[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]``."""
+MAX_GROUPS_PER_USER: Final = 100
+"""How many groups one user can belong to (Cognito's quota); more legacy groups than this are cut."""
+_GROUP_NAME_CATEGORIES: Final = frozenset("LMSNP")  # letters, marks, symbols, numbers, punctuation
+
+
+def group_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a Cognito group name, or None when it can (never echoes the name)."""
+    import unicodedata
+
+    if not 0 < len(name) <= MAX_GROUP_NAME_LENGTH:
+        return f"a group name has 1 to {MAX_GROUP_NAME_LENGTH} characters"
+    if any(unicodedata.category(c)[0] not in _GROUP_NAME_CATEGORIES for c in name):
+        return "a group name has letters, digits, symbols and punctuation only (no blanks or control characters)"
+    return None

@@ -78,6 +78,8 @@ STORE_COLUMNS: Final = (
     "lockout_enabled",
     "locked",
     "must_change_password",
+    "groups",
+    "roles",
 )
 DEFAULT_DUMMY_SCHEME: Final = "bcrypt"
 
@@ -298,6 +300,14 @@ class StoreSettings(Section):
         "[`cognito-migrate audit`](audit.md) and `package` read (never the trigger)",
         shown="preset's",
     )
+    groups_query = Key(
+        TEXT,
+        None,
+        "a query returning the user's legacy groups, one name per row in its first column, with `:username` bound "
+        "to the legacy user name (the `username` column of the found row); same rules as `query`. Run after Cognito "
+        "created the user (see [`[groups]`](#groups)), never by the migrate trigger",
+        check=_query,
+    )
     columns = Key(
         Table(NonEmptyText(), _column_role),
         _EMPTY,
@@ -354,7 +364,7 @@ def _http_problems(store: StoreSettings) -> Iterator[Problem]:
     problem = _http_url(store.url)
     if problem is not None:
         yield "url", problem
-    for name in ("preset", "query", "email_query", "phone_query", "sample_query", "password"):
+    for name in ("preset", "query", "email_query", "phone_query", "sample_query", "password", "groups_query"):
         if getattr(store, name) is not None:
             yield name, "not used by an http store (its API is configured under [store.http])"
 
@@ -369,7 +379,8 @@ def _ldap_problems(store: StoreSettings) -> Iterator[Problem]:
         yield "url", problem
     elif store.ldap.start_tls and store.url.startswith("ldaps://"):
         yield "ldap.start_tls", "an ldaps:// URL is TLS from the first byte; StartTLS is for ldap:// URLs"
-    for name in ("preset", "query", "email_query", "phone_query", "sample_query", "list_query", "password"):
+    for name in ("preset", "query", "email_query", "phone_query", "sample_query", "list_query", "password",
+                 "groups_query"):  # fmt: skip
         if getattr(store, name) is not None:
             yield name, "not used by an ldap store (its directory is configured under [store.ldap])"
 
@@ -379,7 +390,7 @@ def _sql_problems(store: StoreSettings) -> Iterator[Problem]:
     from cognito_migrate.secrets import is_reference
     from cognito_migrate.stores.sql_drivers import check_query, dialect_of
 
-    for name in ("query", "email_query", "phone_query", "sample_query", "list_query"):
+    for name in ("query", "email_query", "phone_query", "sample_query", "list_query", "groups_query"):
         sql = getattr(store, name)
         try:
             if sql is not None:
@@ -644,6 +655,36 @@ class LedgerSettings(Section):
     )
 
 
+def _group_name(legacy: str, group: str, key: str) -> None:
+    from cognito_migrate.cognito_rules import group_name_problem
+
+    problem = group_name_problem(group)
+    if problem is not None:
+        raise ConfigError(key, problem)
+
+
+class GroupSettings(Section):
+    """Legacy groups or roles to Cognito groups, assigned after Cognito created the user (docs/stores.md)."""
+
+    map = Key(
+        Table(NonEmptyText(), _group_name),
+        _EMPTY,
+        'legacy group name to Cognito group name, e.g. `{ "admin" = "Admins" }`; names are compared exactly as '
+        "the store gives them",
+    )
+    unmapped = Key(
+        Choice(("drop", "copy")),
+        "drop",
+        "what a legacy group not in `map` does: `drop` (only mapped groups are assigned) or `copy` (assigned under "
+        "its own name when that is a valid Cognito group name; the group must exist in the pool)",
+    )
+
+    @property
+    def enabled(self) -> bool:
+        """Whether any group can be assigned (the post-authentication step then looks groups up)."""
+        return bool(self.map) or self.unmapped == "copy"
+
+
 class ThrottleSettings(Section):
     """Failed sign-ins allowed per sign-in name (and source address) within a window; off without ``[throttle]``."""
 
@@ -685,6 +726,7 @@ class Settings(Section):
     logging = Key(Nested(LoggingSettings), LoggingSettings(), "the log line and metrics")
     ledger = Key(Nested(LedgerSettings), LedgerSettings(), "the record of the migration")
     throttle = Key(Nested(ThrottleSettings), ThrottleSettings(), "failed sign-ins per name and address")
+    groups = Key(Nested(GroupSettings), GroupSettings(), "legacy groups to Cognito groups")
 
     def __init__(self, *, source: str = "<mapping>", **sections: Any) -> None:
         super().__init__(**sections)

@@ -20,12 +20,22 @@ from cognito_migrate.config import load_settings
 from cognito_migrate.errors import CognitoMigrateError, EventError, RefusedInputError, TriggerFailure
 from cognito_migrate.event import build_response, parse
 from cognito_migrate.models import Deadline
-from cognito_migrate.observability import CONFIRMED_METRIC
+from cognito_migrate.observability import CONFIRMED_METRIC, GROUPS_ASSIGNED_METRIC, GROUPS_FAILED_METRIC
 from cognito_migrate.outcomes import MigrationOutcome, Outcome, Reason
-from cognito_migrate.wiring import build_ledger, build_log, build_response_options, build_service
+from cognito_migrate.wiring import (
+    build_group_assigner,
+    build_ledger,
+    build_log,
+    build_response_options,
+    build_service,
+)
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from cognito_migrate.cognito_api import CognitoAdmin
     from cognito_migrate.config import Settings
+    from cognito_migrate.groups import GroupAssigner
     from cognito_migrate.observability import InvocationLog
     from cognito_migrate.service import MigrationService
 
@@ -43,11 +53,21 @@ class Trigger:
     """The migrate-user trigger for one configuration: call it with ``(event, context)``."""
 
     def __init__(
-        self, settings: Settings, *, service: MigrationService | None = None, log: InvocationLog | None = None
+        self,
+        settings: Settings,
+        *,
+        service: MigrationService | None = None,
+        log: InvocationLog | None = None,
+        cognito: Callable[[str], CognitoAdmin] | None = None,
     ) -> None:
         self._log = log or build_log(settings)
         self._ledger = build_ledger(settings, self._log) if service is None else None
         self._service = service or build_service(settings, ledger=self._ledger)
+        # the group step shares the service's store (one connection per container); ``cognito``: region -> the
+        # Cognito API client it calls (the local Cognito passes its own endpoint)
+        self._groups: GroupAssigner | None = None
+        if settings.groups.enabled:
+            self._groups = build_group_assigner(settings, self._service.store, admin=cognito)
         self._options = build_response_options(settings)
         self._raise_on_reject = settings.trigger.on_reject == "raise"
         self._margin_s = settings.trigger.safety_margin_ms / 1000
@@ -127,11 +147,12 @@ class Trigger:
         return build_response(event, outcome, self._options)
 
     def confirm(self, event: dict[str, Any], context: Any = None) -> dict[str, Any]:
-        """Post-authentication / post-confirmation: Cognito holds this user now; note it in the ledger.
+        """Post-authentication / post-confirmation: Cognito holds this user now; note it in the ledger, and
+        add the user to the mapped groups (``[groups]``, see ``groups.py``).
 
         Answers the event unchanged, always: raising here would fail a sign-in that has already succeeded.
         """
-        if self._ledger is None:
+        if self._ledger is None and self._groups is None:
             return event
         request = event.get("request")
         attributes = request.get("userAttributes") if isinstance(request, dict) else None
@@ -139,12 +160,45 @@ class Trigger:
         candidates = (event.get("userName"), attributes.get("email"), attributes.get("phone_number"))
         names = [name for name in candidates if isinstance(name, str)]
         deadline = Deadline(_budget_seconds(context, init_spent=0.0) - self._margin_s)
-        if self._ledger.recorder.confirm(names, deadline):
-            self._log.count(
-                "INFO", "created in Cognito", CONFIRMED_METRIC,
-                {"trigger": event.get("triggerSource"), "user": self._log.user_ref(names[0]) if names else None},
-            )  # fmt: skip
+        first: int | None = None  # records newly confirmed; None: no ledger, or it could not tell
+        if self._ledger is not None:
+            first = self._ledger.recorder.confirm(names, deadline)
+            if first:
+                self._log.count(
+                    "INFO", "created in Cognito", CONFIRMED_METRIC,
+                    {"trigger": event.get("triggerSource"), "user": self._log.user_ref(names[0]) if names else None},
+                )  # fmt: skip
+        # with a ledger that answered, only the first confirmation assigns groups (later sign-ins cost nothing)
+        if self._groups is not None and names and first != 0:
+            self._assign_groups(self._groups, event, names, deadline)
         return event
+
+    def _assign_groups(
+        self, groups: GroupAssigner, event: dict[str, Any], names: list[str], deadline: Deadline
+    ) -> None:
+        try:
+            done = groups.assign(
+                pool_id=str(event.get("userPoolId", "")),
+                region=str(event.get("region", "")),
+                username=names[0],
+                names=names,
+                deadline=deadline,
+            )
+        except Exception as exc:  # noqa: BLE001 - the sign-in succeeded already: log, never fail it
+            self._log.count("ERROR", "groups not assigned", GROUPS_FAILED_METRIC, {"error": type(exc).__name__})
+            return
+        fields: dict[str, Any] = {"trigger": event.get("triggerSource"), "user": self._log.user_ref(names[0])}
+        if done.refused:
+            fields["refused"] = list(done.refused)  # unmapped names that are no valid group name (copy)
+        if done.problem is not None or done.failed:
+            fields.update(added=list(done.added), failed=dict(done.failed), missing=list(done.missing))
+            if done.problem is not None:
+                fields["problem"] = done.problem
+            if done.missing:
+                fields["hint"] = "create the missing groups in the pool (the SAM template's GroupNames)"
+            self._log.count("ERROR", "groups not assigned", GROUPS_FAILED_METRIC, fields)
+        elif done.added:
+            self._log.count("INFO", "groups assigned", GROUPS_ASSIGNED_METRIC, {**fields, "added": list(done.added)})
 
 
 _LOADED_AT = time.monotonic()  # the deadline's init clock: when this container's init began (see after_restore)

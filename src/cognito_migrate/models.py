@@ -88,6 +88,8 @@ class LegacyUser(NamedTuple):
     mapping turns into attributes (email, phone number, names, custom columns). Account state is
     explicit so that the service, not the store, decides what it means. ``resettable`` is False when the
     legacy framework itself would not send this user a password reset (Django: an unusable password).
+    ``groups`` are the user's legacy roles or groups as the store names them (``[groups] map`` turns them into
+    Cognito groups after Cognito created the user; see ``groups.py``).
     """
 
     username: str
@@ -101,6 +103,7 @@ class LegacyUser(NamedTuple):
     locked_out: bool = False
     must_change_password: bool = False
     resettable: bool = True
+    groups: tuple[str, ...] = ()
 
 
 class Deadline:

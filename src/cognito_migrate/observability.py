@@ -32,9 +32,11 @@ LEDGER_UNAVAILABLE_METRIC: Final = "LedgerUnavailable"  # a ledger or throttle r
 CONFIRMED_METRIC: Final = "CreatedConfirmed"  # Cognito confirmed a migrated user exists (post-auth/confirm)
 OVER_FLOOR_METRIC: Final = "RejectedOverFloor"
 """1 when a rejection's own work ran past the rejection floor (its time told something): raise the floor."""
+GROUPS_ASSIGNED_METRIC: Final = "GroupsAssigned"  # a user was added to every mapped group (post-auth/confirm)
+GROUPS_FAILED_METRIC: Final = "GroupsFailed"  # a group could not be added (missing in the pool, store down...)
 METRICS: Final = (
     *OUTCOME_METRICS.values(), LATENCY_METRIC, THROTTLED_METRIC, LEDGER_UNAVAILABLE_METRIC, CONFIRMED_METRIC,
-    OVER_FLOOR_METRIC,
+    OVER_FLOOR_METRIC, GROUPS_ASSIGNED_METRIC, GROUPS_FAILED_METRIC,
 )  # every metric the trigger emits, for the template's dashboard and alarms  # fmt: skip
 _LEVELS: Final = {"DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40}
 

@@ -85,6 +85,11 @@ class MigrationService:
         self._ledger = ledger
         self._floor = floor or RejectionFloor()
 
+    @property
+    def store(self) -> UserStore:
+        """The legacy store (the post-authentication step shares it to read a migrated user's groups)."""
+        return self._store
+
     def close(self) -> None:
         """Release the store's connections (the CLI when done; SnapStart before a restored environment runs)."""
         self._store.close()

@@ -29,7 +29,9 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
     from cognito_migrate.audit.census import Auditor
+    from cognito_migrate.cognito_api import CognitoAdmin
     from cognito_migrate.config import Settings
+    from cognito_migrate.groups import GroupAssigner
     from cognito_migrate.ledger.recorder import LedgerRecorder
     from cognito_migrate.ledger.throttle import LedgerThrottle
     from cognito_migrate.mapping.identity import LoginField
@@ -157,6 +159,7 @@ def _sql_store(settings: Settings) -> UserStore:
         columns=columns,
         sample_query=sample,
         list_query=listing,
+        groups_query=store.groups_query,
         reset_rule=reset_rule,
         normalize=normalize,
         connect_timeout=store.connect_timeout,
@@ -249,6 +252,26 @@ _STORE_BUILDERS: Final[dict[str, Callable[[Settings], UserStore]]] = {
     "http": _http_store,
     "ldap": _ldap_store,
 }
+
+
+def build_group_assigner(
+    settings: Settings, store: UserStore, *, admin: Callable[[str], CognitoAdmin] | None = None
+) -> GroupAssigner | None:
+    """The post-authentication group step for ``[groups]`` (None when no group can be assigned); it shares
+    the trigger's ``store``. ``admin`` gives the Cognito client for a region (default: AWS's endpoint, or
+    ``AWS_ENDPOINT_URL_COGNITO_IDP``; the local Cognito passes its own)."""
+    config = settings.groups
+    if not config.enabled:
+        return None
+    from cognito_migrate.cognito_api import CognitoAdmin
+    from cognito_migrate.groups import GroupAssigner, GroupMap
+
+    return GroupAssigner(
+        store,
+        GroupMap(config.map, copy_unmapped=config.unmapped == "copy"),
+        fields=build_mapper(settings).username_model.lookup_fields(),
+        admin=admin or CognitoAdmin,
+    )
 
 
 def build_verifier(settings: Settings) -> PasswordVerifier:

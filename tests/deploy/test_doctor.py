@@ -603,3 +603,22 @@ def test_a_pool_without_recovery_setting_recovers_the_legacy_way(aws: Aws) -> No
     expected = dataclasses.replace(EXPECTED, recovery=("verified_email",))
     result = _only(aws.run(expected), "account recovery", Status.WARN)
     assert "verified_phone_number" in result.detail
+
+
+def test_a_mapped_group_missing_from_the_pool_fails_naming_it(aws: Aws) -> None:
+    expected = dataclasses.replace(EXPECTED, groups=("Admins", "Staff"))
+    aws.cognito.create_group(UserPoolId=aws.pool_id, GroupName="Admins")
+    report = aws.run(expected)
+    missing = _only(report, "mapped groups", Status.FAIL)
+    assert "Staff" in missing.detail and "Admins" not in missing.detail
+    assert "create-group" in missing.fix and "--group-name Staff" in missing.fix
+    assert _only(report, "groups are assigned", Status.FAIL)  # no post-authentication trigger either
+
+    aws.cognito.create_group(UserPoolId=aws.pool_id, GroupName="Staff")
+    aws.cognito.update_user_pool(
+        UserPoolId=aws.pool_id,
+        LambdaConfig={"UserMigration": aws.function_arn, "PostAuthentication": aws.function_arn},
+    )
+    report = aws.run(expected)
+    assert _only(report, "mapped groups", Status.PASS)
+    assert not [r for r in report.results if r.check == "groups are assigned"]

@@ -55,7 +55,7 @@ def test_a_new_pool_confirms_migrations_through_post_sign_in_triggers(resources:
     the_trigger = config["UserMigration"]
     assert the_trigger["Fn::If"][2] == {"Fn::GetAtt": ["MigrateUserFunction", "Arn"]}
     for trigger in ("PostAuthentication", "PostConfirmation"):
-        assert config[trigger]["Fn::If"][:2] == ["CreatePoolWithLedger", the_trigger]
+        assert config[trigger]["Fn::If"][:2] == ["CreatePoolWithPostTriggers", the_trigger]
 
 
 def test_the_ledger_alarm_watches_the_metric_the_trigger_emits(resources: dict[str, Any]) -> None:

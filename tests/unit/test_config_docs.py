@@ -36,6 +36,7 @@ def test_every_key_and_variable_is_on_the_page() -> None:
         "logging",
         "ledger",
         "throttle",
+        "groups",
     }
 
 

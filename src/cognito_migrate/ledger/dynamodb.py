@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from cognito_migrate.errors import ConfigError, LedgerUnavailableError
 from cognito_migrate.ledger.records import UserRecord, count_key
-from cognito_migrate.ledger.sigv4 import Credentials, sign
+from cognito_migrate.ledger.sigv4 import Credentials, find_credentials, sign_json
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping, Sequence
@@ -218,11 +218,11 @@ class DynamoLedger:
         import http.client
 
         body = json.dumps(payload).encode("utf-8")
-        headers = sign(
-            host=self._netloc,
-            path="/",
+        headers = sign_json(
+            netloc=self._netloc,
+            target=TARGET_PREFIX + operation,
+            content_type="application/x-amz-json-1.0",
             body=body,
-            headers={"content-type": "application/x-amz-json-1.0", "x-amz-target": TARGET_PREFIX + operation},
             region=self._region,
             service="dynamodb",
             credentials=self._creds(),
@@ -278,19 +278,11 @@ class DynamoLedger:
 
 
 def _credentials() -> Credentials:
-    """Lambda's credentials from the environment; elsewhere boto3's chain (profiles, SSO), imported only then."""
-    access, secret = os.environ.get("AWS_ACCESS_KEY_ID"), os.environ.get("AWS_SECRET_ACCESS_KEY")
-    if access and secret:
-        return Credentials(access, secret, os.environ.get("AWS_SESSION_TOKEN"))
-    try:
-        import boto3
-    except ModuleNotFoundError:
-        raise LedgerUnavailableError("no AWS credentials in the environment (and boto3 is not installed)") from None
-    found = boto3.Session().get_credentials()
+    """The credentials to sign with (see :func:`~cognito_migrate.ledger.sigv4.find_credentials`)."""
+    found = find_credentials()
     if found is None:
-        raise LedgerUnavailableError("no AWS credentials found")
-    frozen = found.get_frozen_credentials()
-    return Credentials(str(frozen.access_key), str(frozen.secret_key), frozen.token)
+        raise LedgerUnavailableError("no AWS credentials found (environment, or boto3's chain when installed)")
+    return found
 
 
 def _n(value: int) -> dict[str, str]:

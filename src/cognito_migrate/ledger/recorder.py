@@ -68,14 +68,15 @@ class LedgerRecorder:
         created = frozenset(r.subject for r in self.backend.records() if r.created_at is not None)
         return lambda legacy_username: self._keys.subject(legacy_username) in created
 
-    def confirm(self, names: Iterable[str], deadline: Deadline) -> int:
-        """Mark the migrated user known by any of ``names`` as created in Cognito; how many records changed."""
+    def confirm(self, names: Iterable[str], deadline: Deadline) -> int | None:
+        """Mark the migrated user known by any of ``names`` as created in Cognito; how many records changed
+        (0: confirmed before, or not migrated by the trigger), or None when the ledger could not tell."""
         keys = sorted({self._keys.login(name) for name in names if name})
         at = int(self._clock())
         changed = guarded(
             self._on_error, "confirm", deadline, self._timeout, lambda t: self.backend.mark_created(keys, at, t)
         )
-        return int(changed or 0)
+        return None if changed is None else int(changed)
 
 
 def guarded(on_error: ErrorSink, operation: str, deadline: Deadline, cap: float, call: Callable[[float], Any]) -> Any:

@@ -1,4 +1,5 @@
-"""AWS Signature Version 4 for one JSON POST: what the DynamoDB ledger needs, without botocore.
+"""AWS Signature Version 4 for one JSON POST: what the DynamoDB ledger and the group assignment
+(``cognito_api.py``) need, without botocore.
 
 boto3 costs about 270 ms of imports on a cold start (docs/architecture.md, BENCHMARKS.md); signing a
 request takes ``hashlib`` and ``hmac``, which the runtime has anyway. The algorithm is AWS's documented
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import time
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -69,3 +71,39 @@ def sign(
         f"SignedHeaders={';'.join(names)}, Signature={signature}"
     )
     return out
+
+
+def sign_json(
+    *, netloc: str, target: str, content_type: str, body: bytes, region: str, service: str, credentials: Credentials
+) -> dict[str, str]:
+    """The headers of a signed JSON-protocol call (``POST /`` with ``x-amz-target``), as DynamoDB and
+    Cognito's user-pool API take them."""
+    return sign(
+        host=netloc,
+        path="/",
+        body=body,
+        headers={"content-type": content_type, "x-amz-target": target},
+        region=region,
+        service=service,
+        credentials=credentials,
+    )
+
+
+def find_credentials() -> Credentials | None:
+    """Lambda's credentials from the environment; elsewhere boto3's chain (profiles, SSO), imported only then.
+
+    None when there are none (or boto3, needed to look further, is not installed): the caller says why in its
+    own error.
+    """
+    access, secret = os.environ.get("AWS_ACCESS_KEY_ID"), os.environ.get("AWS_SECRET_ACCESS_KEY")
+    if access and secret:
+        return Credentials(access, secret, os.environ.get("AWS_SESSION_TOKEN"))
+    try:
+        import boto3
+    except ModuleNotFoundError:
+        return None
+    found = boto3.Session().get_credentials()
+    if found is None:
+        return None
+    frozen = found.get_frozen_credentials()
+    return Credentials(str(frozen.access_key), str(frozen.secret_key), frozen.token)

@@ -28,15 +28,26 @@ def configured_cognito(
     ``log_stream`` receives the trigger's per-invocation log lines (default: stdout, as on Lambda); ``serve``
     sends them to stderr so that its stdout carries only the endpoint line.
     """
+    from cognito_migrate.cognito_api import CognitoAdmin
     from cognito_migrate.handler import Trigger
+    from cognito_migrate.ledger.sigv4 import Credentials
     from cognito_migrate.wiring import build_log
 
     log = None if log_stream is None else build_log(settings, stream=log_stream, metrics=False)
-    trigger = Trigger(settings, log=log)
+    started: list[LocalCognito] = []
+
+    def cognito(pool_region: str) -> CognitoAdmin:
+        # the group step calls back into this local Cognito (it checks no signature: any credentials do)
+        local_credentials = Credentials("local", "local")
+        return CognitoAdmin(pool_region, endpoint=started[0].endpoint, credentials=lambda: local_credentials)
+
+    trigger = Trigger(settings, log=log, cognito=cognito)
     options: dict[str, Any] = {"region": region}
     if console is not None:
         options["console"] = console
-    return LocalCognito(trigger, **options)
+    local = LocalCognito(trigger, **options)
+    started.append(local)
+    return local
 
 
 def create_recommended_pool(
@@ -54,7 +65,7 @@ def create_recommended_pool(
     from cognito_migrate.wiring import build_password_policy
 
     pool = settings.pool
-    return local.create_pool_and_client(
+    created = local.create_pool_and_client(
         name,
         username_attributes=pool.username_attributes,
         alias_attributes=pool.alias_attributes,
@@ -68,6 +79,14 @@ def create_recommended_pool(
         ],
         recovery=pool.recovery,
         trigger=trigger,
-        # with a ledger, the trigger also confirms that Cognito created the users it migrated
-        post_triggers=("PostAuthentication", "PostConfirmation") if settings.ledger.url else (),
+        # with a ledger, the trigger also confirms that Cognito created the users it migrated; with [groups],
+        # it adds them to their groups then
+        post_triggers=(
+            ("PostAuthentication", "PostConfirmation") if settings.ledger.url or settings.groups.enabled else ()
+        ),
     )
+    if settings.groups.map:
+        api = local.client()
+        for group in sorted(set(settings.groups.map.values())):  # as the SAM template creates them
+            api.create_group(UserPoolId=created.user_pool_id, GroupName=group)
+    return created

@@ -27,7 +27,10 @@ How to add a store
    two are enough to know it is ambiguous). Optional: :meth:`UserStore._sample` (one real row, to
    calibrate the unknown-user dummy), :meth:`UserStore._batches` and :meth:`UserStore._count` (every
    row, for ``audit``), :meth:`UserStore._columns` (the fields a lookup returns, for ``config validate``),
-   :meth:`UserStore._disconnect` (drop a broken connection before the one retry).
+   :meth:`UserStore._disconnect` (drop a broken connection before the one retry), :meth:`UserStore._groups`
+   (legacy groups read apart from the row: a SQL ``groups_query``, LDAP ``memberOf`` of another entry).
+   A store whose rows carry groups fills the ``groups`` / ``roles`` column roles (or
+   :attr:`~cognito_migrate.models.LegacyUser.groups` through its own RowReader) and needs no step.
    A store that checks the password itself (an LDAP bind, an HTTP API) sets ``verifies_passwords`` and
    implements :meth:`UserStore._verify_password` and :meth:`UserStore._spend_verification` (the unknown-user
    dummy: the same work against nobody's account).
@@ -41,7 +44,8 @@ How to add a store
    ``wiring.build_store``, its extra to ``pyproject.toml``, and a section to the docs.
 
 The service only calls :meth:`find`, :meth:`sample_credential` and, for a store that verifies passwords,
-:meth:`check_password` and :meth:`spend_check`; the CLI also calls :meth:`describe`,
+:meth:`check_password` and :meth:`spend_check`; the post-authentication step calls :meth:`find` and
+:meth:`groups`; the CLI also calls :meth:`describe`,
 :meth:`scan`, :meth:`count` and :meth:`close`. Nothing calls a backend's own methods.
 """
 
@@ -178,6 +182,17 @@ class UserStore(ABC):
             except LegacyUnavailableError:
                 return
 
+    def groups(self, user: LegacyUser, deadline: Deadline) -> tuple[str, ...]:
+        """The legacy groups of a found ``user``: the row's ``groups``/``roles`` columns plus what the store
+        reads separately (a SQL ``groups_query``, the old pool's groups). Never used by the migrate trigger:
+        the post-authentication step calls it once Cognito created the user.
+
+        Raises :class:`~cognito_migrate.errors.LegacyUnavailableError` when the store cannot answer.
+        """
+        with self._lock:
+            extra = self._attempt(partial(self._groups, user, deadline), deadline)
+        return tuple(dict.fromkeys((*user.groups, *extra)))
+
     def sample_columns(self, deadline: Deadline) -> list[str] | None:
         """The names the sample row carries, or None without one (``config validate`` checks that every
         credential column is there: a sample missing its salt cannot be verified)."""
@@ -251,6 +266,10 @@ class UserStore(ABC):
     def _columns(self, field: LoginField, deadline: Deadline) -> list[str] | None:
         """The names a lookup by ``field`` returns, or None (the default) when the store cannot tell."""
         return None
+
+    def _groups(self, user: LegacyUser, deadline: Deadline) -> Sequence[str]:
+        """Group names the store reads apart from the user's row (the default: none beyond the row's)."""
+        return ()
 
     def _verify_password(self, user: LegacyUser, password: str, deadline: Deadline) -> bool:
         """The store's own password check (``verifies_passwords``); never called otherwise."""

@@ -13,6 +13,9 @@ Two contracts, documented for the API's authors in docs/stores.md:
     ``lastName``, ``enabled``, ``emailVerified``, ``attributes``, ``roles``, ``groups``), and
     ``POST {url}/{username}`` with ``{"password": ...}`` answers 200 when the password is right.
 
+Both contracts may give ``roles`` and ``groups`` (lists of names); they are the user's legacy groups
+(``[groups]``, assigned after Cognito created the user).
+
 The three answers are kept apart: "not found" (404 on the lookup) is a rejection like an unknown user;
 "wrong password" (401/403, 404 on the check, or ``"valid": false``) is a rejection; "the API is down"
 (5xx, any other status, a redirect, a timeout, a refused connection, a body that is not a JSON object) is
@@ -61,8 +64,17 @@ COLUMNS: Final[Mapping[Contract, Mapping[str, str]]] = {
         "enabled": "enabled",
         "locked": "locked",
         "must_change_password": "must_change_password",
+        "groups": "groups",
+        "roles": "roles",
     },
-    "keycloak": {"username": "username", "email": "email", "email_verified": "emailVerified", "enabled": "enabled"},
+    "keycloak": {
+        "username": "username",
+        "email": "email",
+        "email_verified": "emailVerified",
+        "enabled": "enabled",
+        "groups": "groups",
+        "roles": "roles",
+    },
 }
 
 _WRONG_PASSWORD: Final = frozenset({401, 403, 404})

@@ -22,6 +22,8 @@ _FALSE: Final = frozenset({"0", "false", "f", "no", "n", "off", ""})
 _SECRET_COLUMNS: Final = ("password_hash", "salt", "hash_params")
 CREDENTIAL_COLUMNS: Final = ("password_hash", "salt", "scheme", "hash_params")
 """The column roles a stored credential is read from (:meth:`RowReader.credential`): a sampled row needs them all."""
+GROUP_COLUMNS: Final = ("groups", "roles")
+"""The column roles a user's legacy groups are read from (a list, a JSON array text, or comma-separated text)."""
 
 
 class ResetRule(NamedTuple):
@@ -77,7 +79,33 @@ class RowReader:
             locked_out=self._flag(row, "locked", default=False) or self._locked_until(row),
             must_change_password=self._flag(row, "must_change_password", default=False),
             resettable=self._resettable(row),
+            groups=self.groups(row),
         )
+
+    def groups(self, row: Mapping[str, Any]) -> tuple[str, ...]:
+        """The legacy group names of the ``groups`` and ``roles`` columns, in order, each once.
+
+        A column holds a list (a JSON API, a PostgreSQL array), a JSON array as text, or names separated
+        by commas; names are trimmed and blanks dropped.
+        """
+        names: list[str] = []
+        for role in GROUP_COLUMNS:
+            value = self._value(row, role)
+            if value is None:
+                continue
+            if isinstance(value, str):
+                text = value.strip()
+                if text.startswith("["):
+                    try:
+                        value = json.loads(text)
+                    except ValueError:
+                        raise MalformedRecordError(self._columns[role], "not a JSON array") from None
+                else:
+                    value = text.split(",")
+            if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+                raise MalformedRecordError(self._columns[role], "expected group names (a list or comma-separated text)")
+            names.extend(v.strip() for v in value)
+        return tuple(dict.fromkeys(n for n in names if n))
 
     def _resettable(self, row: Mapping[str, Any]) -> bool:
         """Whether the legacy framework would send this user a password reset (see :class:`ResetRule`)."""

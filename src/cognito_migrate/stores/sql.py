@@ -13,7 +13,8 @@ from __future__ import annotations
 import contextlib
 from typing import TYPE_CHECKING, Any, Final
 
-from cognito_migrate.errors import ConfigError, LegacyUnavailableError
+from cognito_migrate.cognito_rules import MAX_GROUPS_PER_USER
+from cognito_migrate.errors import ConfigError, LegacyUnavailableError, MalformedRecordError
 from cognito_migrate.stores.base import ConnectionLost, UserStore
 from cognito_migrate.stores.rows import CUSTOM_RESET, ResetRule, RowReader
 
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Generator, Iterator, Mapping
 
     from cognito_migrate.mapping.identity import LoginField
-    from cognito_migrate.models import Deadline
+    from cognito_migrate.models import Deadline, LegacyUser
     from cognito_migrate.stores.sql_drivers import Driver, Rows, Session
 
 # bound to the lookup queries by ``config validate``: no user has it, so no row (and no hash) comes back
@@ -39,6 +40,7 @@ class SqlUserStore(UserStore):
         columns: Mapping[str, str],
         sample_query: str | None = None,
         list_query: str | None = None,
+        groups_query: str | None = None,
         reset_rule: ResetRule = CUSTOM_RESET,
         normalize: str = "none",
         connect_timeout: float = 2.0,
@@ -57,6 +59,7 @@ class SqlUserStore(UserStore):
         self._queries = {field: driver.prepare(sql) for field, sql in queries.items()}
         self._sample_query = driver.prepare(sample_query) if sample_query else None
         self._list_query = driver.prepare(list_query) if list_query else None
+        self._groups_query = driver.prepare(groups_query) if groups_query else None
         self._connect_timeout = connect_timeout
         self._query_timeout = query_timeout
         self._forget_secret = forget_secret or (lambda: None)
@@ -72,6 +75,21 @@ class SqlUserStore(UserStore):
             return None
         rows = self._rows_of(self._sample_query, {}, deadline)
         return rows[0] if rows else None
+
+    def _groups(self, user: LegacyUser, deadline: Deadline) -> list[str]:
+        """``groups_query``'s first column, one group per row, with ``:username`` bound to the legacy user name."""
+        if self._groups_query is None:
+            return []
+        _, rows = self._fetch(self._groups_query, {"username": user.username}, deadline, MAX_GROUPS_PER_USER)
+        names = []
+        for row in rows:
+            value = row[0] if row else None
+            if isinstance(value, bytes | bytearray | memoryview):
+                value = bytes(value).decode("utf-8", "replace")
+            if not isinstance(value, str):
+                raise MalformedRecordError("groups_query", "the first column must hold the group name as text")
+            names.append(value.strip())
+        return [n for n in names if n]
 
     def _columns(self, field: LoginField, deadline: Deadline) -> list[str]:
         try:

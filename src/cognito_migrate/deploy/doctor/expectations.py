@@ -32,6 +32,7 @@ class PoolExpectations:
     on_reject: str = "empty"
     password_policy: Mapping[str, Any] | None = None
     recovery: tuple[str, ...] | None = None
+    groups: tuple[str, ...] = ()  # the Cognito groups ``[groups] map`` assigns
 
 
 def expectations_from_settings(settings: Settings) -> PoolExpectations:
@@ -47,6 +48,7 @@ def expectations_from_settings(settings: Settings) -> PoolExpectations:
         on_reject=settings.trigger.on_reject,
         password_policy=build_password_policy(settings)._asdict(),
         recovery=tuple(pool.recovery),
+        groups=tuple(sorted(set(settings.groups.map.values()))),
     )
 
 

@@ -239,3 +239,41 @@ def check_recovery(pool: Mapping[str, Any], expected: tuple[str, ...] | None) ->
             fix=fix,
         )
     return CheckResult("account recovery", Status.PASS, f"{', '.join(actual)}, as configured")
+
+
+def check_groups(pool: Mapping[str, Any], existing: set[str], expected: tuple[str, ...]) -> list[CheckResult]:
+    """The groups ``[groups] map`` assigns must exist in the pool (Cognito refuses to add a user to a group
+    it lacks), and the function must also answer post-authentication, where the groups are added."""
+    results: list[CheckResult] = []
+    missing = [g for g in expected if g not in existing]
+    if missing:
+        results.append(
+            CheckResult(
+                "mapped groups",
+                Status.FAIL,
+                f"the pool has no group {', '.join(missing)}: migrated users would not be added to it",
+                fix=" && ".join(f"aws cognito-idp create-group --user-pool-id POOL --group-name {g}" for g in missing),
+            )
+        )
+    else:
+        results.append(CheckResult("mapped groups", Status.PASS, f"{', '.join(expected)} exist in the pool"))
+    config = pool.get("LambdaConfig") or {}
+    if not config.get("PostAuthentication"):
+        results.append(
+            CheckResult(
+                "groups are assigned",
+                Status.FAIL,
+                "no post-authentication trigger: the function adds the groups there, so nobody gets them",
+                fix="attach the migrate-user function as PostAuthentication and PostConfirmation (docs/deploy.md)",
+            )
+        )
+    elif config.get("PostAuthentication") != config.get("UserMigration"):
+        results.append(
+            CheckResult(
+                "groups are assigned",
+                Status.WARN,
+                "the post-authentication trigger is another function than the migrate-user one",
+                fix="attach the migrate-user function as PostAuthentication and PostConfirmation (docs/deploy.md)",
+            )
+        )
+    return results

@@ -16,6 +16,7 @@ from cognito_migrate.deploy.doctor.function import check_function_exists, check_
 from cognito_migrate.deploy.doctor.permission import check_invoke_permission
 from cognito_migrate.deploy.doctor.pool import (
     check_attributes,
+    check_groups,
     check_password_policy,
     check_recovery,
     check_username_model,
@@ -42,20 +43,22 @@ def _unreadable(check: str, action: str, resource: str, exc: Exception, subject:
     )
 
 
+def _every(call: Any, key: str, **kwargs: Any) -> list[dict[str, Any]]:
+    """Every item under ``key`` of a paginated Cognito listing (``NextToken``)."""
+    items: list[dict[str, Any]] = []
+    while True:
+        page = call(**kwargs)
+        items.extend(page.get(key, []))
+        kwargs["NextToken"] = page.get("NextToken")
+        if not kwargs["NextToken"]:
+            return items
+
+
 def _list_clients(cognito: Any, user_pool_id: str, pool_arn: str) -> tuple[list[dict[str, Any]], list[CheckResult]]:
     """Every app client of the pool, described; a read that fails becomes a result instead of an exception."""
-    ids: list[str] = []
-    token: str | None = None
     try:
-        while True:
-            kwargs: dict[str, Any] = {"UserPoolId": user_pool_id, "MaxResults": 60}
-            if token:
-                kwargs["NextToken"] = token
-            page = cognito.list_user_pool_clients(**kwargs)
-            ids.extend(c["ClientId"] for c in page.get("UserPoolClients", []))
-            token = page.get("NextToken")
-            if not token:
-                break
+        listed = _every(cognito.list_user_pool_clients, "UserPoolClients", UserPoolId=user_pool_id, MaxResults=60)
+        ids = [c["ClientId"] for c in listed]
     except Exception as exc:  # noqa: BLE001 - botocore's ClientError and friends: reported, not raised
         return [], [_unreadable("app clients", "cognito-idp:ListUserPoolClients", pool_arn, exc)]
     clients, problems = _describe_clients(cognito, user_pool_id, pool_arn, ids)
@@ -115,6 +118,14 @@ def _function_checks(
     return results, environment
 
 
+def _group_checks(cognito: Any, pool: Mapping[str, Any], pool_arn: str, expected: tuple[str, ...]) -> list[CheckResult]:
+    try:
+        existing = {g["GroupName"] for g in _every(cognito.list_groups, "Groups", UserPoolId=pool["Id"], Limit=60)}
+    except Exception as exc:  # noqa: BLE001 - reported, not raised
+        return [_unreadable("mapped groups", "cognito-idp:ListGroups", pool_arn, exc)]
+    return check_groups(pool, existing, expected)
+
+
 def run_checks(
     *,
     cognito: Any,
@@ -157,4 +168,6 @@ def run_checks(
     results.extend(check_attributes(pool, clients, expected.attributes))
     results.append(check_password_policy(pool, expected.password_policy))
     results.append(check_recovery(pool, expected.recovery))
+    if expected.groups:
+        results.extend(_group_checks(cognito, pool, pool_arn, expected.groups))
     return Report(user_pool_id=user_pool_id, results=tuple(results))

@@ -1,0 +1,106 @@
+"""The post-authentication group step in-process: it never fails a sign-in, says what it could not do, and
+keeps boto3 off the trigger's path (a whole process, so no other test's imports count)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from typing import TYPE_CHECKING, Any
+
+from cognito_migrate.config import settings_from_mapping
+from cognito_migrate.handler import Trigger
+from cognito_migrate.local.trigger_event import POST_AUTHENTICATION, build_post_event
+from cognito_migrate.observability import InvocationLog
+from cognito_migrate.testing import LambdaContext
+from tests.conftest import aspnet_users, log_records
+from tests.legacy import create_aspnet_sqlite
+
+if TYPE_CHECKING:
+    import io
+    from pathlib import Path
+
+NOWHERE = "http://127.0.0.1:9"  # the discard port: nothing listens, the connection is refused at once
+
+
+def _post_event(name: str) -> dict[str, Any]:
+    user = (name, {"sub": "0f0c0e0a-0000-4000-8000-000000000000", "email": f"{name}@example.com"})
+    return build_post_event(POST_AUTHENTICATION, pool=("eu-west-1", "eu-west-1_Pool1"), client_id="c", user=user,
+                            metadata=None)  # fmt: skip
+
+
+def _trigger(store_url: str, stream: io.StringIO, **store: Any) -> Trigger:
+    data = {
+        "store": {"type": "sql", "url": store_url, "preset": "aspnet_identity", **store},
+        "groups": {"map": {"Admin": "Admins"}, "unmapped": "copy"},
+        "hashing": {"dummy_cost": {"iterations": 1000, "prf": "HMACSHA256"}},
+    }
+    return Trigger(settings_from_mapping(data, environ={}), log=InvocationLog(stream=stream, level="DEBUG"))
+
+
+def test_an_unreachable_cognito_api_is_logged_and_the_event_answered_unchanged(
+    tmp_path: Path, log_stream: io.StringIO, monkeypatch: Any
+) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL_COGNITO_IDP", NOWHERE)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    url = create_aspnet_sqlite(str(tmp_path / "aspnet.db"), aspnet_users())
+    query = """SELECT 'Admin' UNION ALL SELECT 'two words' WHERE :username IS NOT NULL"""
+    trigger = _trigger(url, log_stream, groups_query=query)
+    event = _post_event("alice")
+    assert trigger(json.loads(json.dumps(event)), LambdaContext()) == event
+    [line] = [r for r in log_records(log_stream) if r["message"] == "groups not assigned"]
+    assert line["level"] == "ERROR"
+    assert line["failed"] == {"Admins": "ConnectionRefusedError"}
+    assert line["refused"] == ["two words"]  # copied names must be valid group names
+    assert line["GroupsFailed"] == 1
+
+
+def test_a_store_that_is_down_at_post_authentication_is_logged_not_raised(
+    tmp_path: Path, log_stream: io.StringIO
+) -> None:
+    trigger = _trigger(f"sqlite:///{tmp_path / 'missing' / 'nothing.db'}", log_stream)
+    event = _post_event("alice")
+    assert trigger(json.loads(json.dumps(event)), LambdaContext()) == event
+    [line] = [r for r in log_records(log_stream) if r["message"] == "groups not assigned"]
+    assert "problem" in line and line["added"] == []
+
+
+def test_a_user_the_legacy_store_does_not_know_gets_nothing_and_no_line(
+    tmp_path: Path, log_stream: io.StringIO
+) -> None:
+    url = create_aspnet_sqlite(str(tmp_path / "aspnet.db"), aspnet_users())
+    trigger = _trigger(url, log_stream, groups_query="SELECT 'Admin' WHERE :username IS NOT NULL")
+    event = _post_event("somebody-created-in-cognito")
+    assert trigger(json.loads(json.dumps(event)), LambdaContext()) == event
+    assert not [r for r in log_records(log_stream) if r["message"].startswith("groups")]
+
+
+PROBE = """
+import json, sys
+from cognito_migrate.handler import lambda_handler
+from cognito_migrate.testing import LambdaContext, make_event
+from cognito_migrate.local.trigger_event import POST_AUTHENTICATION, build_post_event
+lambda_handler(make_event("alice", "Correct-Horse-9"), LambdaContext())
+event = build_post_event(POST_AUTHENTICATION, pool=("eu-west-1", "eu-west-1_Pool1"), client_id="c",
+                         user=("alice", {"sub": "x"}), metadata=None)
+lambda_handler(event, LambdaContext())
+print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in ("boto3", "botocore"))))
+"""
+
+
+def test_neither_the_migration_nor_the_group_step_imports_boto3(tmp_path: Path) -> None:
+    url = create_aspnet_sqlite(str(tmp_path / "aspnet.db"), aspnet_users())
+    config = tmp_path / "cognito-migrate.json"
+    config.write_text(json.dumps({
+        "store": {"type": "sql", "url": url, "preset": "aspnet_identity",
+                  "groups_query": "SELECT 'Admin' WHERE :username IS NOT NULL"},
+        "groups": {"map": {"Admin": "Admins"}},
+        "logging": {"level": "ERROR"},
+    }))  # fmt: skip
+    env = {"COGNITO_MIGRATE_CONFIG": str(config), "AWS_ENDPOINT_URL_COGNITO_IDP": NOWHERE,
+           "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "PYTHONPATH": ":".join(sys.path)}  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, timeout=60, check=True)
+    lines = done.stdout.strip().splitlines()
+    assert any('"groups not assigned"' in line for line in lines)  # the group step did run (and failed: nowhere)
+    assert json.loads(lines[-1]) == []
