@@ -462,6 +462,7 @@ def build_auditor(
         can_receive_code=build_reset_policy(settings).can_receive_code,
         extras=required_extras(settings),
         scratch_dir=scratch_dir,
+        store_checks_passwords=settings.store.type == "ldap" and settings.store.ldap.verify == "bind",
     )
 
 

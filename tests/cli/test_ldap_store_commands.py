@@ -102,12 +102,16 @@ def test_validate_refuses_a_bad_filter_and_url_before_connecting(tmp_config: Cal
     assert "{username}" in line
 
 
-def test_audit_reads_every_entry(directory: Directory, tmp_config: Callable[[str], Path]) -> None:
-    path = tmp_config(_config(directory.url, extra='verify = "hash"'))
+@pytest.mark.parametrize("verify", ["hash", "bind"])
+def test_audit_reads_every_entry(directory: Directory, tmp_config: Callable[[str], Path], verify: str) -> None:
+    """Hash mode counts the directory's schemes; bind mode has no hash to read, and says so."""
+    path = tmp_config(_config(directory.url, extra=f'verify = "{verify}"'))
     result = runner.invoke(app, ["audit", "-c", str(path), "--json"])
     assert result.exit_code in (0, 1), result.output
     report = json.loads(result.output)
     assert report["users"] == 8
+    expected = {"ldap_ssha": 7, "ldap_crypt": 1} if verify == "hash" else {"checked_by_store": 8}
+    assert report["schemes"] == expected
 
 
 def test_an_ldap_store_needs_the_ldap_extra() -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from cognito_migrate.config import settings_from_mapping
 from cognito_migrate.errors import ConfigError, MalformedRecordError
-from cognito_migrate.stores.ldap import COLUMNS, LdapRowReader, ad_password_right, directory_state
+from cognito_migrate.stores.ldap import COLUMNS, LdapRowReader, ad_password_right, decode_value, directory_state
 from cognito_migrate.stores.ldap_filters import every_user, fill, filter_problem
 
 NOW = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
@@ -134,3 +134,15 @@ def test_the_bind_password_is_a_secret_setting() -> None:
 
     assert in_clear({"store": {"ldap": {"bind_password": "hunter2"}}}) == ["store.ldap.bind_password"]
     assert in_clear({"store": {"ldap": {"bind_password": "ssm:/ldap/bind"}}}) == []
+
+
+def test_ad_binary_identifiers_read_as_their_usual_strings() -> None:
+    import struct
+    import uuid
+
+    guid = uuid.UUID("8b2e5a0c-3f1d-4c6e-9a7b-1d2e3f4a5b6c")
+    assert decode_value("objectGUID", guid.bytes_le) == str(guid)
+    sid = bytes([1, 5]) + (5).to_bytes(6, "big") + struct.pack("<5I", 21, 1004336348, 1177238915, 682003330, 1013)
+    assert decode_value("objectSid", sid) == "S-1-5-21-1004336348-1177238915-682003330-1013"
+    assert decode_value("mail", "zoë@example.com".encode()) == "zoë@example.com"
+    assert decode_value("jpegPhoto", b"\xff\xd8\xff") == b"\xff\xd8\xff"

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 
 UNIDENTIFIED: Final = "unidentified"
 NO_PASSWORD: Final = "no_password"
+STORE_CHECKED: Final = "checked_by_store"
+"""The scheme row of users whose store checks passwords itself (an LDAP directory in bind mode): no hash to read."""
 # Django marks an unusable password (social sign-in only) with this prefix; such users have no password
 UNUSABLE_PREFIX: Final = "!"
 _NAME, _EMAIL, _PHONE = 0, 1, 2
@@ -61,11 +63,14 @@ class Auditor:
         can_receive_code: Callable[[dict[str, str]], bool],
         extras: Iterable[str] = (),
         scratch_dir: str | None = None,
+        store_checks_passwords: bool = False,
     ) -> None:
         """``fold_name`` turns a legacy name into the name the pool (and the store's lookup) sees;
         ``installed`` says whether an extra is installed here; ``can_receive_code`` whether a user with these
         attributes has a verified channel the pool recovers by (the reset policy's own rule); ``extras`` are
-        those the configuration needs."""
+        those the configuration needs; ``store_checks_passwords`` that the store checks passwords itself, so a
+        user without a hash is counted as ``checked_by_store``, not ``no_password``."""
+        self._store_checks = store_checks_passwords
         self._verifier = verifier
         self._mapper = mapper
         self._model = mapper.username_model
@@ -115,6 +120,9 @@ class Auditor:
     def _hash(self, user: LegacyUser, ref: str) -> None:
         report = self.report
         credential = user.credential
+        if credential is None and self._store_checks:
+            report.schemes[STORE_CHECKED] += 1
+            return
         if credential is None or not credential.stored or credential.stored.startswith(UNUSABLE_PREFIX):
             report.schemes[NO_PASSWORD] += 1
             return

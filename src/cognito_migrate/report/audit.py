@@ -25,7 +25,8 @@ def audit_page(result: dict[str, Any]) -> str:
     )
     schemes = Section(
         "Hash schemes",
-        paragraphs=["Rows per scheme the trigger will verify (no_password: the user has none to migrate with)."],
+        paragraphs=["Rows per scheme the trigger will verify (no_password: the user has none to migrate with; "
+            "checked_by_store: the directory checks the password itself)."],
         charts=[bar_chart("Rows per hash scheme", list(result["schemes"].items()), xlabel="rows")],
     )
     cost_bars = [(f"{scheme}: {c['cost']}", c["count"]) for scheme, costs in result["costs"].items() for c in costs]

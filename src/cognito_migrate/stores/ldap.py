@@ -35,6 +35,7 @@ import socket
 import ssl
 import threading
 import urllib.parse
+import uuid
 from typing import TYPE_CHECKING, Any, Final
 
 from cognito_migrate.errors import BackendNotAvailableError, LegacyUnavailableError, MalformedRecordError
@@ -431,7 +432,7 @@ class LdapUserStore(UserStore):
         row: dict[str, Any] = {"dn": entry.get("dn")}
         for name in wanted:
             values = raw.get(name.lower()) or ()
-            row[name] = _decode(values[0]) if values else None
+            row[name] = decode_value(name, values[0]) if values else None
         return row
 
     def _dropped(self, conn: Any) -> None:
@@ -504,10 +505,18 @@ def _close(conn: Any) -> None:
         conn.unbind()
 
 
-def _decode(value: Any) -> Any:
-    if isinstance(value, bytes | bytearray):
-        try:
-            return bytes(value).decode("utf-8")
-        except UnicodeDecodeError:
-            return bytes(value)
-    return value
+def decode_value(name: str, value: bytes) -> str | bytes:
+    """One attribute value as text: AD's binary identifiers in their usual string form (``objectGUID`` as a
+    GUID, ``objectSid`` as ``S-1-5-21-...``, both stable ids an app may keep in ``custom:legacy_id``),
+    anything else as UTF-8; bytes that are not text stay bytes (the mapping refuses them by name)."""
+    lowered = name.lower()
+    if lowered == "objectguid" and len(value) == 16:
+        return str(uuid.UUID(bytes_le=bytes(value)))
+    if lowered == "objectsid" and len(value) >= 8 and len(value) == 8 + 4 * value[1]:
+        authority = int.from_bytes(value[2:8], "big")
+        subs = [int.from_bytes(value[i : i + 4], "little") for i in range(8, len(value), 4)]
+        return "-".join(["S", str(value[0]), str(authority), *map(str, subs)])
+    try:
+        return bytes(value).decode("utf-8")
+    except UnicodeDecodeError:
+        return bytes(value)
