@@ -77,10 +77,19 @@ def slapd_or_skip() -> None:
         pytest.skip("OpenLDAP's slapd is not installed (apt-get install slapd; .ci/run does)")
 
 
+def free_ports(count: int) -> list[int]:
+    """``count`` distinct ports nobody listens on (each socket is held until all are picked)."""
+    with contextlib.ExitStack() as held:
+        ports = []
+        for _ in range(count):
+            sock = held.enter_context(socket.socket())
+            sock.bind(("127.0.0.1", 0))
+            ports.append(int(sock.getsockname()[1]))
+        return ports
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    return free_ports(1)[0]
 
 
 def _hash(password: str, scheme: str) -> str:
@@ -168,7 +177,7 @@ def start_directory(workdir: Path, people: tuple[Person, ...] = PEOPLE) -> Direc
     subprocess.run(
         [_SLAPADD, "-f", str(conf), "-l", str(workdir / "data.ldif")], check=True, capture_output=True, text=True
     )
-    port, tls_port = free_port(), free_port()
+    port, tls_port = free_ports(2)
     urls = f"ldap://127.0.0.1:{port}/ ldaps://127.0.0.1:{tls_port}/"
     log = (workdir / "slapd.log").open("wb")
     process = subprocess.Popen([_SLAPD, "-f", str(conf), "-h", urls, "-d", "0"], stdout=log, stderr=log)
