@@ -1,10 +1,11 @@
 """A real OpenLDAP ``slapd`` for the LDAP store's tests, on loopback with a throwaway configuration.
 
 :func:`start_directory` writes a ``slapd.conf`` into a temporary directory (the mdb backend, the ppolicy
-overlay, an access list that lets the search account read and everyone else only bind), loads the entries
-with ``slapadd`` before the server starts, and runs ``slapd -d 0`` in the foreground on a free port of
-127.0.0.1 (plain LDAP, and LDAPS on a second port with a self-signed certificate). Passwords are hashed by
-``slappasswd``, the directory's own tool, so the store verifies hashes it did not write.
+and memberof overlays, an access list that lets the search account read and everyone else only bind),
+loads the entries with ``slapadd`` before the server starts (groups as ``groupOfNames`` and as the users'
+``memberOf``), and runs ``slapd -d 0`` in the foreground on a free port of 127.0.0.1 (plain LDAP, and LDAPS
+on a second port with a self-signed certificate). Passwords are hashed by ``slappasswd``, the directory's
+own tool, so the store verifies hashes it did not write.
 
 Without ``slapd`` installed the tests that need it are skipped with the reason (CI installs it: .ci/run).
 """
@@ -48,11 +49,13 @@ class Person(NamedTuple):
     mobile: str | None = None
     locked: bool = False  # ppolicy pwdAccountLockedTime (an administrator's lock)
     reset: bool = False  # ppolicy pwdReset: the password must be changed
+    groups: tuple[str, ...] = ()  # groupOfNames under ou=groups (member), and memberOf on the entry
 
 
 PEOPLE = (
-    Person("alice", mail="alice@example.com", given_name="Alice", surname="Liddell", mobile="+14325551212"),
-    Person("bob", scheme="{CRYPT}", mail="bob@example.com", given_name="Bob"),
+    Person("alice", mail="alice@example.com", given_name="Alice", surname="Liddell", mobile="+14325551212",
+           groups=("admins", "Staff, Berlin")),
+    Person("bob", scheme="{CRYPT}", mail="bob@example.com", given_name="Bob", groups=("staff",)),
     Person("carol", password="password", mail="carol@example.com"),  # breaks the pool's password policy
     Person("dave", mail="dave@example.com", locked=True),
     Person("erin", mail="erin@example.com", reset=True),
@@ -105,14 +108,18 @@ def _ldif(people: tuple[Person, ...]) -> str:
         f"dn: ou=people,{SUFFIX}\nobjectClass: organizationalUnit\nou: people",
         f"dn: ou=system,{SUFFIX}\nobjectClass: organizationalUnit\nou: system",
         f"dn: ou=policies,{SUFFIX}\nobjectClass: organizationalUnit\nou: policies",
+        f"dn: ou=groups,{SUFFIX}\nobjectClass: organizationalUnit\nou: groups",
         f"dn: cn=default,ou=policies,{SUFFIX}\nobjectClass: applicationProcess\nobjectClass: pwdPolicy\n"
         "cn: default\npwdAttribute: userPassword\npwdLockout: TRUE\npwdMaxFailure: 0\npwdLockoutDuration: 0",
         f"dn: {SEARCH_DN}\nobjectClass: organizationalRole\nobjectClass: simpleSecurityObject\ncn: migrator\n"
         f"userPassword: {_hash(SEARCH_PASSWORD, '{SSHA}')}",
     ]
+    for group in sorted({g for p in people for g in p.groups}):
+        members = [f"member: {_person_dn(p)}" for p in people if group in p.groups]
+        blocks.append("\n".join([f"dn: {_group_dn(group)}", "objectClass: groupOfNames", f"cn: {group}", *members]))
     for p in people:
         lines = [
-            f"dn: uid={_rdn_value(p.uid)},ou=people,{SUFFIX}",
+            f"dn: {_person_dn(p)}",
             "objectClass: inetOrgPerson",
             f"uid: {p.uid}",
             f"cn: {p.given_name or p.uid.title()} {p.surname}",
@@ -124,12 +131,21 @@ def _ldif(people: tuple[Person, ...]) -> str:
         lines += [f"mobile: {p.mobile}"] if p.mobile else []
         lines += ["pwdAccountLockedTime: 000001010000Z"] if p.locked else []
         lines += ["pwdReset: TRUE"] if p.reset else []
+        lines += [f"memberOf: {_group_dn(group)}" for group in p.groups]  # as the memberof overlay keeps it
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n"
 
 
 def _rdn_value(value: str) -> str:
     return value.replace("\\", "\\\\").replace(",", "\\,").replace("+", "\\+")
+
+
+def _person_dn(person: Person) -> str:
+    return f"uid={_rdn_value(person.uid)},ou=people,{SUFFIX}"
+
+
+def _group_dn(group: str) -> str:
+    return f"cn={_rdn_value(group)},ou=groups,{SUFFIX}"
 
 
 def _conf(directory: Path, cert: str, key: str) -> str:
@@ -140,6 +156,7 @@ include {_SCHEMA}/inetorgperson.schema
 modulepath {_MODULES}
 moduleload back_mdb
 moduleload ppolicy
+moduleload memberof
 pidfile {directory}/slapd.pid
 argsfile {directory}/slapd.args
 TLSCertificateFile {cert}
@@ -153,6 +170,7 @@ rootpw not-used-by-the-store
 directory {directory}/db
 index objectClass eq
 index uid,mail,mobile eq
+overlay memberof
 overlay ppolicy
 ppolicy_default "cn=default,ou=policies,{SUFFIX}"
 

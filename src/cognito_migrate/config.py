@@ -47,7 +47,7 @@ from cognito_migrate.config_schema import (
 )
 from cognito_migrate.errors import ConfigError
 from cognito_migrate.stores import HTTP_CONTRACTS, LDAP_VERIFY_MODES, STORE_TYPES
-from cognito_migrate.stores.ldap_filters import filter_problem
+from cognito_migrate.stores.ldap_filters import filter_problem, group_filter_problem
 from cognito_migrate.stores.sql_presets import PRESETS
 
 if TYPE_CHECKING:
@@ -233,6 +233,14 @@ class LdapStoreSettings(Section):
     phone_filter = Key(
         TEXT, None, "the search for a phone number (E.164), when the pool signs users in by phone", check=filter_problem
     )
+    group_filter = Key(
+        TEXT,
+        None,
+        "with `[groups]`: the search for the user's groups besides `memberOf`, `{dn}` standing for the user's DN "
+        "(escaped): `(&(objectClass=groupOfNames)(member={dn}))`; each group's `cn` is its name",
+        check=group_filter_problem,
+    )
+    group_base_dn = Key(TEXT, None, "where `group_filter` searches (default: `base_dn`)", check=_dn)
     verify = Key(
         Choice(LDAP_VERIFY_MODES),
         "bind",

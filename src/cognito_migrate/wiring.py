@@ -221,7 +221,9 @@ def _ldap_store(settings: Settings) -> UserStore:
             verify=ldap.verify,
             start_tls=ldap.start_tls,
             ca_file=ldap.ca_file,
-            columns={role: (column,) for role, column in store.columns.items()},
+            columns=_ldap_columns(settings),
+            group_filter=ldap.group_filter if settings.groups.enabled else None,
+            group_base_dn=ldap.group_base_dn,
             attributes=tuple(mapping_columns(settings).values()),
             normalize=store.normalize or "none",
             connect_timeout=store.connect_timeout,
@@ -230,6 +232,15 @@ def _ldap_store(settings: Settings) -> UserStore:
         )
     except ValueError as exc:  # a resolved URL that is not ldap(s)
         raise ConfigError("store.url", str(exc)) from None
+
+
+def _ldap_columns(settings: Settings) -> dict[str, tuple[str, ...]]:
+    """``[store.columns]`` for a directory (each role one attribute); with ``[groups]``, ``memberOf`` gives the
+    groups unless a column says otherwise (read only then: a user may be in hundreds of groups)."""
+    columns: dict[str, tuple[str, ...]] = {role: (column,) for role, column in settings.store.columns.items()}
+    if settings.groups.enabled and "groups" not in columns and "roles" not in columns:
+        columns["groups"] = ("memberOf",)
+    return columns
 
 
 def _lookup_fields(settings: Settings) -> set[str]:

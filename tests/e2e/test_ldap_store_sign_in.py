@@ -39,8 +39,9 @@ def directory(tmp_path: Path) -> Iterator[Directory]:
     yield from running_directory(tmp_path / "slapd")
 
 
-def _settings(directory: Directory, verify: str) -> Any:
+def _settings(directory: Directory, verify: str, **extra: Any) -> Any:
     data = {
+        **extra,
         "store": store_section(directory, bind_password=SEARCH_PASSWORD, verify=verify),
         "hashing": {"dummy_scheme": "bcrypt", "dummy_cost": {"rounds": 4}},
         "pool": {"case_sensitive": False},
@@ -105,3 +106,16 @@ def test_serve_migrates_from_the_directory(directory: Directory, tmp_path: Path)
         _, stderr = process.communicate(timeout=10)
     assert process.returncode == 0, stderr
     assert GOOD not in stderr and SEARCH_PASSWORD not in stderr
+
+
+def test_member_of_groups_become_cognito_groups_after_sign_in(directory: Directory) -> None:
+    """The post-authentication step adds the migrated user to the mapped groups (only the mapped ones)."""
+    settings = _settings(directory, "bind", groups={"map": {"admins": "Admins", "Staff, Berlin": "StaffBerlin"}})
+    with configured_cognito(settings, log_stream=io.StringIO()) as local:
+        pool_id, client_id = create_recommended_pool(local, settings)
+        cognito = local.client()
+        assert "IdToken" in sign_in(cognito, client_id, "alice", GOOD)["AuthenticationResult"]
+        answer = cognito.admin_list_groups_for_user(UserPoolId=pool_id, Username="alice")
+        assert sorted(g["GroupName"] for g in answer["Groups"]) == ["Admins", "StaffBerlin"]
+        assert "IdToken" in sign_in(cognito, client_id, "bob", GOOD)["AuthenticationResult"]
+        assert cognito.admin_list_groups_for_user(UserPoolId=pool_id, Username="bob")["Groups"] == []

@@ -37,7 +37,7 @@ def directory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Directory]:
     yield from running_directory(tmp_path_factory.mktemp("slapd"))
 
 
-def _settings(directory: Directory, *, url: str | None = None, **ldap: Any) -> Any:
+def _settings(directory: Directory, *, url: str | None = None, groups: Any = None, **ldap: Any) -> Any:
     store = store_section(directory, bind_password=SEARCH_PASSWORD, **ldap)
     if url is not None:
         store["url"] = url
@@ -46,6 +46,7 @@ def _settings(directory: Directory, *, url: str | None = None, **ldap: Any) -> A
         "hashing": {"dummy_scheme": "bcrypt", "dummy_cost": {"rounds": 4}},
         "pool": {"case_sensitive": False},
         "mapping": {"trust_emails": True},
+        **({"groups": groups} if groups is not None else {}),
     }
     return settings_from_mapping(data, environ={})
 
@@ -317,3 +318,24 @@ def test_a_missing_base_dn_is_an_outage_that_names_it(directory: Directory) -> N
     store = wiring.build_store(_settings(directory, base_dn="ou=nowhere,dc=example,dc=com"))
     with pytest.raises(Exception, match=r"base_dn 'ou=nowhere,dc=example,dc=com' does not exist"):
         store.describe(Deadline(5))
+
+
+def test_groups_come_from_member_of_and_a_group_search(directory: Directory) -> None:
+    """memberOf values are DNs: the group is the first RDN's value, unescaped ("Staff, Berlin")."""
+    groups = {"map": {"admins": "Admins"}}
+    store = wiring.build_store(_settings(directory, groups=groups))
+    found = store.find("alice", fields=["username"], deadline=Deadline(5))
+    assert found is not None
+    assert store.groups(found.user, Deadline(5)) == ("admins", "Staff, Berlin")
+
+    searched = wiring.build_store(_settings(
+        directory, groups=groups, group_filter="(&(objectClass=groupOfNames)(member={dn}))",
+        group_base_dn="ou=groups,dc=example,dc=com",
+    ))  # fmt: skip
+    bob = searched.find("bob", fields=["username"], deadline=Deadline(5))
+    assert bob is not None
+    assert searched.groups(bob.user, Deadline(5)) == ("staff",)  # memberOf and the search agree: once each
+
+    without = wiring.build_store(_settings(directory))  # no [groups]: memberOf is not even read
+    plain = without.find("alice", fields=["username"], deadline=Deadline(5))
+    assert plain is not None and plain.user.groups == () and "memberOf" not in plain.user.profile

@@ -11,7 +11,7 @@ import pytest
 from cognito_migrate.config import settings_from_mapping
 from cognito_migrate.errors import ConfigError, MalformedRecordError
 from cognito_migrate.stores.ldap import COLUMNS, LdapRowReader, ad_password_right, decode_value, directory_state
-from cognito_migrate.stores.ldap_filters import every_user, fill, filter_problem
+from cognito_migrate.stores.ldap_filters import every_user, fill, filter_problem, group_filter_problem, rdn_value
 
 NOW = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
 
@@ -146,3 +146,35 @@ def test_ad_binary_identifiers_read_as_their_usual_strings() -> None:
     assert decode_value("objectSid", sid) == "S-1-5-21-1004336348-1177238915-682003330-1013"
     assert decode_value("mail", "zoë@example.com".encode()) == "zoë@example.com"
     assert decode_value("jpegPhoto", b"\xff\xd8\xff") == b"\xff\xd8\xff"
+
+
+@pytest.mark.parametrize(
+    ("dn", "name"),
+    [
+        ("cn=admins,ou=groups,dc=example,dc=com", "admins"),
+        ("CN=Staff\\, Berlin,OU=Groups,DC=corp", "Staff, Berlin"),
+        ("cn=Staff\\2C Berlin,ou=groups", "Staff, Berlin"),  # the hex form slapd may answer with
+        ("CN=Zo\\C3\\AB,OU=x", "Zoë"),  # UTF-8 bytes in hex
+        ("cn=a+uid=b,dc=x", "a"),  # a multi-valued RDN: its first value
+        ("Domain Users", "Domain Users"),  # not a DN: a name already
+    ],
+)
+def test_a_group_dn_gives_its_first_rdn_value(dn: str, name: str) -> None:
+    assert rdn_value(dn) == name
+
+
+def test_group_filters_take_the_dn_or_the_user_name() -> None:
+    assert group_filter_problem("(&(objectClass=groupOfNames)(member={dn}))") is None
+    assert group_filter_problem("(&(objectClass=posixGroup)(memberUid={username}))") is None
+    assert "placeholder" in (group_filter_problem("(objectClass=groupOfNames)") or "")
+    assert "placeholders are" in (group_filter_problem("(member={user})(x={dn})") or "")
+    assert fill("(member={dn})", "x", dn="uid=a\\2a,dc=x") == "(member=uid=a\\2a,dc=x)"
+    assert fill("(|(member={dn})(memberUid={username}))", "{dn}", dn="d") == "(|(member=d)(memberUid={dn}))"
+
+
+def test_the_reader_reads_every_member_of_value_as_a_group() -> None:
+    reader = LdapRowReader({**COLUMNS, "groups": ("memberOf",)})
+    row = {"dn": "uid=a,dc=x", "uid": "a", "memberOf": ["cn=admins,ou=g,dc=x", "cn=staff,ou=g,dc=x", "cn=admins,ou=h"]}
+    assert reader.read(row).groups == ("admins", "staff")
+    with pytest.raises(MalformedRecordError, match="memberOf"):
+        reader.read({**row, "memberOf": [b"\xff"]})

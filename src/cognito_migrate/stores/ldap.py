@@ -41,8 +41,8 @@ from typing import TYPE_CHECKING, Any, Final
 from cognito_migrate.errors import BackendNotAvailableError, LegacyUnavailableError, MalformedRecordError
 from cognito_migrate.models import Deadline
 from cognito_migrate.stores.base import ConnectionLost, UserStore
-from cognito_migrate.stores.ldap_filters import every_user, fill
-from cognito_migrate.stores.rows import RowReader
+from cognito_migrate.stores.ldap_filters import every_user, fill, rdn_value
+from cognito_migrate.stores.rows import GROUP_COLUMNS, RowReader
 from cognito_migrate.stores.watchdog import WATCHDOG
 
 if TYPE_CHECKING:
@@ -151,6 +151,20 @@ class LdapRowReader(RowReader):
             must_change_password=user.must_change_password or must_change,
         )
 
+    def groups(self, row: Mapping[str, Any]) -> tuple[str, ...]:
+        """The group names of the ``groups`` / ``roles`` attributes (every value): a DN (``memberOf``) gives
+        its first RDN's value (``cn=Staff,ou=groups,...`` is ``Staff``), any other value is the name."""
+        names: list[str] = []
+        for role in GROUP_COLUMNS:
+            values = self._value(row, role)
+            if values is None:
+                continue
+            for value in values if isinstance(values, list) else [values]:
+                if not isinstance(value, str):
+                    raise MalformedRecordError(self._columns[role], "expected group names or DNs as text")
+                names.append(rdn_value(value))
+        return tuple(dict.fromkeys(n for n in names if n))
+
     def _value(self, row: Mapping[str, Any], role: str) -> Any:
         for name in self._alternatives.get(role, ()):
             value = _get(row, name)
@@ -196,6 +210,8 @@ class LdapUserStore(UserStore):
         ca_file: str | None = None,
         columns: Mapping[str, Sequence[str]] | None = None,
         attributes: Sequence[str] = (),
+        group_filter: str | None = None,
+        group_base_dn: str | None = None,
         normalize: str = "none",
         connect_timeout: float = 2.0,
         read_timeout: float = 2.0,
@@ -238,6 +254,10 @@ class LdapUserStore(UserStore):
         )
         names = [n for names in roles.values() for n in names]
         self._attributes = list(dict.fromkeys([*names, *attributes, *STATE_ATTRIBUTES]))
+        # the attributes read with every value (groups); every other attribute gives its first value
+        self._lists = {n.lower() for role in GROUP_COLUMNS for n in roles.get(role, ())}
+        self._group_filter = group_filter
+        self._group_base = group_base_dn or base_dn
         self._search: Any = None  # the search account's connection
         self._binds: Any = None  # the connection that only ever carries users' binds
         self._nobody = f"cn={ldap3.utils.dn.escape_rdn('cognito-migrate-nobody-' + random.token_hex(8))},{base_dn}"
@@ -264,6 +284,17 @@ class LdapUserStore(UserStore):
         # proves the search account binds and base_dn exists; which attributes a user has, only a user tells
         self._lookup(field, "cognito-migrate-nobody", deadline)
         return None
+
+    def _groups(self, user: LegacyUser, deadline: Deadline) -> Sequence[str]:
+        if self._group_filter is None:
+            return ()
+        dn = user.profile.get("dn")
+        if not isinstance(dn, str) or not dn:
+            return ()
+        escape = self._ldap3.utils.conv.escape_filter_chars
+        filter_ = fill(self._group_filter, escape(user.username), dn=escape(dn))
+        rows = self._find(filter_, deadline, limit=1000, base=self._group_base, attributes=["cn"])
+        return [row["cn"] for row in rows if isinstance(row.get("cn"), str)]
 
     def _verify_password(self, user: LegacyUser, password: str, deadline: Deadline) -> bool:
         dn = user.profile.get("dn")
@@ -315,13 +346,21 @@ class LdapUserStore(UserStore):
 
     # ------------------------------------------------------------------------------------ the wire
 
-    def _find(self, filter_: str, deadline: Deadline, *, limit: int) -> list[dict[str, Any]]:
-        if self._search is None:
+    def _find(
+        self,
+        filter_: str,
+        deadline: Deadline,
+        *,
+        limit: int,
+        base: str | None = None,
+        attributes: list[str] | None = None,
+    ) -> list[dict[str, Any]]:
+        fresh = self._search is None
+        if fresh:
             self._search = self._open(deadline, bind=True)
-            fresh = True
-        else:
-            fresh = False
-        rows, _ = self._search_page(self._search, filter_, deadline, None, None, limit=limit, fresh=fresh)
+        rows, _ = self._search_page(
+            self._search, filter_, deadline, None, None, limit=limit, fresh=fresh, base=base, attributes=attributes
+        )
         return rows
 
     def _search_page(
@@ -335,6 +374,7 @@ class LdapUserStore(UserStore):
         limit: int = 0,
         attributes: list[str] | None = None,
         fresh: bool = True,
+        base: str | None = None,
     ) -> tuple[list[dict[str, Any]], Any]:
         """One search (one page of a paged one): the entries as rows, and the next page's cookie."""
         ldap3 = self._ldap3
@@ -342,7 +382,7 @@ class LdapUserStore(UserStore):
         time_limit = max(1, int(deadline.timeout()) + 1)  # the server's own limit, whole seconds
         with self._bounded(conn, deadline, fresh=fresh):
             conn.search(
-                self._base_dn,
+                base or self._base_dn,
                 filter_,
                 search_scope=ldap3.SUBTREE,
                 dereference_aliases=ldap3.DEREF_NEVER,
@@ -355,7 +395,8 @@ class LdapUserStore(UserStore):
         result = conn.result or {}
         code = result.get("result")
         if code == _NO_SUCH_OBJECT:
-            raise LegacyUnavailableError(f"store.ldap.base_dn {self._base_dn!r} does not exist on {self.where}")
+            key = "base_dn" if base is None else "group_base_dn"
+            raise LegacyUnavailableError(f"store.ldap.{key} {base or self._base_dn!r} does not exist on {self.where}")
         if code not in (0, _SIZE_LIMIT_EXCEEDED):
             raise LegacyUnavailableError(f"the directory refused the search ({result.get('description', code)})")
         rows = [self._row(entry, wanted) for entry in conn.response or () if entry.get("type") == "searchResEntry"]
@@ -432,7 +473,10 @@ class LdapUserStore(UserStore):
         row: dict[str, Any] = {"dn": entry.get("dn")}
         for name in wanted:
             values = raw.get(name.lower()) or ()
-            row[name] = decode_value(name, values[0]) if values else None
+            if name.lower() in self._lists:
+                row[name] = [decode_value(name, v) for v in values] or None
+            else:
+                row[name] = decode_value(name, values[0]) if values else None
         return row
 
     def _dropped(self, conn: Any) -> None:

@@ -1,4 +1,5 @@
-"""LDAP search filter templates (RFC 4515) with a ``{username}`` placeholder: checked once, filled safely.
+"""LDAP search filter templates (RFC 4515) with a ``{username}`` placeholder: checked once, filled safely; and
+the value of a DN's first RDN (RFC 4514), the name of a group from its DN.
 
 Standard library only: the configuration checks a template when it loads, before (and without) ldap3.
 The value put in the placeholder is escaped by the caller with ldap3's ``escape_filter_chars`` (``*``,
@@ -8,9 +9,14 @@ filter syntax.
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 PLACEHOLDER: Final = "{username}"
+
+
+DN_PLACEHOLDER: Final = "{dn}"
+_PLACEHOLDERS: Final = re.compile(r"\{username\}|\{dn\}")
 
 
 def filter_problem(template: str) -> str | None:
@@ -23,8 +29,24 @@ def filter_problem(template: str) -> str | None:
     text = template.strip()
     if PLACEHOLDER not in text:
         return "must contain the placeholder {username}, e.g. (uid={username})"
-    if text.replace(PLACEHOLDER, "").count("{") or text.replace(PLACEHOLDER, "").count("}"):
-        return "the only placeholder is {username}"
+    return _shape_problem(text, (PLACEHOLDER,))
+
+
+def group_filter_problem(template: str) -> str | None:
+    """Why ``template`` is not a usable group filter, or None: like :func:`filter_problem`, with ``{dn}`` (the
+    user's DN) or ``{username}`` (the legacy user name), e.g. ``(&(objectClass=groupOfNames)(member={dn}))``."""
+    text = template.strip()
+    if DN_PLACEHOLDER not in text and PLACEHOLDER not in text:
+        return "must contain the placeholder {dn} or {username}, e.g. (&(objectClass=groupOfNames)(member={dn}))"
+    return _shape_problem(text, (DN_PLACEHOLDER, PLACEHOLDER))
+
+
+def _shape_problem(text: str, placeholders: tuple[str, ...]) -> str | None:
+    bare = text
+    for placeholder in placeholders:
+        bare = bare.replace(placeholder, "")
+    if "{" in bare or "}" in bare:
+        return f"the only placeholder{'s are' if len(placeholders) > 1 else ' is'} {' and '.join(placeholders)}"
     if not (text.startswith("(") and text.endswith(")")):
         return "expected one filter in parentheses, e.g. (uid={username})"
     depth = 0
@@ -38,9 +60,38 @@ def filter_problem(template: str) -> str | None:
     return None if depth == 0 else "unbalanced parentheses"
 
 
-def fill(template: str, escaped: str) -> str:
-    """The template with every placeholder replaced by ``escaped`` (already escaped, or ``*`` for presence)."""
-    return template.strip().replace(PLACEHOLDER, escaped)
+def fill(template: str, escaped: str, *, dn: str | None = None) -> str:
+    """The template with every ``{username}`` replaced by ``escaped`` (already escaped, or ``*`` for presence),
+    and every ``{dn}`` by ``dn`` (escaped too)."""
+    values = {PLACEHOLDER: escaped, DN_PLACEHOLDER: dn if dn is not None else DN_PLACEHOLDER}
+    # one pass: a value that happens to contain "{dn}" is never filled in again
+    return _PLACEHOLDERS.sub(lambda match: values[match.group(0)], template.strip())
+
+
+def rdn_value(dn: str) -> str:
+    """The value of a DN's first RDN, unescaped (RFC 4514): ``cn=Staff\\, Berlin,ou=groups,...`` gives
+    ``Staff, Berlin``; ``\\2C``-style hex escapes are UTF-8 bytes. A value that is not a DN comes back as is."""
+    _, equals, rest = dn.partition("=")
+    if not equals:
+        return dn
+    out = bytearray()
+    i = 0
+    while i < len(rest):
+        char = rest[i]
+        if char == "\\" and i + 1 < len(rest):
+            pair = rest[i + 1 : i + 3]
+            if len(pair) == 2 and all(c in "0123456789abcdefABCDEF" for c in pair):
+                out.append(int(pair, 16))
+                i += 3
+                continue
+            out += rest[i + 1].encode()
+            i += 2
+            continue
+        if char in ",+":
+            break
+        out += char.encode()
+        i += 1
+    return out.decode("utf-8", "replace").strip()
 
 
 def every_user(template: str) -> str:
