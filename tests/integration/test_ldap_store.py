@@ -122,6 +122,36 @@ def test_the_unknown_user_costs_one_bind_against_nobody_without_the_typed_passwo
     store.close()
 
 
+def _holds(value: Any, secret: str, depth: int = 0) -> bool:
+    """Whether ``value`` (an object's attributes, containers, bytes) holds ``secret`` anywhere within 4 levels."""
+    if isinstance(value, str | bytes):
+        return secret in (value if isinstance(value, str) else value.decode("latin-1"))
+    if depth > 4:
+        return False
+    if isinstance(value, dict):
+        return any(_holds(k, secret, depth + 1) or _holds(v, secret, depth + 1) for k, v in value.items())
+    if isinstance(value, list | tuple | set):
+        return any(_holds(v, secret, depth + 1) for v in value)
+    attributes = getattr(value, "__dict__", None)
+    return attributes is not None and _holds(attributes, secret, depth + 1)
+
+
+def test_no_password_stays_on_the_kept_connections(directory: Directory) -> None:
+    """ldap3 keeps the last bind's password on the connection and in its copy of the request: dropped."""
+    store = wiring.build_store(_settings(directory))
+    assert isinstance(store, LdapUserStore)
+    found = store.find("alice", fields=["username"], deadline=Deadline(5))
+    assert found is not None
+    assert store.check_password(found.user, GOOD, Deadline(5)) is True
+    assert store.check_password(found.user, "Wrong-Horse-9", Deadline(5)) is False
+    for conn in (store._search, store._binds):
+        assert conn is not None
+        assert not _holds(conn, GOOD), "a password stayed on a kept connection"
+        assert not _holds(conn, "Wrong-Horse-9"), "a password stayed on a kept connection"
+        assert not _holds(conn, SEARCH_PASSWORD), "the search account's password stayed on a kept connection"
+    store.close()
+
+
 def test_an_empty_password_or_dn_never_binds(directory: Directory) -> None:
     """An unauthenticated bind (a DN, no password) succeeds on many servers: it must never count."""
     store = wiring.build_store(_settings(directory))

@@ -411,9 +411,11 @@ class LdapUserStore(UserStore):
             self._binds = self._open(deadline, bind=False)
         conn = self._binds
         conn.user, conn.password = dn, password
-        with self._bounded(conn, deadline, fresh=fresh):
-            accepted = conn.bind(read_server_info=False)
-        conn.password = None  # not kept on the connection beyond the bind
+        try:
+            with self._bounded(conn, deadline, fresh=fresh):
+                accepted = conn.bind(read_server_info=False)
+        finally:
+            _forget_password(conn)
         result = conn.result or {}
         code = result.get("result")
         if accepted and code == 0:
@@ -459,6 +461,7 @@ class LdapUserStore(UserStore):
                     )
             ok = True
         finally:
+            _forget_password(conn)  # the search account's too: a reconnect resolves it again
             if not ok:
                 _close(conn)
         return conn
@@ -541,6 +544,12 @@ def _reason(exc: BaseException) -> str:
         if known in text:
             return "certificate does not match the host" if known == "doesn't match" else known
     return type(exc).__name__
+
+
+def _forget_password(conn: Any) -> None:
+    """Drop the password ldap3 keeps after a bind: on the connection, and in its copy of the last request."""
+    conn.password = None
+    conn.request = None
 
 
 def _close(conn: Any) -> None:
