@@ -133,13 +133,20 @@ class MigrationService:
         self._floor.observe(lookup_s=timer.lookup_s, verify_s=timer.verify_s, record_s=timer.record_s)
         return outcome
 
+    def _find(self, login: str, deadline: Deadline, timer: _Timer) -> LookupResult | None:
+        """The store's lookup, after its one-off work (a file store's load): that is lapped apart, so it never
+        counts as a lookup in the rejection floor."""
+        if self._store.prepare(deadline):
+            timer.lap("load")
+        return self._store.find(login, fields=self._fields, deadline=deadline)
+
     def _decide(self, request: MigrationRequest, deadline: Deadline, timer: _Timer) -> MigrationOutcome:
         password = request.password.reveal() if request.password is not None else None
         if self._throttle is not None and self._throttle.is_blocked(request, deadline):
             return self._reject(Reason.THROTTLED, timer, deadline=deadline)
 
         try:
-            found = self._store.find(request.username, fields=self._fields, deadline=deadline)
+            found = self._find(request.username, deadline, timer)
         except LegacyUnavailableError as exc:
             timer.lap("lookup")
             reason = Reason.DEADLINE if deadline.expired else Reason.STORE_ERROR

@@ -156,6 +156,7 @@ def _store_step(settings: Settings) -> str:
         described = built.describe(Deadline(10))
         sample = built.sample_credential(Deadline(10))
         sample_columns = built.sample_columns(Deadline(10))
+        notes = built.notes()
     finally:
         built.close()
     wanted = {f"store.columns.{role}": column for role, column in built.column_roles.items()}
@@ -178,6 +179,8 @@ def _store_step(settings: Settings) -> str:
         missing = _missing(sample_columns, credential)
         if missing:
             return f"warning: {message}; the sample query does not return: {', '.join(missing)}"
+    if notes:  # what the data holds that the trigger skips (a file's unreadable lines)
+        return f"warning: {message}; {'; '.join(notes)}"
     return f"{message}; {_floor_note(settings, sample)}"
 
 

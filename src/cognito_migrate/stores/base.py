@@ -24,7 +24,8 @@ How to add a store
    library inside the module only (it is imported only when ``[store] type`` names it), and raise
    :class:`~cognito_migrate.errors.BackendNotAvailableError` with the extra's name when it is missing.
 2. Implement the steps. Required: :meth:`UserStore._lookup` (the rows whose ``field`` equals the name;
-   two are enough to know it is ambiguous). Optional: :meth:`UserStore._sample` (one real row, to
+   two are enough to know it is ambiguous). Optional: :meth:`UserStore._prepare` (one-off work before the
+   first lookup, such as loading a file: not timed as a lookup), :meth:`UserStore._sample` (one real row, to
    calibrate the unknown-user dummy), :meth:`UserStore._batches` and :meth:`UserStore._count` (every
    row, for ``audit``), :meth:`UserStore._columns` (the fields a lookup returns, for ``config validate``),
    :meth:`UserStore._disconnect` (drop a broken connection before the one retry), :meth:`UserStore._groups`
@@ -43,10 +44,10 @@ How to add a store
 4. Add the type's name to :data:`cognito_migrate.stores.STORE_TYPES` and a builder to
    ``wiring.build_store``, its extra to ``pyproject.toml``, and a section to the docs.
 
-The service only calls :meth:`find`, :meth:`sample_credential` and, for a store that verifies passwords,
-:meth:`check_password` and :meth:`spend_check`; the post-authentication step calls :meth:`find` and
-:meth:`groups`; the CLI also calls :meth:`describe`,
-:meth:`scan`, :meth:`count` and :meth:`close`. Nothing calls a backend's own methods.
+The service only calls :meth:`prepare`, :meth:`find`, :meth:`sample_credential` and, for a store that verifies
+passwords, :meth:`check_password` and :meth:`spend_check`; the post-authentication step calls :meth:`find` and
+:meth:`groups`; the CLI also calls :meth:`describe`, :meth:`scan`, :meth:`count`, :meth:`notes` and
+:meth:`close`. Nothing calls a backend's own methods.
 """
 
 from __future__ import annotations
@@ -150,6 +151,20 @@ class UserStore(ABC):
             raise AmbiguousLoginError(shared)
         return None
 
+    def prepare(self, deadline: Deadline) -> bool:
+        """Do the store's one-off work before its first lookup (an export file is read and indexed); True when
+        there was some. The service runs it before it times the lookup, so a container's load never counts as
+        a lookup in the rejection floor. Raises :class:`~cognito_migrate.errors.LegacyUnavailableError` when it
+        cannot finish within the deadline (a later call carries on).
+        """
+        with self._lock:
+            return self._attempt(partial(self._prepare, deadline), deadline)
+
+    def notes(self) -> list[str]:
+        """What ``config validate`` should tell about the store's data beyond its problems (a file's
+        unreadable lines); nothing by default."""
+        return []
+
     def sample_credential(self, deadline: Deadline) -> Credential | None:
         """Any one real credential of the store (to calibrate the dummy verification), or None.
 
@@ -250,6 +265,10 @@ class UserStore(ABC):
     @abstractmethod
     def _lookup(self, field: LoginField, key: str, deadline: Deadline) -> Sequence[Mapping[str, Any]]:
         """The rows whose ``field`` equals ``key`` (already normalized); at most two are needed."""
+
+    def _prepare(self, deadline: Deadline) -> bool:
+        """One-off work before the first lookup; True when some was done (the default has none)."""
+        return False
 
     def _sample(self, deadline: Deadline) -> Mapping[str, Any] | None:
         """One real row with a credential, or None (the default: the configured dummy is used)."""
