@@ -46,7 +46,7 @@ from cognito_migrate.config_schema import (
     read,
 )
 from cognito_migrate.errors import ConfigError
-from cognito_migrate.stores import HTTP_CONTRACTS, LDAP_VERIFY_MODES, STORE_TYPES
+from cognito_migrate.stores import FILE_FORMATS, HTTP_CONTRACTS, LDAP_VERIFY_MODES, STORE_TYPES
 from cognito_migrate.stores.ldap_filters import filter_problem, group_filter_problem
 from cognito_migrate.stores.sql_presets import PRESETS
 
@@ -255,17 +255,56 @@ class LdapStoreSettings(Section):
     )
 
 
+def _file_location(url: str) -> str | None:
+    """A local path or ``s3://bucket/key`` (a secret reference is checked once resolved)."""
+    from cognito_migrate.secrets import is_reference
+
+    if url.startswith("s3://"):
+        rest = url[len("s3://") :]
+        return None if "/" in rest.strip("/") and not rest.startswith("/") else "expected s3://bucket/key"
+    if "://" in url and not is_reference(url):
+        return "expected a local path or s3://bucket/key"
+    return None
+
+
+class FileStoreSettings(Section):
+    """The export file of ``type = "file"`` (docs/stores.md); ``[store] url`` is its path or ``s3://bucket/key``."""
+
+    format = Key(
+        Choice(FILE_FORMATS),
+        None,
+        "`auth0` (bulk user export, NDJSON, or the import file), `firebase_json` / `firebase_csv` (`firebase "
+        "auth:export`), `jsonl` or `csv` (your own columns in `[store] columns`)",
+        shown="required",
+    )
+    hashes = Key(
+        TEXT,
+        None,
+        "`auth0`: the password-hash export Auth0 support gives (NDJSON with `_id` and `passwordHash`), a path or "
+        "`s3://bucket/key`, joined to the users on their id",
+        check=_file_location,
+    )
+    load_reserve = Key(
+        Number(0.05, 4),
+        0.5,
+        "seconds of the deadline a loading invocation keeps for itself: with less left it stops loading and answers "
+        "LEGACY_UNAVAILABLE, and the next invocation carries on",
+    )
+
+
 class StoreSettings(Section):
     """Where the legacy users live and how to read one."""
 
-    type = Key(Choice(STORE_TYPES), "sql", "the store kind: `sql`, `http` or `ldap` ([docs/stores.md](stores.md))")
+    type = Key(
+        Choice(STORE_TYPES), "sql", "the store kind: `sql`, `http`, `ldap` or `file` ([docs/stores.md](stores.md))"
+    )
     url = Key(
         TEXT,
         "",
         "`sqlite:///path.db`, `postgresql://user@host:5432/db`, `mysql://user@host:3306/db` (also `mariadb://`), "
         "`mssql://user@host:1433/db`; an http store's base URL (`https://legacy.example.com/auth`); a directory's "
-        "`ldap://host:389` or `ldaps://host:636`; may be a "
-        "[secret reference](#secrets)",
+        "`ldap://host:389` or `ldaps://host:636`; a file store's path (relative to this file) or `s3://bucket/key`; "
+        "may be a [secret reference](#secrets)",
         required=True,
         check=_not_empty,
     )
@@ -344,10 +383,14 @@ class StoreSettings(Section):
 
     http = Key(Nested(HttpStoreSettings), HttpStoreSettings(), "the legacy login API (`type = \"http\"`)")
     ldap = Key(Nested(LdapStoreSettings), LdapStoreSettings(), "the directory (`type = \"ldap\"`)")
+    file = Key(Nested(FileStoreSettings), FileStoreSettings(), "the export file (`type = \"file\"`)")
 
     def problems(self) -> Iterator[Problem]:
         if self.type == "ldap":
             yield from _ldap_problems(self)
+            return
+        if self.type == "file":
+            yield from _file_problems(self)
             return
         if self.type == "http":
             yield from _http_problems(self)
@@ -391,6 +434,30 @@ def _ldap_problems(store: StoreSettings) -> Iterator[Problem]:
                  "groups_query"):  # fmt: skip
         if getattr(store, name) is not None:
             yield name, "not used by an ldap store (its directory is configured under [store.ldap])"
+
+
+def _file_problems(store: StoreSettings) -> Iterator[Problem]:
+    """The file store's own rules: a location, a format, the columns a generic format cannot guess."""
+    from cognito_migrate.stores.file_formats import DEFAULT_COLUMNS
+
+    problem = _file_location(store.url)
+    if problem is not None:
+        yield "url", problem
+    for name in ("preset", "query", "email_query", "phone_query", "sample_query", "list_query", "password",
+                 "groups_query"):  # fmt: skip
+        if getattr(store, name) is not None:
+            yield name, "not used by a file store (its file is configured under [store.file])"
+    fmt = store.file.format
+    if fmt is None:
+        yield "file.format", f"required: {', '.join(FILE_FORMATS)}"
+        return
+    columns = {**DEFAULT_COLUMNS[fmt], **store.columns}
+    for role in ("username", "password_hash"):
+        if role not in columns:
+            what = "the user name" if role == "username" else "the password hash (the credential)"
+            yield f"columns.{role}", f"required with format {fmt!r}: the field holding {what}"
+    if store.file.hashes is not None and fmt != "auth0":
+        yield "file.hashes", "only the auth0 format has a separate password-hash export"
 
 
 def _sql_problems(store: StoreSettings) -> Iterator[Problem]:
@@ -756,6 +823,8 @@ class Settings(Section):
             yield "pool", "an http store looks users up by user name and e-mail only, not by phone number"
         if self.store.type == "ldap" and "phone_number" in lookups and self.store.ldap.phone_filter is None:
             yield "store.ldap.phone_filter", "required: the pool signs users in by phone number"
+        if self.store.type == "file":
+            yield from self._file_problems(lookups)
         if self.store.type == "sql" and self.store.preset is None:
             if "email" in lookups and self.store.email_query is None:
                 yield "store.email_query", "required: the pool signs users in by email"
@@ -770,6 +839,28 @@ class Settings(Section):
                 "required (or logging.username_hash_key): records are keyed by hashes that must match across "
                 "containers",
             )
+
+    def _file_problems(self, lookups: set[str]) -> Iterator[Problem]:
+        """A file store's rules across sections: Firebase's hash parameters, a column per sign-in field."""
+        from cognito_migrate.stores.file_formats import DEFAULT_COLUMNS
+
+        fmt = self.store.file.format
+        if fmt is None:
+            return
+        if fmt.startswith("firebase"):
+            if self.hashing.scheme != "firebase_scrypt":
+                yield "hashing.scheme", 'set "firebase_scrypt" for a Firebase export (with the project\'s params)'
+            else:
+                project = ("signer_key", "salt_separator", "rounds", "mem_cost")
+                missing = [p for p in project if p not in self.hashing.params]
+                if missing:
+                    yield (
+                        "hashing.params",
+                        f"missing {', '.join(missing)}: the project's hash parameters (Firebase console > Users)",
+                    )
+        columns = {**DEFAULT_COLUMNS[fmt], **self.store.columns}
+        for field in sorted(lookups - set(columns)):
+            yield f"store.columns.{field}", f"required: the pool signs users in by {field}"
 
     def _dummy_problems(self) -> Iterator[Problem]:
         from cognito_migrate import hashing
@@ -844,6 +935,9 @@ def settings_from_mapping(
     if problems or settings is None:
         raise ConfigError.of(problems, source=source)
     store = settings.store._replace(url=_resolve_sqlite_path(settings.store.url, base_dir))
+    if store.type == "file":
+        file = store.file._replace(hashes=_resolve_local_path(store.file.hashes, base_dir))
+        store = store._replace(url=_resolve_local_path(store.url, base_dir), file=file)
     ledger = settings.ledger
     if ledger.url is not None:
         ledger = ledger._replace(url=_resolve_sqlite_path(ledger.url, base_dir))
@@ -859,6 +953,15 @@ def _resolve_sqlite_path(url: str, base_dir: str | os.PathLike[str] | None) -> s
     if rest.startswith("/") or rest == ":memory:" or rest.startswith("file:"):
         return url
     return prefix + os.path.join(base_dir, rest)  # noqa: PTH118
+
+
+def _resolve_local_path(location: str | None, base_dir: str | os.PathLike[str] | None) -> Any:
+    """A file store's relative path is relative to the configuration file, as a SQLite path is."""
+    from cognito_migrate.secrets import is_reference
+
+    if location is None or base_dir is None or location.startswith("s3://") or is_reference(location):
+        return location
+    return os.path.join(base_dir, location)  # noqa: PTH118 - an absolute path stays as it is
 
 
 def env_override_names() -> tuple[str, ...]:

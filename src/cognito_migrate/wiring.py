@@ -257,11 +257,42 @@ def mapping_columns(settings: Settings) -> Mapping[str, str]:
     return settings.mapping.attributes
 
 
+def _file_store(settings: Settings) -> UserStore:
+    """The export file; nothing is read until the first lookup (or ``prepare``), within its deadline."""
+    from cognito_migrate.stores.file import FileUserStore, open_source
+    from cognito_migrate.stores.file_formats import DEFAULT_COLUMNS
+
+    store, file = settings.store, settings.store.file
+    fmt = file.format
+    if fmt is None:  # pragma: no cover - refused when the configuration is loaded
+        raise ConfigError("store.file.format", "required")
+
+    def source(location: str) -> Any:
+        try:
+            return open_source(
+                secrets.resolve(location), connect_timeout=store.connect_timeout, read_timeout=store.query_timeout
+            )
+        except ValueError as exc:  # a resolved reference that is no s3://bucket/key
+            raise ConfigError("store.url", str(exc)) from None
+
+    return FileUserStore(
+        source(store.url),
+        file_format=fmt,
+        columns={**DEFAULT_COLUMNS[fmt], **store.columns},
+        lookup_fields=build_mapper(settings).username_model.lookup_fields(),
+        normalize=store_normalization(settings),
+        fill=settings.mapping.attributes.values(),
+        hashes=source(file.hashes) if file.hashes is not None else None,
+        load_reserve=file.load_reserve,
+    )
+
+
 # ``[store] type`` -> its builder; every name of STORE_TYPES has one (tests/unit/test_stores.py checks)
 _STORE_BUILDERS: Final[dict[str, Callable[[Settings], UserStore]]] = {
     "sql": _sql_store,
     "http": _http_store,
     "ldap": _ldap_store,
+    "file": _file_store,
 }
 
 
@@ -420,6 +451,12 @@ def required_extras(settings: Settings) -> set[str]:
         from cognito_migrate.stores.ldap import COLUMNS
 
         columns = {**{role: names[0] for role, names in COLUMNS.items()}, **columns}  # the directory's defaults
+    if store.type == "file" and store.file.format is not None:
+        from cognito_migrate.stores.file_formats import DEFAULT_COLUMNS
+
+        columns = {**DEFAULT_COLUMNS[store.file.format], **store.columns}
+        if any(loc and loc.startswith("s3://") for loc in (url, store.file.hashes)):
+            extras.add("aws")  # boto3 reads the object
     if settings.mapping.default_phone_region or "phone_number" in columns:
         extras.add("phone")  # every phone number is validated with phonenumbers
     ledger_url = settings.ledger.url
@@ -436,6 +473,10 @@ def required_extras(settings: Settings) -> set[str]:
 def store_normalization(settings: Settings) -> str:
     """How the store folds a typed name before its lookup (``none``, ``lower``, ``upper``)."""
     store = settings.store
+    if store.type == "file" and store.normalize is None and store.file.format is not None:
+        from cognito_migrate.stores.file_formats import DEFAULT_NORMALIZE
+
+        return DEFAULT_NORMALIZE[store.file.format]
     if store.normalize is not None or store.preset is None:
         return store.normalize or "none"
     from cognito_migrate.stores.sql_presets import PRESETS

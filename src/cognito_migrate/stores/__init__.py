@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Final, Literal
 
-STORE_TYPES: Final = ("sql", "http", "ldap")
+STORE_TYPES: Final = ("sql", "http", "ldap", "file")
 """The values ``[store] type`` accepts: one per backend module under ``stores/``."""
 
 HttpContract = Literal["native", "keycloak"]
@@ -15,3 +15,6 @@ HTTP_CONTRACTS: Final[tuple[HttpContract, ...]] = ("native", "keycloak")
 LdapVerify = Literal["bind", "hash"]
 LDAP_VERIFY_MODES: Final[tuple[LdapVerify, ...]] = ("bind", "hash")
 """The values ``[store.ldap] verify`` accepts: bind as the user, or read ``userPassword`` and verify its hash."""
+
+FILE_FORMATS: Final = ("auth0", "firebase_json", "firebase_csv", "jsonl", "csv")
+"""The values ``[store.file] format`` accepts (readers in ``stores.file_formats``)."""

@@ -1,0 +1,108 @@
+"""``check``, ``config validate``, ``audit`` and ``package``'s extras for a ``file`` store."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+import pytest
+from typer.testing import CliRunner
+
+from cognito_migrate.cli.app import app
+from tests.export_files import GOOD, auth0_users, ndjson, write
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+runner = CliRunner()
+
+
+def _config(url: str, fmt: str = "auth0", extra: str = "") -> str:
+    return f"""
+[store]
+type = "file"
+url = "{url}"
+{extra}
+
+[store.file]
+format = "{fmt}"
+
+[hashing]
+dummy_scheme = "bcrypt"
+dummy_cost = {{ rounds = 4 }}
+
+[logging]
+username_hash_key = "file-store-test-key"
+"""
+
+
+def _users(tmp_path: Path) -> str:
+    bad = '{"username": "broken", \n'
+    return write(tmp_path / "users.json", ndjson(auth0_users()[:3]) + bad + ndjson(auth0_users()[3:]))
+
+
+def test_check_migrates_from_the_file_and_never_shows_the_password(
+    tmp_path: Path, tmp_config: Callable[[str], Path]
+) -> None:
+    path = tmp_config(_config(_users(tmp_path)))
+    result = runner.invoke(app, ["check", "alice", "-c", str(path), "--password-stdin"], input=GOOD + "\n")
+    assert result.exit_code == 0, result.output
+    assert '"finalUserStatus": "CONFIRMED"' in result.output
+    assert GOOD not in result.output
+
+
+def test_validate_reads_the_file_and_reports_unreadable_lines_by_number(
+    tmp_path: Path, tmp_config: Callable[[str], Path]
+) -> None:
+    path = tmp_config(_config(_users(tmp_path)))
+    result = runner.invoke(app, ["config", "validate", "-c", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "1 unreadable line(s) skipped: line 4: not valid JSON" in result.output
+    assert "broken" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "columns", "problem"),
+    [
+        (None, "", "", "No such file or directory"),  # no file at all
+        ("users.csv", "login,hash\nann,$2b$04$x\n", "password_hash = \"hash\"",  # a CSV named as jsonl
+         "the user file holds no readable user (2 unreadable line(s))"),
+        ("users.jsonl", '{"login": "ann", "hash": "$2b$04$x"}\n', "password_hash = \"pasword\"",  # a typo
+         "does not return: store.columns.password_hash = 'pasword'"),
+    ],
+)  # fmt: skip
+def test_validate_tells_a_broken_file_store_in_one_line(
+    name: str | None, text: str, columns: str, problem: str, tmp_path: Path, tmp_config: Callable[[str], Path]
+) -> None:
+    url = write(tmp_path / name, text) if name else str(tmp_path / "gone.json")
+    extra = f'columns = {{ username = "login", {columns} }}' if columns else ""
+    path = tmp_config(_config(url, "jsonl" if columns else "auth0", extra))
+    result = runner.invoke(app, ["config", "validate", "-c", str(path)], terminal_width=300)
+    assert result.exit_code == 1
+    [line] = [line for line in result.output.splitlines() if "legacy store" in line]
+    assert problem in line
+
+
+def test_audit_lists_every_user_and_counts_unreadable_lines(tmp_path: Path, tmp_config: Callable[[str], Path]) -> None:
+    path = tmp_config(_config(_users(tmp_path)))
+    result = runner.invoke(app, ["audit", "-c", str(path), "--json"])
+    document = json.loads(result.stdout)
+    assert document["users"] == 7  # six users and the unreadable line
+    found = {p["kind"]: p for p in document["problems"]}
+    assert found["unreadable_row"]["details"] == {"line 4: not valid JSON": 1}
+    assert found["disabled_or_locked"]["count"] == 1  # bob is blocked
+    assert document["schemes"]["bcrypt"] == 5
+    assert "alice" not in result.stdout
+
+
+def test_package_needs_the_aws_extra_only_for_an_s3_file(tmp_path: Path) -> None:
+    from cognito_migrate import wiring
+    from cognito_migrate.config import load_settings
+
+    local = tmp_path / "local.toml"
+    local.write_text(_config("users.json", "jsonl", 'columns = { username = "u", password_hash = "p" }'))
+    assert wiring.required_extras(load_settings(local, environ={})) == set()
+    s3 = tmp_path / "s3.toml"
+    s3.write_text(_config("s3://legacy-exports/users.json", "jsonl", 'columns = { username = "u", password_hash = "p" }'))
+    assert wiring.required_extras(load_settings(s3, environ={})) == {"aws"}

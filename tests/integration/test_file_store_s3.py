@@ -1,0 +1,102 @@
+"""A file store on S3, read with the real boto3 client against moto's S3 (in process): read once per
+container, an outage when the object cannot be read, a broken download resumed where it stopped."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from cognito_migrate.config import settings_from_mapping
+from cognito_migrate.errors import LegacyUnavailableError
+from cognito_migrate.handler import UNAVAILABLE, Trigger, TriggerFailure
+from cognito_migrate.models import Deadline
+from cognito_migrate.observability import InvocationLog
+from cognito_migrate.stores import file as file_module
+from cognito_migrate.stores.file import FileUserStore, S3Object
+from cognito_migrate.testing import LambdaContext, make_event
+from tests.export_files import GOOD, auth0_hash_export, auth0_users, ndjson
+
+moto = pytest.importorskip("moto")
+boto3 = pytest.importorskip("boto3")
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+BUCKET = "legacy-exports"
+COLUMNS = {"username": "username", "password_hash": "password_hash", "email": "email"}
+
+
+@pytest.fixture
+def s3(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                        "AWS_DEFAULT_REGION": "us-east-1"}.items():  # fmt: skip
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    monkeypatch.delenv("AWS_ENDPOINT_URL_S3", raising=False)
+    with moto.mock_aws():
+        client = boto3.client("s3", region_name="us-east-1")
+        client.create_bucket(Bucket=BUCKET)
+        yield client
+
+
+def _trigger(store: dict[str, Any]) -> Trigger:
+    data = {"store": {"type": "file", **store}, "hashing": {"dummy_scheme": "bcrypt", "dummy_cost": {"rounds": 4}}}
+    return Trigger(settings_from_mapping(data, environ={}), log=InvocationLog(level="ERROR"))
+
+
+def test_users_and_hashes_from_s3_sign_in_and_the_object_is_read_once(s3: Any) -> None:
+    users = auth0_users(with_hashes=False)
+    s3.put_object(Bucket=BUCKET, Key="auth0/users.json", Body=ndjson(users).encode())
+    s3.put_object(Bucket=BUCKET, Key="auth0/hashes.json", Body=auth0_hash_export(users).encode())
+    trigger = _trigger({"url": f"s3://{BUCKET}/auth0/users.json",
+                        "file": {"format": "auth0", "hashes": f"s3://{BUCKET}/auth0/hashes.json"}})  # fmt: skip
+    answer = trigger(make_event("alice", GOOD), LambdaContext())
+    assert answer["response"]["finalUserStatus"] == "CONFIRMED"
+    s3.delete_object(Bucket=BUCKET, Key="auth0/users.json")  # read once per container: no longer needed
+    assert trigger(make_event("dave", GOOD), LambdaContext())["response"]["finalUserStatus"] == "CONFIRMED"
+
+
+def test_a_missing_object_is_an_outage_that_names_it(s3: Any) -> None:
+    trigger = _trigger({"url": f"s3://{BUCKET}/nothing.json", "file": {"format": "auth0"}})
+    with pytest.raises(TriggerFailure, match=UNAVAILABLE):
+        trigger(make_event("alice", GOOD), LambdaContext())
+    source = S3Object(f"s3://{BUCKET}/nothing.json")
+    with pytest.raises(LegacyUnavailableError, match=rf"cannot read s3://{BUCKET}/nothing.json \(NoSuchKey\)"):
+        source.step()
+
+
+def test_a_broken_download_resumes_with_a_range_request_on_the_same_version(
+    s3: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = ndjson([{"username": f"user{i}", "password_hash": f"$2b$04${i:053d}"} for i in range(200)]).encode()
+    s3.put_object(Bucket=BUCKET, Key="users.json", Body=body)
+    monkeypatch.setattr(file_module, "_S3_CHUNK", 1000)
+    source = S3Object(f"s3://{BUCKET}/users.json")
+    source.step()
+    source.step()
+    source._body.close()  # noqa: SLF001 - the connection drops while the container is frozen
+    with pytest.raises(LegacyUnavailableError, match="reading s3://"):
+        source.step()
+    assert source.offset == 2000
+    store = FileUserStore(source, file_format="auth0", columns=COLUMNS, lookup_fields=["username"])
+    found = store.find("user199", fields=["username"], deadline=Deadline(10))
+    assert found is not None
+    assert bytes(store._format.data) == body  # noqa: SLF001 - every byte once, in order
+
+
+def test_an_object_replaced_during_the_download_is_read_again_from_the_start(
+    s3: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(file_module, "_S3_CHUNK", 10)
+    s3.put_object(Bucket=BUCKET, Key="users.json", Body=ndjson([{"username": "old", "password_hash": "x"}]).encode())
+    source = S3Object(f"s3://{BUCKET}/users.json")
+    source.step()
+    source._body = None  # noqa: SLF001 - the connection dropped
+    new = ndjson([{"username": "new", "password_hash": "y"}]).encode()
+    s3.put_object(Bucket=BUCKET, Key="users.json", Body=new)
+    with pytest.raises(LegacyUnavailableError, match="PreconditionFailed"):
+        source.step()
+    while not source.complete:
+        source.step()
+    assert bytes(source.data) == new
