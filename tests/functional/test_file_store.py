@@ -303,3 +303,13 @@ def test_the_load_is_not_counted_as_a_lookup_in_the_rejection_floor(
     floor = trigger._service._floor  # noqa: SLF001 - the mark the next rejections wait for
     assert floor._lookup_s * 1000 < record["latency_ms"]["load"]  # noqa: SLF001
     assert floor._lookup_s * 1000 == pytest.approx(record["latency_ms"]["lookup"], abs=1)  # noqa: SLF001
+
+
+def test_config_validate_loads_the_whole_file_whatever_its_deadline(tmp_path: Path) -> None:
+    """``describe`` (config validate) is a command, not a sign-in: it waits for the load, then answers."""
+    path = write(tmp_path / "users.json", ndjson(auth0_users()))
+    store = FileUserStore(_SlowFile(path, pause=0.05), file_format="auth0", lookup_fields=["username", "email"],
+                          columns={"username": "username", "password_hash": "password_hash", "email": "email"})  # fmt: skip
+    described = store.describe(Deadline(0.01))
+    assert set(described) == {"username", "email"}
+    assert all(names is not None and "user_id" in names for names in described.values())

@@ -54,7 +54,10 @@ def test_auth0_rows_know_users_by_username_else_user_id_and_find_the_hash_wherev
 
 def test_auth0_hash_export_is_joined_on_the_id_after_the_connection_prefix() -> None:
     export = b'{"_id":{"$oid":"abc"},"email":"a@example.com","passwordHash":"$2b$10$hh"}\nnot json\n{"_id": 1}\n'
-    hashes, bad = read_auth0_hashes(export)
+    hashes: dict[str, str] = {}
+    bad: list[tuple[int, str]] = []
+    assert list(read_auth0_hashes(export, hashes, bad, step=2)) == [None]  # it yields as it goes
+
     assert hashes == {"abc": "$2b$10$hh"}
     assert bad == [(2, "not valid JSON"), (3, "no _id.$oid and passwordHash")]
     [(_, row)] = _rows("auth0", b'{"user_id": "auth0|abc", "email": "a@example.com"}', extra=hashes)

@@ -30,6 +30,7 @@ from array import array
 from typing import TYPE_CHECKING, Any, Final
 
 from cognito_migrate.errors import BackendNotAvailableError, LegacyUnavailableError, MalformedRecordError
+from cognito_migrate.models import Deadline
 from cognito_migrate.stores.base import UserStore
 from cognito_migrate.stores.file_formats import FileFormat, FileFormatError, read_auth0_hashes
 from cognito_migrate.stores.rows import RowReader, normalize_login
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping, Sequence
 
     from cognito_migrate.mapping.identity import LoginField
-    from cognito_migrate.models import Credential, Deadline, LegacyUser
+    from cognito_migrate.models import Credential, LegacyUser
 
 _LOCAL_CHUNK: Final = 16 << 20  # bytes read from a local file per step (a few milliseconds)
 _S3_CHUNK: Final = 1 << 20  # bytes read from S3 per step
@@ -111,8 +112,15 @@ class FileUserStore(UserStore):
         self._load(deadline)
         return None if self._sample_at is None else self._row(self._sample_at)
 
+    def describe(self, deadline: Deadline) -> dict[LoginField, list[str] | None]:
+        """``config validate``: the whole file is loaded first, however long it takes (a command, not a
+        sign-in); ``deadline`` then bounds the lookups only."""
+        with self._lock:
+            self._load(None)
+        return super().describe(Deadline(max(deadline.remaining(), 1.0)))
+
     def _columns(self, field: LoginField, deadline: Deadline) -> list[str]:
-        self._load(None)  # `config validate` only: the whole file, whatever it takes
+        self._load(None)  # loaded by describe() already
         names = set(self._format.header) if self._format.header else self._names | self._optional
         return sorted(names)
 
@@ -190,7 +198,9 @@ class FileUserStore(UserStore):
     def _indexing(self) -> Iterator[None]:
         """Walk the records once: keep each readable one's span, index its sign-in fields."""
         if self._hashes is not None:
-            extra, bad = read_auth0_hashes(self._hashes.data)
+            extra: dict[str, str] = {}
+            bad: list[tuple[int, str]] = []
+            yield from read_auth0_hashes(self._hashes.data, extra, bad, step=_INDEX_STEP)
             self._format = FileFormat(self._format.name, extra=extra)
             for line, problem in bad:
                 self._skip(line, f"password-hash export: {problem}")

@@ -276,27 +276,33 @@ def auth0_user_key(user_id: object) -> str | None:
     return user_id.rsplit("|", 1)[-1]
 
 
-def read_auth0_hashes(blob: bytes | bytearray) -> tuple[dict[str, str], list[tuple[int, str]]]:
-    """Auth0 support's password-hash export (NDJSON: ``{"_id": {"$oid": ...}, "passwordHash": ...}``) as
-    user key -> hash, and the lines that could not be read (line number, problem)."""
-    hashes: dict[str, str] = {}
-    bad: list[tuple[int, str]] = []
+def read_auth0_hashes(
+    blob: bytes | bytearray, hashes: dict[str, str], bad: list[tuple[int, str]], *, step: int = 2000
+) -> Iterator[None]:
+    """Auth0 support's password-hash export (NDJSON: ``{"_id": {"$oid": ...}, "passwordHash": ...}``) into
+    ``hashes`` (user key -> hash), its unreadable lines into ``bad`` (line number, problem); yields every
+    ``step`` lines, so that the caller can stop at its deadline and carry on later."""
     for line, raw in enumerate(io.BytesIO(blob), start=1):
-        if raw.isspace() or not raw:
-            continue
+        if line % step == 0:
+            yield
         try:
-            value = json.loads(raw)
+            text = raw.decode("utf-8")
+            if text.isspace():
+                continue
+            value, _ = _raw_decode(text.lstrip())
         except ValueError:
             bad.append((line, "not valid JSON"))
             continue
-        row = flatten(value) if isinstance(value, dict) else {}
-        key = row.get("_id.$oid") or auth0_user_key(row.get("user_id")) or row.get("_id")
-        stored = row.get("passwordHash")
-        if not isinstance(key, str) or not isinstance(stored, str) or not stored:
+        key = stored = None
+        if isinstance(value, dict):
+            oid = value.get("_id")
+            key = oid.get("$oid") if isinstance(oid, dict) else oid
+            key = key or auth0_user_key(value.get("user_id"))
+            stored = value.get("passwordHash")
+        if not isinstance(key, str) or not key or not isinstance(stored, str) or not stored:
             bad.append((line, "no _id.$oid and passwordHash"))
             continue
         hashes[key] = stored
-    return hashes, bad
 
 
 def _auth0_row(row: dict[str, Any], hashes: Mapping[str, str]) -> None:
