@@ -11,9 +11,10 @@ e-mail (the pool's lookups) over ``--lookups`` names. Side by side in one run:
 - ``naive dicts``: the obvious alternative, every line parsed into a dict kept in a dict by name and e-mail
   (what the store avoids by keeping each record's bytes and parsing it again at lookup).
 
-Also the CPU time of ``import boto3`` (what an ``s3://`` source adds to a cold start).
+Also the CPU time of the imports in a fresh process (``--processes`` each, alternating): the handler alone,
+with ``cognito_migrate.stores.file``, and with boto3 too (what an ``s3://`` source adds to a cold start).
 
-    .venv/bin/python bench/bench_file_store.py [--users 1000000] [--lookups 100000] [--json]
+    .venv/bin/python bench/bench_file_store.py [--users 1000000] [--lookups 100000] [--processes 9] [--json]
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import argparse
 import json
 import os
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -30,6 +32,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SRC = str(HERE.parent / "src")
+sys.path.insert(0, str(HERE.parent))
+
+from bench.store_bench import import_ms, report  # noqa: E402
 
 _ALPHABET = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
@@ -125,16 +130,11 @@ def run_case(case: str, users_path: str, hashes_path: str, users: int, lookups: 
     }  # fmt: skip
 
 
-def _boto3_import_ms() -> float:
-    code = "import time; t=time.process_time(); import boto3; boto3.client; print((time.process_time()-t)*1000)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    return float(out.stdout)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--users", type=int, default=1_000_000)
     parser.add_argument("--lookups", type=int, default=100_000)
+    parser.add_argument("--processes", type=int, default=9)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--case", help=argparse.SUPPRESS)  # the child process
     parser.add_argument("--paths", nargs=2, help=argparse.SUPPRESS)
@@ -160,16 +160,26 @@ def main() -> None:
                 capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": SRC},
             )  # fmt: skip
             results[case] = json.loads(out.stdout)
-    boto3_ms = sorted(_boto3_import_ms() for _ in range(5))[2]
+    sides = {
+        "handler": "cognito_migrate.handler",
+        "handler + file store": "cognito_migrate.handler, cognito_migrate.stores.file",
+        "handler + file store + boto3": "cognito_migrate.handler, cognito_migrate.stores.file, boto3",
+    }
+    imports: dict[str, list[float]] = {name: [] for name in sides}
+    for _ in range(args.processes):
+        for name, mods in sides.items():
+            imports[name].append(import_ms(mods))
+    import_stats = {n: {"median": statistics.median(v), "min": min(v)} for n, v in imports.items()}
     if args.json:
-        print(json.dumps({"users": args.users, "file_mb": sizes, "cases": results, "boto3_import_ms": boto3_ms}))
+        print(json.dumps({"users": args.users, "file_mb": sizes, "cases": results, "import_ms": import_stats}))
         return
     print(f"{args.users:,} users; files: " + ", ".join(f"{n} {s:,.0f} MB" for n, s in sizes.items()))
-    print(f"{'case':<16}{'load s':>8}{'cpu s':>8}{'added MB':>10}{'peak MB':>9}{'find/name us':>14}{'find/email us':>15}")
+    header = ("case", "load s", "cpu s", "added MB", "peak MB", "find/name us", "find/email us")
+    print("{:<16}{:>8}{:>8}{:>10}{:>9}{:>14}{:>15}".format(*header))
     for case, r in results.items():
         print(f"{case:<16}{r['load_s']:>8.2f}{r['load_cpu_s']:>8.2f}{r['added_mb']:>10.0f}{r['peak_mb']:>9.0f}"
               f"{r['find_by_username_us']:>14.1f}{r['find_by_email_us']:>15.1f}")  # fmt: skip
-    print(f"import boto3 (CPU, median of 5 fresh processes): {boto3_ms:.0f} ms")
+    report({"import_ms (CPU in a fresh process, the sides alternated)": import_stats}, as_json=False)
 
 
 if __name__ == "__main__":

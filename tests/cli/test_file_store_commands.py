@@ -63,7 +63,7 @@ def test_validate_reads_the_file_and_reports_unreadable_lines_by_number(
 
 
 @pytest.mark.parametrize(
-    ("name", "text", "columns", "problem"),
+    "case",
     [
         (None, "", "", "No such file or directory"),  # no file at all
         ("users.csv", "login,hash\nann,$2b$04$x\n", "password_hash = \"hash\"",  # a CSV named as jsonl
@@ -73,8 +73,9 @@ def test_validate_reads_the_file_and_reports_unreadable_lines_by_number(
     ],
 )  # fmt: skip
 def test_validate_tells_a_broken_file_store_in_one_line(
-    name: str | None, text: str, columns: str, problem: str, tmp_path: Path, tmp_config: Callable[[str], Path]
+    case: tuple[str | None, str, str, str], tmp_path: Path, tmp_config: Callable[[str], Path]
 ) -> None:
+    name, text, columns, problem = case
     url = write(tmp_path / name, text) if name else str(tmp_path / "gone.json")
     extra = f'columns = {{ username = "login", {columns} }}' if columns else ""
     path = tmp_config(_config(url, "jsonl" if columns else "auth0", extra))

@@ -68,3 +68,16 @@ def test_a_firebase_csv_export_migrates_with_the_project_s_scrypt_parameters(tmp
         user = cognito.admin_get_user(UserPoolId=pool_id, Username="U1aBcDeFgHiJkLmNoPqRsTuVwXy1")
         assert user["UserStatus"] == "CONFIRMED"
         assert attributes(user)["email"] == "user1@example.com"
+
+
+def test_auth0_roles_become_cognito_groups(tmp_path: Path) -> None:
+    """``app_metadata.roles`` of the Auth0 export are the user's legacy groups: ``[groups] map`` assigns them."""
+    url = write(tmp_path / "users.json", ndjson(auth0_users()))
+    settings = _settings({"url": url, "file": {"format": "auth0"}}, pool={"case_sensitive": False},
+                         groups={"map": {"admin": "Admins"}})  # fmt: skip
+    with configured_cognito(settings, log_stream=io.StringIO()) as local:
+        pool_id, client_id = create_recommended_pool(local, settings)
+        cognito = local.client()
+        assert "AuthenticationResult" in sign_in(cognito, client_id, "alice", GOOD)
+        groups = cognito.admin_list_groups_for_user(UserPoolId=pool_id, Username="alice")["Groups"]
+        assert [g["GroupName"] for g in groups] == ["Admins"]  # "staff" is not mapped: dropped

@@ -300,9 +300,9 @@ def test_the_load_is_not_counted_as_a_lookup_in_the_rejection_floor(
     assert _sign_in(trigger, "nobody")["response"]["userAttributes"] is None
     [record] = _records(log_stream)
     assert record["latency_ms"]["load"] >= 200
-    floor = trigger._service._floor  # noqa: SLF001 - the mark the next rejections wait for
-    assert floor._lookup_s * 1000 < record["latency_ms"]["load"]  # noqa: SLF001
-    assert floor._lookup_s * 1000 == pytest.approx(record["latency_ms"]["lookup"], abs=1)  # noqa: SLF001
+    floor = trigger._service._floor  # the mark the next rejections wait for
+    assert floor._lookup_s * 1000 < record["latency_ms"]["load"]
+    assert floor._lookup_s * 1000 == pytest.approx(record["latency_ms"]["lookup"], abs=1)
 
 
 def test_config_validate_loads_the_whole_file_whatever_its_deadline(tmp_path: Path) -> None:

@@ -75,14 +75,14 @@ def test_a_broken_download_resumes_with_a_range_request_on_the_same_version(
     source = S3Object(f"s3://{BUCKET}/users.json")
     source.step()
     source.step()
-    source._body.close()  # noqa: SLF001 - the connection drops while the container is frozen
+    source._body.close()  # the connection drops while the container is frozen
     with pytest.raises(LegacyUnavailableError, match="reading s3://"):
         source.step()
     assert source.offset == 2000
     store = FileUserStore(source, file_format="auth0", columns=COLUMNS, lookup_fields=["username"])
     found = store.find("user199", fields=["username"], deadline=Deadline(10))
     assert found is not None
-    assert bytes(store._format.data) == body  # noqa: SLF001 - every byte once, in order
+    assert bytes(store._format.data) == body  # every byte once, in order
 
 
 def test_an_object_replaced_during_the_download_is_read_again_from_the_start(
@@ -92,7 +92,7 @@ def test_an_object_replaced_during_the_download_is_read_again_from_the_start(
     s3.put_object(Bucket=BUCKET, Key="users.json", Body=ndjson([{"username": "old", "password_hash": "x"}]).encode())
     source = S3Object(f"s3://{BUCKET}/users.json")
     source.step()
-    source._body = None  # noqa: SLF001 - the connection dropped
+    source._body = None  # the connection dropped
     new = ndjson([{"username": "new", "password_hash": "y"}]).encode()
     s3.put_object(Bucket=BUCKET, Key="users.json", Body=new)
     with pytest.raises(LegacyUnavailableError, match="PreconditionFailed"):

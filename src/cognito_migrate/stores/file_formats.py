@@ -10,7 +10,8 @@ roles; ``[store] columns`` is merged over them.
     hash comes from ``password_hash`` / ``passwordHash`` on the user, from the import format's
     ``custom_password_hash`` (``{"algorithm": "bcrypt", "hash": {"value": "$2b$..."}}``), or from the separate
     password-hash export Auth0 support provides (NDJSON with ``_id.$oid`` and ``passwordHash``), joined on
-    the user id's part after ``|``. A user without ``username`` is known by its ``user_id``.
+    the user id's part after ``|``. A user without ``username`` is known by its ``user_id``;
+    ``app_metadata.roles`` are the user's legacy roles (Cognito groups with ``[groups]``).
 ``firebase_json`` / ``firebase_csv``
     ``firebase auth:export`` in JSON (``{"users": [...]}``) and CSV (no header; firebase-tools' column
     order, below). Hashes are Firebase's modified scrypt: the project's parameters come from ``[hashing]``.
@@ -57,6 +58,7 @@ _FIREBASE_COLUMNS: Final = {
 _AUTH0_COLUMNS: Final = {
     "username": "username", "password_hash": "password_hash", "email": "email", "email_verified": "email_verified",
     "phone_number": "phone_number", "phone_number_verified": "phone_verified", "disabled": "blocked",
+    "roles": "app_metadata.roles",  # to Cognito groups with [groups]
 }  # fmt: skip
 
 DEFAULT_COLUMNS: Final[Mapping[str, Mapping[str, str]]] = {
@@ -74,8 +76,6 @@ DEFAULT_NORMALIZE: Final[Mapping[str, str]] = {
 """The case rule of each format (``[store] normalize`` overrides it): Auth0 and Firebase keep e-mail
 addresses and user names in lower case, so a typed name is folded the same way."""
 
-GROUP_COLUMNS: Final[Mapping[str, str]] = {"auth0": "app_metadata.roles"}
-"""Where a format keeps a user's roles, for ``[store] columns.groups`` when the project maps groups."""
 
 
 class FileFormat:
@@ -199,9 +199,9 @@ class FileFormat:
     def row(self, start: int, end: int) -> dict[str, Any]:
         """The row of the record at ``data[start:end]`` (read once already at load, so it reads)."""
         raw = bytes(self.data[start:end])
+        row: dict[str, Any] | str | None
         if self.layout == "csv":
-            fields = next(csv.reader(io.StringIO(raw.decode("utf-8")), strict=True))
-            row = self._csv_row(fields)
+            row = self._csv_row(next(csv.reader(io.StringIO(raw.decode("utf-8")), strict=True)))
         else:
             row = self._json_row(raw)
         if not isinstance(row, dict):  # pragma: no cover - the same bytes read at load
