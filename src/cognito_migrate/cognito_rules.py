@@ -103,6 +103,9 @@ STANDARD_ATTRIBUTES: Final = frozenset(
 )  # fmt: skip
 """In every pool's schema, whether or not ``SchemaAttributes`` lists them."""
 BOOLEAN_ATTRIBUTES: Final = frozenset({"email_verified", "phone_number_verified"})
+VERIFIED_FLAGS: Final = {"email": "email_verified", "phone_number": "phone_number_verified"}
+"""The attribute that says Cognito verified each sign-in attribute (``"true"``): an unverified one is whatever
+the user typed, possibly someone else's (a user may set their own e-mail)."""
 GENERATED_ATTRIBUTES: Final = frozenset({"sub", "username", "cognito:username", "identities"})
 """Cognito sets these; a migrate-user trigger that returns one fails the migration."""
 CUSTOM_PREFIX: Final = "custom:"

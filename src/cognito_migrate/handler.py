@@ -16,6 +16,7 @@ import sys
 import time
 from typing import TYPE_CHECKING, Any, Final
 
+from cognito_migrate.cognito_rules import VERIFIED_FLAGS
 from cognito_migrate.config import load_settings
 from cognito_migrate.errors import CognitoMigrateError, EventError, RefusedInputError, TriggerFailure
 from cognito_migrate.event import build_response, parse
@@ -160,7 +161,7 @@ class Trigger:
         candidates = (event.get("userName"), attributes.get("email"), attributes.get("phone_number"))
         names = [name for name in candidates if isinstance(name, str)]
         deadline = Deadline(_budget_seconds(context, init_spent=0.0) - self._margin_s)
-        first: int | None = None  # records newly confirmed; None: no ledger, or it could not tell
+        first: int | None = None  # records newly confirmed; None: no ledger, or it could not answer
         if self._ledger is not None:
             first = self._ledger.recorder.confirm(names, deadline)
             if first:
@@ -168,9 +169,16 @@ class Trigger:
                     "INFO", "created in Cognito", CONFIRMED_METRIC,
                     {"trigger": event.get("triggerSource"), "user": self._log.user_ref(names[0]) if names else None},
                 )  # fmt: skip
-        # with a ledger that answered, only the first confirmation assigns groups (later sign-ins cost nothing)
-        if self._groups is not None and names and first != 0:
-            self._assign_groups(self._groups, event, names, deadline)
+        # with a ledger, only the confirmation that first marks a user the trigger migrated assigns groups (later
+        # sign-ins cost nothing; a user who signed up under a legacy name gets none); a ledger that could not
+        # answer leaves it to the next sign-in, which confirms then: no groups on doubt
+        if self._groups is not None and names and (self._ledger is None or first):
+            # whose legacy groups these are: Cognito's user name, or an e-mail / phone Cognito verified; an
+            # unverified one is what the user set (another legacy user's address would earn their groups)
+            verified = [attributes.get(name) for name, flag in VERIFIED_FLAGS.items() if attributes.get(flag) == "true"]
+            owners = [name for name in (event.get("userName"), *verified) if isinstance(name, str)]
+            if owners:
+                self._assign_groups(self._groups, event, owners, deadline)
         return event
 
     def _assign_groups(

@@ -29,11 +29,12 @@ def _post_event(name: str) -> dict[str, Any]:
                             metadata=None)  # fmt: skip
 
 
-def _trigger(store_url: str, stream: io.StringIO, **store: Any) -> Trigger:
+def _trigger(store_url: str, stream: io.StringIO, sections: dict[str, Any] | None = None, **store: Any) -> Trigger:
     data = {
         "store": {"type": "sql", "url": store_url, "preset": "aspnet_identity", **store},
         "groups": {"map": {"Admin": "Admins"}, "unmapped": "copy"},
         "hashing": {"dummy_cost": {"iterations": 1000, "prf": "HMACSHA256"}},
+        **(sections or {}),
     }
     return Trigger(settings_from_mapping(data, environ={}), log=InvocationLog(stream=stream, level="DEBUG"))
 
@@ -104,3 +105,46 @@ def test_neither_the_migration_nor_the_group_step_imports_boto3(tmp_path: Path) 
     lines = done.stdout.strip().splitlines()
     assert any('"groups not assigned"' in line for line in lines)  # the group step did run (and failed: nowhere)
     assert json.loads(lines[-1]) == []
+
+
+def test_an_unverified_email_or_phone_never_picks_whose_legacy_groups_a_user_gets(
+    tmp_path: Path, log_stream: io.StringIO, monkeypatch: Any
+) -> None:
+    # a Cognito user the legacy store does not know (signed up in the pool) who set their own e-mail and phone
+    # to a legacy admin's: Cognito keeps them unverified, and they must not earn that admin's groups
+    monkeypatch.setenv("AWS_ENDPOINT_URL_COGNITO_IDP", NOWHERE)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    url = create_aspnet_sqlite(str(tmp_path / "aspnet.db"), aspnet_users())
+    pool = {"pool": {"alias_attributes": ["email", "phone_number"]}}
+    trigger = _trigger(url, log_stream, pool, groups_query="SELECT 'Admin' WHERE :username IS NOT NULL")
+    claimed = {"sub": "0f0c0e0a-0000-4000-8000-000000000001", "email": "alice@example.com", "email_verified": "false",
+               "phone_number": "+14325551212", "phone_number_verified": "false"}  # fmt: skip
+    event = build_post_event(POST_AUTHENTICATION, pool=("eu-west-1", "eu-west-1_Pool1"), client_id="c",
+                             user=("mallory", claimed), metadata=None)  # fmt: skip
+    assert trigger(json.loads(json.dumps(event)), LambdaContext()) == event
+    assert not [r for r in log_records(log_stream) if r["message"].startswith("groups")]  # nobody was looked up
+
+    # verified by Cognito, the same e-mail does find the legacy user (the call then fails: nowhere)
+    verified = {**claimed, "email_verified": "true"}
+    event = build_post_event(POST_AUTHENTICATION, pool=("eu-west-1", "eu-west-1_Pool1"), client_id="c",
+                             user=("0f0c0e0a-0000-4000-8000-000000000001", verified), metadata=None)  # fmt: skip
+    trigger(json.loads(json.dumps(event)), LambdaContext())
+    [line] = [r for r in log_records(log_stream) if r["message"] == "groups not assigned"]
+    assert line["failed"] == {"Admins": "ConnectionRefusedError"}
+
+
+def test_with_a_ledger_only_users_it_confirms_get_groups_and_not_while_it_is_down(
+    tmp_path: Path, log_stream: io.StringIO, monkeypatch: Any
+) -> None:
+    # a ledger that cannot answer cannot tell a migrated user from one who signed up under a legacy name: the
+    # groups wait for the next sign-in (the record is confirmed then), they are never given on doubt
+    monkeypatch.setenv("AWS_ENDPOINT_URL_COGNITO_IDP", NOWHERE)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    url = create_aspnet_sqlite(str(tmp_path / "aspnet.db"), aspnet_users())
+    ledger = {"ledger": {"url": f"sqlite:///{tmp_path / 'missing' / 'ledger.db'}", "hash_key": "k" * 32}}
+    trigger = _trigger(url, log_stream, ledger, groups_query="SELECT 'Admin' WHERE :username IS NOT NULL")
+    event = _post_event("alice")
+    assert trigger(json.loads(json.dumps(event)), LambdaContext()) == event
+    assert not [r for r in log_records(log_stream) if r["message"].startswith("groups")]
