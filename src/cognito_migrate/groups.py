@@ -9,7 +9,9 @@ to each group with ``AdminAddUserToGroup`` (idempotent: a member stays a member)
 When it runs: with a ledger, at the confirmation that first marks a user the trigger migrated as created
 (later sign-ins cost nothing; when the ledger cannot answer, at the next sign-in); without one, at every
 sign-in (it cannot tell a first one). Whose groups: the user is looked up by Cognito's user name and by an
-e-mail or phone number only when Cognito verified it (the handler picks the names). It never raises: the sign-in has already succeeded, and the log line (with the
+e-mail or phone number only when Cognito verified it (the handler picks the names).
+
+It never raises: the sign-in has already succeeded, and the log line (with the
 ``GroupsAssigned`` / ``GroupsFailed`` metrics) says what was added and what failed, naming a group that
 does not exist in the pool.
 """
