@@ -79,6 +79,11 @@ class Trigger:
         """Release what the trigger holds open (its legacy store connection)."""
         self._service.close()
 
+    def prepare(self, seconds: float = 3600.0) -> None:
+        """Do the store's one-off work now (load an export file), not in the first sign-in: ``check`` and the
+        local Cognito call it; the Lambda entry point does not (each new container loads in its sign-ins)."""
+        self._service.prepare(Deadline(seconds))
+
     def __call__(self, event: dict[str, Any], context: Any = None) -> dict[str, Any]:
         started = time.perf_counter()
         cold, self._cold = self._cold, False

@@ -94,6 +94,14 @@ class MigrationService:
         """Release the store's connections (the CLI when done; SnapStart before a restored environment runs)."""
         self._store.close()
 
+    def prepare(self, deadline: Deadline) -> None:
+        """The store's one-off work ahead of the first sign-in (a file store's load), for the commands that can
+        wait for it (``check``, ``serve``); an outage is left for the sign-ins to report."""
+        try:
+            self._store.prepare(deadline)
+        except LegacyUnavailableError:
+            return
+
     def migrate(self, request: MigrationRequest, deadline: Deadline) -> MigrationOutcome:
         """Run the flow; never raises for anything a request or a legacy row can cause."""
         timer = _Timer(self._floor.clock, padded=request.password is not None)

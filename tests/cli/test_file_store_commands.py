@@ -107,3 +107,14 @@ def test_package_needs_the_aws_extra_only_for_an_s3_file(tmp_path: Path) -> None
     s3 = tmp_path / "s3.toml"
     s3.write_text(_config("s3://legacy-exports/users.json", "jsonl", 'columns = { username = "u", password_hash = "p" }'))
     assert wiring.required_extras(load_settings(s3, environ={})) == {"aws"}
+
+
+def test_check_loads_the_file_before_the_sign_in_it_checks(tmp_path: Path, tmp_config: Callable[[str], Path]) -> None:
+    """A command can wait for a big file: the sign-in it shows is a loaded container's (no `load` lap), never
+    "still loading" for a file that takes longer than an invocation's deadline."""
+    path = tmp_config(_config(_users(tmp_path)))
+    result = runner.invoke(app, ["check", "alice", "-c", str(path), "--password-stdin", "--json"], input=GOOD + "\n")
+    document = json.loads(result.stdout)
+    assert document["outcome"] == "MIGRATED"
+    assert "lookup" in document["latency_ms"]
+    assert "load" not in document["latency_ms"]

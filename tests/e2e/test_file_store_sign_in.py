@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import json
 from typing import TYPE_CHECKING, Any
 
 from cognito_migrate.config import settings_from_mapping
@@ -38,8 +39,9 @@ def test_an_auth0_export_migrates_by_email_and_wrong_passwords_create_nobody(tmp
     url = write(tmp_path / "users.json", ndjson(auth0_users()))
     settings = _settings({"url": url, "file": {"format": "auth0"}},
                          pool={"username_attributes": ["email"], "case_sensitive": False},
-                         mapping={"attributes": {"given_name": "given_name"}})  # fmt: skip
-    with configured_cognito(settings, log_stream=io.StringIO()) as local:
+                         mapping={"attributes": {"given_name": "given_name"}}, logging={"level": "INFO"})  # fmt: skip
+    stream = io.StringIO()
+    with configured_cognito(settings, log_stream=stream) as local:
         pool_id, client_id = create_recommended_pool(local, settings)
         cognito = local.client()
 
@@ -54,6 +56,10 @@ def test_an_auth0_export_migrates_by_email_and_wrong_passwords_create_nobody(tmp
         assert user["UserStatus"] == "CONFIRMED"
         assert attributes(user)["email"] == "alice@example.com"
         assert attributes(user)["given_name"] == "Alice"
+    # the local Cognito loaded the file when it started (as serve does), not in the first sign-in
+    records = [json.loads(line) for line in stream.getvalue().splitlines() if line.startswith("{")]
+    assert records
+    assert not any("load" in r.get("latency_ms", {}) for r in records)
 
 
 def test_a_firebase_csv_export_migrates_with_the_project_s_scrypt_parameters(tmp_path: Path) -> None:

@@ -86,6 +86,7 @@ class Checker:
         self._buffer = io.StringIO()
         log = build_log(settings, stream=self._buffer, debug_usernames=True, metrics=False, level="DEBUG")
         self._trigger = Trigger(settings, log=log)
+        self._trigger.prepare()  # a file store loads its file first, however long it takes: a command can wait
 
     def run(self, username: str, password: str | None) -> tuple[dict[str, Any], dict[str, Any] | str]:
         """Run the trigger once (forgot-password when ``password`` is None); its log record and its answer."""

@@ -42,6 +42,7 @@ def configured_cognito(
         return CognitoAdmin(pool_region, endpoint=started[0].endpoint, credentials=lambda: local_credentials)
 
     trigger = Trigger(settings, log=log, cognito=cognito)
+    trigger.prepare()  # a file store is loaded before the first sign-in, not in it: the app team's server waits
     options: dict[str, Any] = {"region": region}
     if console is not None:
         options["console"] = console
