@@ -454,9 +454,8 @@ def required_extras(settings: Settings) -> set[str]:
     if store.type == "file" and store.file.format is not None:
         from cognito_migrate.stores.file_formats import DEFAULT_COLUMNS
 
+        # an s3:// file is read with boto3, which the Lambda runtime provides (as for secrets): no extra
         columns = {**DEFAULT_COLUMNS[store.file.format], **store.columns}
-        if any(loc and loc.startswith("s3://") for loc in (url, store.file.hashes)):
-            extras.add("aws")  # boto3 reads the object
     if settings.mapping.default_phone_region or "phone_number" in columns:
         extras.add("phone")  # every phone number is validated with phonenumbers
     ledger_url = settings.ledger.url

@@ -97,16 +97,23 @@ def test_audit_lists_every_user_and_counts_unreadable_lines(tmp_path: Path, tmp_
     assert "alice" not in result.stdout
 
 
-def test_package_needs_the_aws_extra_only_for_an_s3_file(tmp_path: Path) -> None:
-    from cognito_migrate import wiring
-    from cognito_migrate.config import load_settings
+def test_package_includes_a_local_file_and_needs_nothing_for_an_s3_one(tmp_path: Path) -> None:
+    """A relative path travels in the zip beside the configuration; an s3:// object is read with the runtime's
+    boto3 (``package`` refuses to add it)."""
+    from cognito_migrate.deploy.packaging import build
 
+    columns = 'columns = { username = "u", password_hash = "p" }'
+    write(tmp_path / "users.jsonl", ndjson([{"u": "ann", "p": "$2b$04$" + "x" * 53}]))
     local = tmp_path / "local.toml"
-    local.write_text(_config("users.json", "jsonl", 'columns = { username = "u", password_hash = "p" }'))
-    assert wiring.required_extras(load_settings(local, environ={})) == set()
+    local.write_text(_config("users.jsonl", "jsonl", columns).replace('"file-store-test-key"', '"env:HASH_KEY"'))
+    result = build(local, tmp_path / "out-local", installer=lambda *a, **k: None, census=False)
+    assert result.included_files == ("users.jsonl",)
+    assert result.extras == ()
     s3 = tmp_path / "s3.toml"
-    s3.write_text(_config("s3://legacy-exports/users.json", "jsonl", 'columns = { username = "u", password_hash = "p" }'))
-    assert wiring.required_extras(load_settings(s3, environ={})) == {"aws"}
+    s3.write_text(local.read_text().replace('"users.jsonl"', '"s3://legacy-exports/users.jsonl"'))
+    result = build(s3, tmp_path / "out-s3", installer=lambda *a, **k: None, census=False)
+    assert result.included_files == ()
+    assert result.extras == ()
 
 
 def test_check_loads_the_file_before_the_sign_in_it_checks(tmp_path: Path, tmp_config: Callable[[str], Path]) -> None:

@@ -298,7 +298,8 @@ class ConfigPlan:
 
     document: Mapping[str, Any]
     extras: frozenset[str]
-    sqlite_files: tuple[Path, ...]
+    data_files: tuple[tuple[Path, str], ...]
+    """Files the configuration names relative to itself, copied beside it: (path, the note that says so)."""
     url_is_reference: bool
 
 
@@ -355,21 +356,36 @@ def plan_config(config: Path) -> ConfigPlan:
             f"{', '.join(leaked)} holds a secret in plain text, which would be readable in the zip: reference "
             'it instead ("secretsmanager:<arn>#<field>", "ssm:/name" or "env:NAME"; see docs/deploy.md)'
         )
-    url = str(document.get("store", {}).get("url", ""))
-    sqlite_files: list[Path] = []
+    store = document.get("store", {})
+    url = str(store.get("url", ""))
+    data_files: list[tuple[Path, str]] = []
     prefix = "sqlite:///"
     if url.startswith(prefix) and not url[len(prefix) :].startswith(("/", "file:", ":memory:")):
-        relative = Path(url[len(prefix) :])
-        if relative.is_absolute() or ".." in relative.parts:
-            raise PackagingError(f"store.url: {url!r} points outside the configuration's directory")
-        sqlite_files.append(relative)
+        relative = _inside("store.url", url[len(prefix) :])
+        note = f"included the SQLite store {relative} (read-only in Lambda; for demos and tests)"
+        data_files.append((relative, note))
+    if settings.store.type == "file":
+        hashes = str(store.get("file", {}).get("hashes") or "")
+        for key, location, what in (("store.url", url, "the user file"), ("store.file.hashes", hashes, "the hashes")):
+            if location and not location.startswith(("/", "s3://")) and not secrets.is_reference(location):
+                relative = _inside(key, location)
+                note = f"included {what} {relative} (each new container loads it: docs/stores.md)"
+                data_files.append((relative, note))
     return ConfigPlan(
         document=document,
         extras=frozenset(required_extras(settings)),
-        sqlite_files=tuple(sqlite_files),
+        data_files=tuple(data_files),
         # only a SQL store's driver is read from its URL
         url_is_reference=settings.store.type == "sql" and secrets.is_reference(settings.store.url),
     )
+
+
+def _inside(key: str, location: str) -> Path:
+    """A path the configuration names relative to itself; one that leaves its directory cannot be packaged."""
+    relative = Path(location)
+    if relative.is_absolute() or ".." in relative.parts:
+        raise PackagingError(f"{key}: {location!r} points outside the configuration's directory")
+    return relative
 
 
 # ---------------------------------------------------------------------------------------------- census
@@ -506,9 +522,9 @@ def build(
             "postgres, mysql, mssql or sqlite"
         )
     requirements_for(extras)  # an unknown --extra fails before the store is read
-    for relative in plan.sqlite_files:  # before pip spends a minute downloading
+    for relative, _ in plan.data_files:  # before pip spends a minute downloading
         if not (config.parent / relative).is_file():
-            raise PackagingError(f"store.url names {relative}, which does not exist next to {config}")
+            raise PackagingError(f"the configuration names {relative}, which does not exist next to {config}")
     if census:
         found, note = census_extras(config)
         extras |= found
@@ -524,13 +540,13 @@ def build(
     _copy_package(staging, package_root())
     (staging / CONFIG_NAME).write_text(json.dumps(plan.document, indent=2, default=str) + "\n", encoding="utf-8")
     included: list[str] = []
-    for relative in plan.sqlite_files:
+    for relative, note in plan.data_files:
         source = config.parent / relative
         dest = staging / relative
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, dest)
         included.append(relative.as_posix())
-        notes.append(f"included the SQLite store {relative.as_posix()} (read-only in Lambda; for demos and tests)")
+        notes.append(note)
     interpreter = target_interpreter(python)
     precompiled = interpreter is not None
     if interpreter is not None:
