@@ -240,7 +240,13 @@ class LdapStoreSettings(Section):
         "(escaped): `(&(objectClass=groupOfNames)(member={dn}))`; each group's `cn` is its name",
         check=group_filter_problem,
     )
-    group_base_dn = Key(TEXT, None, "where `group_filter` searches (default: `base_dn`)", check=_dn)
+    group_base_dn = Key(
+        TEXT,
+        None,
+        "where the groups live: `group_filter` searches under it (default: `base_dn`), and a `memberOf` DN outside "
+        "it is ignored (unset: every `memberOf` DN counts, by its first RDN alone)",
+        check=_dn,
+    )
     verify = Key(
         Choice(LDAP_VERIFY_MODES),
         "bind",

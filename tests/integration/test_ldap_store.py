@@ -369,3 +369,15 @@ def test_groups_come_from_member_of_and_a_group_search(directory: Directory) -> 
     without = wiring.build_store(_settings(directory))  # no [groups]: memberOf is not even read
     plain = without.find("alice", fields=["username"], deadline=Deadline(5))
     assert plain is not None and plain.user.groups == () and "memberOf" not in plain.user.profile
+
+
+def test_a_group_base_dn_scopes_member_of(directory: Directory) -> None:
+    """With group_base_dn, a memberOf DN elsewhere in the directory does not count (a group is named by its CN
+    alone, and a group of that name can be made in any OU)."""
+    groups = {"map": {"admins": "Admins"}}
+    inside = wiring.build_store(_settings(directory, groups=groups, group_base_dn="ou=groups,dc=example,dc=com"))
+    found = inside.find("alice", fields=["username"], deadline=Deadline(5))
+    assert found is not None and found.user.groups == ("admins", "Staff, Berlin")
+    elsewhere = wiring.build_store(_settings(directory, groups=groups, group_base_dn="ou=system,dc=example,dc=com"))
+    found = elsewhere.find("alice", fields=["username"], deadline=Deadline(5))
+    assert found is not None and found.user.groups == ()

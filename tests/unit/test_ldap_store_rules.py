@@ -178,3 +178,18 @@ def test_the_reader_reads_every_member_of_value_as_a_group() -> None:
     assert reader.read(row).groups == ("admins", "staff")
     with pytest.raises(MalformedRecordError, match="memberOf"):
         reader.read({**row, "memberOf": [b"\xff"]})
+
+
+def test_with_a_group_base_only_member_of_dns_below_it_count() -> None:
+    # a group is named by its first RDN alone: "CN=Domain Admins" created in an OU someone else administers
+    # must not pass for the real one once the groups' place is configured
+    reader = LdapRowReader({**COLUMNS, "groups": ("memberOf",)}, group_base="OU=Groups,DC=corp,DC=example")
+    row = {"dn": "uid=a,dc=x", "uid": "a", "memberOf": [
+        "CN=Domain Admins,OU=Sales,DC=corp,DC=example",  # same name, another OU
+        "cn=staff,ou=groups,dc=corp,dc=example",  # below it, spelled in another case
+        "CN=Staff\\2C Berlin,OU=Teams,OU=Groups,DC=corp,DC=example",  # deeper below it
+        "CN=x,OU=Groups\\,DC=corp,DC=example",  # an RDN value that only looks like the base
+        "OU=Groups,DC=corp,DC=example",  # the base itself is no group
+    ]}  # fmt: skip
+    assert reader.read(row).groups == ("staff", "Staff, Berlin")
+    assert LdapRowReader({**COLUMNS, "groups": ("memberOf",)}).read(row).groups[0] == "Domain Admins"  # unscoped

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any, Final
 from cognito_migrate.errors import BackendNotAvailableError, LegacyUnavailableError, MalformedRecordError
 from cognito_migrate.models import Deadline
 from cognito_migrate.stores.base import ConnectionLost, UserStore
-from cognito_migrate.stores.ldap_filters import every_user, fill, rdn_value
+from cognito_migrate.stores.ldap_filters import every_user, fill, is_under, rdn_value
 from cognito_migrate.stores.rows import GROUP_COLUMNS, RowReader
 from cognito_migrate.stores.watchdog import WATCHDOG
 
@@ -138,8 +138,9 @@ def _integer(row: Mapping[str, Any], name: str) -> int:
 class LdapRowReader(RowReader):
     """Reads an entry: each role from the first of its attributes the entry has, then the account state."""
 
-    def __init__(self, columns: Mapping[str, Sequence[str]]) -> None:
+    def __init__(self, columns: Mapping[str, Sequence[str]], *, group_base: str | None = None) -> None:
         self._alternatives = {role: tuple(names) for role, names in columns.items()}
+        self._group_base = group_base
         super().__init__({role: names[0] for role, names in self._alternatives.items()})
 
     def read(self, row: Mapping[str, Any]) -> LegacyUser:
@@ -153,7 +154,11 @@ class LdapRowReader(RowReader):
 
     def groups(self, row: Mapping[str, Any]) -> tuple[str, ...]:
         """The group names of the ``groups`` / ``roles`` attributes (every value): a DN (``memberOf``) gives
-        its first RDN's value (``cn=Staff,ou=groups,...`` is ``Staff``), any other value is the name."""
+        its first RDN's value (``cn=Staff,ou=groups,...`` is ``Staff``), any other value is the name.
+
+        With ``group_base`` (``group_base_dn``), only DNs below it count: a group's name is its first RDN
+        alone, and a group of the same name elsewhere (an OU whose administrators are not yours) must not
+        earn the Cognito group that name maps to."""
         names: list[str] = []
         for role in GROUP_COLUMNS:
             values = self._value(row, role)
@@ -162,6 +167,8 @@ class LdapRowReader(RowReader):
             for value in values if isinstance(values, list) else [values]:
                 if not isinstance(value, str):
                     raise MalformedRecordError(self._columns[role], "expected group names or DNs as text")
+                if self._group_base is not None and "=" in value and not is_under(value, self._group_base):
+                    continue
                 names.append(rdn_value(value))
         return tuple(dict.fromkeys(n for n in names if n))
 
@@ -230,7 +237,7 @@ class LdapUserStore(UserStore):
             roles.setdefault("password_hash", (PASSWORD_ATTRIBUTE,))
         super().__init__(
             lookup_fields=set(filters),
-            rows=LdapRowReader(roles),
+            rows=LdapRowReader(roles, group_base=group_base_dn),
             normalize=normalize,
             reconnect_budget=connect_timeout,
         )

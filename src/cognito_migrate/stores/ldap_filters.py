@@ -1,5 +1,6 @@
 """LDAP search filter templates (RFC 4515) with a ``{username}`` placeholder: checked once, filled safely; and
-the value of a DN's first RDN (RFC 4514), the name of a group from its DN.
+the value of a DN's first RDN (RFC 4514), the name of a group from its DN, and whether a DN lies below
+another (where the groups live).
 
 Standard library only: the configuration checks a template when it loads, before (and without) ldap3.
 The value put in the placeholder is escaped by the caller with ldap3's ``escape_filter_chars`` (``*``,
@@ -74,24 +75,58 @@ def rdn_value(dn: str) -> str:
     _, equals, rest = dn.partition("=")
     if not equals:
         return dn
-    out = bytearray()
+    return _unescaped(rest, 0)[0].strip()
+
+
+def dn_key(dn: str) -> tuple[frozenset[tuple[str, str]], ...]:
+    """A DN in a form two spellings of it share: each RDN's (type, value) pairs, types lower-cased and values
+    unescaped and case-folded (the attributes that name entries, ``cn``, ``ou``, ``dc``, compare so)."""
+    rdns: list[frozenset[tuple[str, str]]] = []
+    pairs: list[tuple[str, str]] = []
     i = 0
-    while i < len(rest):
-        char = rest[i]
-        if char == "\\" and i + 1 < len(rest):
-            pair = rest[i + 1 : i + 3]
+    while i < len(dn):
+        name, equals, _ = dn[i:].partition("=")
+        if not equals:
+            raise ValueError("not a DN")
+        value, i = _unescaped(dn, i + len(name) + 1)
+        pairs.append((name.strip().lower(), value.strip().casefold()))
+        separator = dn[i] if i < len(dn) else ","
+        i += 1
+        if separator == ",":
+            rdns.append(frozenset(pairs))
+            pairs = []
+    return tuple(rdns)
+
+
+def is_under(dn: str, base: str) -> bool:
+    """Whether the entry ``dn`` lies below ``base`` (any depth; never ``base`` itself); False for a non-DN."""
+    try:
+        entry, root = dn_key(dn), dn_key(base)
+    except ValueError:
+        return False
+    return len(entry) > len(root) and entry[len(entry) - len(root) :] == root
+
+
+def _unescaped(text: str, start: int) -> tuple[str, int]:
+    """The attribute value that starts at ``start``, unescaped, and where it ends (a ``,`` or ``+`` or the end)."""
+    out = bytearray()
+    i = start
+    while i < len(text):
+        char = text[i]
+        if char == "\\" and i + 1 < len(text):
+            pair = text[i + 1 : i + 3]
             if len(pair) == 2 and all(c in "0123456789abcdefABCDEF" for c in pair):
                 out.append(int(pair, 16))
                 i += 3
                 continue
-            out += rest[i + 1].encode()
+            out += text[i + 1].encode()
             i += 2
             continue
         if char in ",+":
             break
         out += char.encode()
         i += 1
-    return out.decode("utf-8", "replace").strip()
+    return out.decode("utf-8", "replace"), i
 
 
 def every_user(template: str) -> str:
