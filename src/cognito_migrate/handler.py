@@ -88,9 +88,10 @@ class Trigger:
         started = time.perf_counter()
         cold, self._cold = self._cold, False
         request_id = getattr(context, "aws_request_id", None)
+        init_spent = self.init_spent if cold else 0.0
         if isinstance(event, dict) and str(event.get("triggerSource", "")).startswith(CONFIRMING_SOURCES):
-            return self.confirm(event, context)
-        deadline = Deadline(_budget_seconds(context, init_spent=self.init_spent if cold else 0.0) - self._margin_s)
+            return self.confirm(event, context, init_spent=init_spent)
+        deadline = Deadline(_budget_seconds(context, init_spent=init_spent) - self._margin_s)
         try:
             request = parse(event)._replace(request_id=request_id or "")
         except RefusedInputError as exc:
@@ -152,11 +153,12 @@ class Trigger:
             raise TriggerFailure(REJECTED)
         return build_response(event, outcome, self._options)
 
-    def confirm(self, event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+    def confirm(self, event: dict[str, Any], context: Any = None, *, init_spent: float = 0.0) -> dict[str, Any]:
         """Post-authentication / post-confirmation: Cognito holds this user now; note it in the ledger, and
         add the user to the mapped groups (``[groups]``, see ``groups.py``).
 
-        Answers the event unchanged, always: raising here would fail a sign-in that has already succeeded.
+        Answers the event unchanged, always: raising here would fail a sign-in that has already succeeded, and so
+        would running past Cognito's 5 seconds, which include a cold start's init (``init_spent``) here too.
         """
         if self._ledger is None and self._groups is None:
             return event
@@ -165,7 +167,7 @@ class Trigger:
         attributes = attributes if isinstance(attributes, dict) else {}
         candidates = (event.get("userName"), attributes.get("email"), attributes.get("phone_number"))
         names = [name for name in candidates if isinstance(name, str)]
-        deadline = Deadline(_budget_seconds(context, init_spent=0.0) - self._margin_s)
+        deadline = Deadline(_budget_seconds(context, init_spent=init_spent) - self._margin_s)
         first: int | None = None  # records newly confirmed; None: no ledger, or it could not answer
         if self._ledger is not None:
             first = self._ledger.recorder.confirm(names, deadline)
