@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from cognito_migrate.cognito_rules import MAX_GROUPS_PER_USER, group_name_problem
 from cognito_migrate.errors import AmbiguousLoginError, LegacyUnavailableError, MalformedRecordError
+from cognito_migrate.mapping.identity import same_login
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from cognito_migrate.cognito_api import CognitoAdmin
     from cognito_migrate.mapping.identity import LoginField
     from cognito_migrate.models import Deadline
-    from cognito_migrate.stores.base import UserStore
+    from cognito_migrate.stores.base import LookupResult, UserStore
 
 MISSING_GROUP = "ResourceNotFoundException"  # AdminAddUserToGroup's answer for a group (or user) the pool lacks
 
@@ -81,11 +82,13 @@ class GroupAssigner:
         *,
         fields: Sequence[LoginField],
         admin: Callable[[str], CognitoAdmin],
+        case_sensitive: bool = False,
         call_timeout: float = 1.0,
     ) -> None:
         self._store = store
         self._map = group_map
         self._fields = fields
+        self._case_sensitive = case_sensitive
         self._admin = admin  # region -> client (built on first use, kept per region)
         self._clients: dict[str, CognitoAdmin] = {}
         self._call_timeout = call_timeout
@@ -99,7 +102,7 @@ class GroupAssigner:
             user = None
             for name in dict.fromkeys(names):
                 found = self._store.find(name, fields=self._fields, deadline=deadline)
-                if found is not None:
+                if found is not None and self._owns(found, name):
                     user = found.user
                     break
             if user is None:
@@ -122,3 +125,15 @@ class GroupAssigner:
                 else:
                     added.append(group)
         return Assignment(found=True, added=tuple(added), failed=failed, refused=tuple(refused))
+
+    def _owns(self, found: LookupResult, name: str) -> bool:
+        """Whether the legacy value the store matched is ``name`` under the pool's case rule, as the migration
+        demands: a store that matches more loosely (a case-insensitive collation, LDAP's caseIgnoreMatch)
+        finds alice for ``ALICE``, another user of a case-sensitive pool, who must not get alice's groups."""
+        user = found.user
+        legacy = {"username": user.username, "email": user.email, "phone_number": user.phone_number}[found.matched_by]
+        if legacy is None:
+            return False
+        if found.matched_by == "phone_number":
+            return legacy == name  # digits have no case; both in E.164
+        return same_login(name, legacy, case_sensitive=self._case_sensitive)

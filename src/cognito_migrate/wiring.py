@@ -313,6 +313,7 @@ def build_group_assigner(
         GroupMap(config.map, copy_unmapped=config.unmapped == "copy"),
         fields=build_mapper(settings).username_model.lookup_fields(),
         admin=admin or CognitoAdmin,
+        case_sensitive=settings.pool.case_sensitive,
     )
 
 

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from typing import TYPE_CHECKING, Any
 
+import pytest
+
 from cognito_migrate.config import settings_from_mapping
 from cognito_migrate.handler import Trigger
 from cognito_migrate.local.trigger_event import POST_AUTHENTICATION, build_post_event
@@ -164,3 +166,19 @@ def test_a_cold_start_s_init_counts_against_post_authentication_s_five_seconds_t
     assert trigger(json.loads(json.dumps(event)), LambdaContext()) == event
     [line] = [r for r in log_records(log_stream) if r["message"] == "groups not assigned"]
     assert "deadline" in line["problem"] and line["failed"] == {}  # nothing was called past Cognito's wait
+
+
+@pytest.mark.parametrize(("case_sensitive", "looked_up"), [(True, False), (False, True)])
+def test_a_name_the_store_matched_only_loosely_gets_no_groups_in_a_case_sensitive_pool(
+    tmp_path: Path, log_stream: io.StringIO, monkeypatch: Any, case_sensitive: bool, looked_up: bool
+) -> None:
+    # ASP.NET Identity matches on the upper-cased name: "ALICE" finds alice. In a case-sensitive pool "ALICE" is
+    # another Cognito user (the trigger refuses to migrate alice under it): it must not get alice's groups
+    _cognito_nowhere(monkeypatch)
+    url = create_aspnet_sqlite(str(tmp_path / "aspnet.db"), aspnet_users())
+    pool = {"pool": {"case_sensitive": case_sensitive}}
+    trigger = _trigger(url, log_stream, pool, groups_query="SELECT 'Admin' WHERE :username IS NOT NULL")
+    event = _post_event("ALICE")
+    assert trigger(json.loads(json.dumps(event)), LambdaContext()) == event
+    lines = [r for r in log_records(log_stream) if r["message"] == "groups not assigned"]
+    assert bool(lines) is looked_up  # a case-insensitive pool: "ALICE" is alice, whose call then fails (nowhere)
