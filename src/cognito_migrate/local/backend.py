@@ -1,7 +1,13 @@
-"""Access to moto's in-process cognito-idp state, and the one lock that serializes every call into it.
+"""The moto adapter: the only module of the local Cognito that imports moto.
 
+It holds access to moto's in-process cognito-idp state (pools, clients, users, regions), the WSGI application
+that answers the API requests the layer leaves to moto, and the one lock that serializes every call into it:
 moto is not thread-safe and its state is global to the process, so every read or write of a pool, a user or a
 token, whether it comes through the WSGI dispatcher or from the layer, happens with ``MOTO_LOCK`` held.
+
+The rest of ``local/`` reaches moto only through the functions here (a unit test scans for imports), so a
+moto upgrade is checked in one place; the tested range is pinned in pyproject.toml's ``local`` extra. moto
+is imported inside the functions: importing this module costs nothing until a local Cognito runs.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from cognito_migrate.local.errors import CognitoError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Iterable, Iterator
 
 MOTO_LOCK = threading.RLock()
 T = TypeVar("T")
@@ -70,3 +76,55 @@ def attribute_names(pool: Any) -> list[str]:
 
     standard = list(CognitoIdpUserPoolAttribute.STANDARD_SCHEMA)
     return [*standard, *(name for name in pool.schema_attributes if name not in standard)]
+
+
+def known_regions() -> frozenset[str]:
+    """The regions moto serves cognito-idp in (it answers HTTP 500 for any other)."""
+    from moto.cognitoidp.models import cognitoidp_backends
+    from moto.core.models import DEFAULT_ACCOUNT_ID
+
+    return frozenset(cognitoidp_backends[DEFAULT_ACCOUNT_ID].regions)
+
+
+# ------------------------------------------------------------------------------------------ the WSGI app
+# moto's own server mode needs Flask (``moto[server]``); its cognito-idp response classes need only a
+# werkzeug request. ``moto_cognito_app`` routes the three kinds of cognito-idp requests (the JSON API on
+# ``POST /``, ``/{pool}/.well-known/jwks.json`` and ``/{pool}/.well-known/openid-configuration``) to them, so
+# the ``local`` extra stays moto[cognitoidp] + werkzeug; moto's own ``/moto-api/`` routes are not served.
+
+_REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 500: "Internal Server Error"}
+
+
+def moto_cognito_app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    """Answer one request with moto's cognito-idp handlers: a WSGI application, called with the lock held
+    (``wsgi.LayerApp`` does, after checking the protocol)."""
+    from moto.cognitoidp.responses import (
+        CognitoIdpJsonWebKeyResponse,
+        CognitoIdpOpenIdConfigurationResponse,
+        CognitoIdpResponse,
+    )
+    from moto.core.request import Request
+
+    request = Request(environ)
+    request.from_wsgi_server = True  # moto then leaves the Date header to the HTTP server
+    path, method = request.path, request.method
+    handler: Callable[..., Any] | None = None
+    if path.endswith("/.well-known/jwks.json"):
+        handler = CognitoIdpJsonWebKeyResponse.serve_json_web_key
+    elif path.endswith("/.well-known/openid-configuration"):
+        handler = CognitoIdpOpenIdConfigurationResponse.serve_openid_configuration
+    elif path == "/" and method == "POST":
+        handler = CognitoIdpResponse.dispatch
+    if handler is None:
+        return _send(start_response, 404, {"Content-Type": "application/json"}, '{"message": "Not Found"}')
+    result = handler(request, request.raw_url, dict(request.headers))
+    status, headers, body = result if len(result) == 3 else (200, {}, result)
+    return _send(start_response, int(status), dict(headers or {}), body)
+
+
+def _send(start_response: Callable[..., Any], status: int, headers: dict[str, Any], body: Any) -> list[bytes]:
+    data = body if isinstance(body, bytes) else str(body or "").encode()
+    items = [(str(k), str(v)) for k, v in headers.items() if str(k).lower() != "content-length"]
+    items.append(("Content-Length", str(len(data))))
+    start_response(f"{status} {_REASONS.get(status, 'Error')}", items)
+    return [data]

@@ -10,6 +10,7 @@ import threading
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cognito_migrate.cognito_rules import DEFAULT_RECOVERY, PasswordPolicy
+from cognito_migrate.local.backend import known_regions, moto_cognito_app
 from cognito_migrate.local.codes import CodeBook
 from cognito_migrate.local.invoker import Handler, InProcessTrigger, LambdaInvokeTrigger, Trigger
 from cognito_migrate.local.migration import Console, Migrator, TriggerInvocation
@@ -70,11 +71,7 @@ def _quiet_request_handler() -> Any:
 
 def check_region(region: str) -> None:
     """Raise ``ValueError`` unless moto knows ``region`` for cognito-idp (it answers HTTP 500 otherwise)."""
-    from moto.cognitoidp.models import cognitoidp_backends
-    from moto.core.models import DEFAULT_ACCOUNT_ID
-
-    regions = cognitoidp_backends[DEFAULT_ACCOUNT_ID].regions
-    if region not in regions:
+    if region not in known_regions():
         raise ValueError(f"unknown region {region!r} for cognito-idp (for example: us-east-1, eu-west-1)")
 
 
@@ -173,8 +170,6 @@ class LocalCognito:
         message and exit the process.
         """
         from werkzeug.serving import make_server
-
-        from cognito_migrate.local.moto_app import moto_cognito_app
 
         if self._server is not None:
             raise RuntimeError("already started")
