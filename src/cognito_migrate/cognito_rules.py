@@ -7,12 +7,8 @@ pool password requirements", "user pool attributes" and the migrate-user trigger
 Cognito must add on top of moto is in docs/local-cognito.md.
 """
 
-from __future__ import annotations
-
-from typing import TYPE_CHECKING, Any, Final, NamedTuple
-
-if TYPE_CHECKING:
-    from collections.abc import Mapping
+from collections.abc import Mapping
+from typing import Any, Final, NamedTuple
 
 # ------------------------------------------------------------------------------------- password policy
 
@@ -54,7 +50,7 @@ class PasswordPolicy(NamedTuple):
     require_symbols: bool = True
 
     @classmethod
-    def from_api(cls, policy: Mapping[str, Any] | None) -> PasswordPolicy:
+    def from_api(cls, policy: Mapping[str, Any] | None) -> "PasswordPolicy":
         """From a pool's ``Policies.PasswordPolicy``: absent, the default policy; given, an omitted boolean
         means "not required" and an omitted ``MinimumLength`` means 8."""
         if policy is None:

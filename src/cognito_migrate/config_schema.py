@@ -277,19 +277,6 @@ class Key(Generic[T]):
         return value
 
 
-S = TypeVar("S", bound="Section")
-
-
-class Nested(Kind[S]):
-    """A sub-table that is itself a :class:`Section` (``[pool.password_policy]``)."""
-
-    has_env = False
-    what = "a table"
-
-    def __init__(self, section: type[S]) -> None:
-        self.section = section
-
-
 class Section:
     """A table of the configuration: its keys are the :class:`Key` attributes, in declaration order.
 
@@ -328,6 +315,19 @@ class Section:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in self._values.items())})"
+
+
+S = TypeVar("S", bound=Section)
+
+
+class Nested(Kind[S]):
+    """A sub-table that is itself a :class:`Section` (``[pool.password_policy]``)."""
+
+    has_env = False
+    what = "a table"
+
+    def __init__(self, section: type[S]) -> None:
+        self.section = section
 
 
 # -------------------------------------------------------------------------------------------- reading

@@ -25,16 +25,12 @@ Forgot-password requests carry no password and verify nothing: they are not padd
 their migrations run the same lookups, and padding only one side would itself tell them apart).
 """
 
-from __future__ import annotations
-
 import threading
 import time
-from typing import TYPE_CHECKING, Final, NamedTuple
+from collections.abc import Callable
+from typing import Final, NamedTuple
 
-if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from cognito_migrate.models import Deadline
+from cognito_migrate.models import Deadline
 
 HEADROOM: Final = 1.25
 """The auto floor is this many times the dearest verification: a real one varies by some percent."""

@@ -3,16 +3,11 @@
 Standard library only. Everything is frozen: a value built once is trusted everywhere after.
 """
 
-from __future__ import annotations
-
 import enum
 import time
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, NamedTuple
-
-if TYPE_CHECKING:
-    from collections.abc import Mapping
-
+from typing import Any, NamedTuple
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})  # the shared, immutable empty default
 

@@ -1,14 +1,9 @@
 """What a migration attempt ended in, and why (the why is for logs and metrics, never for the caller)."""
 
-from __future__ import annotations
-
 import enum
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, NamedTuple
-
-if TYPE_CHECKING:
-    from collections.abc import Mapping
-
+from typing import Any, NamedTuple
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})  # the shared, immutable empty default
 

@@ -7,8 +7,6 @@ hash count as exposed. Which of the three apply is configured; the policy's rule
 (:mod:`cognito_migrate.cognito_rules`).
 """
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 from cognito_migrate.cognito_rules import DEFAULT_RECOVERY, RECOVERY_CHANNELS, PasswordPolicy

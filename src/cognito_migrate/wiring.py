@@ -10,7 +10,7 @@ never see :class:`~cognito_migrate.config.Settings`. The checks of a configurati
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING, Any, Final, NamedTuple, TextIO
+from typing import TYPE_CHECKING, Any, Final, TextIO
 
 from cognito_migrate import hashing, secrets
 from cognito_migrate.cognito_rules import PasswordPolicy
@@ -59,11 +59,18 @@ def build_floor(settings: Settings) -> RejectionFloor:
     return RejectionFloor(configured_s=floor_ms / 1000 if floor_ms is not None else None)
 
 
-class LedgerParts(NamedTuple):
-    """The ledger step and the throttle over one backend (the throttle is None unless configured)."""
+class LedgerParts:
+    """The ledger step and the throttle over one backend (the throttle is None unless configured).
 
-    recorder: LedgerRecorder
-    throttle: LedgerThrottle | None
+    A plain class, not a NamedTuple: its field types are imported only when a ledger is configured, and a
+    NamedTuple with string annotations costs the cold path a ``compile()`` (docs/architecture.md).
+    """
+
+    __slots__ = ("recorder", "throttle")
+
+    def __init__(self, recorder: LedgerRecorder, throttle: LedgerThrottle | None) -> None:
+        self.recorder = recorder
+        self.throttle = throttle
 
 
 def build_ledger(settings: Settings, log: InvocationLog) -> LedgerParts | None:

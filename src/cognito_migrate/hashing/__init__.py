@@ -18,20 +18,13 @@ Importing this package costs only the standard library: each scheme's module (an
 cryptography) is imported the first time that scheme is verified.
 """
 
-from __future__ import annotations
-
-from collections.abc import Mapping as MappingABC
-from typing import TYPE_CHECKING, Any, NamedTuple
+from collections.abc import Mapping
+from typing import Any, NamedTuple
 
 from cognito_migrate.hashing._catalogue import SCHEMES, SchemeInfo
-from cognito_migrate.hashing._core import DEFAULT_LIMITS, CostLimits, LimitsError, Refusal, Verdict
+from cognito_migrate.hashing._core import DEFAULT_LIMITS, CostLimits, LimitsError, Refusal, Verdict, Verifier
 from cognito_migrate.hashing._identify import identify
 from cognito_migrate.hashing._registry import SchemeContractError, implementation
-
-if TYPE_CHECKING:
-    from collections.abc import Mapping
-
-    from cognito_migrate.hashing._core import Verifier
 
 __all__ = [
     "SCHEMES",
@@ -134,7 +127,7 @@ def _check_detailed(
     info = SCHEMES[scheme]
     params: Mapping[str, Any] = _EMPTY
     if given:
-        if not isinstance(given, MappingABC):
+        if not isinstance(given, Mapping):
             return CheckResult(Verdict.MALFORMED, scheme, "params must be a mapping")
         unknown = [key for key in given if key not in info.params]
         if unknown:

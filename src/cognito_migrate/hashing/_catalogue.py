@@ -6,13 +6,9 @@ implementation itself is the module's :class:`~cognito_migrate.hashing._core.Sch
 ``_registry`` the first time the scheme is used, so that nothing here imports bcrypt, argon2 or cryptography.
 """
 
-from __future__ import annotations
-
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, NamedTuple
-
-if TYPE_CHECKING:
-    from collections.abc import Mapping
+from typing import NamedTuple
 
 _NONE: Mapping[str, str] = MappingProxyType({})
 

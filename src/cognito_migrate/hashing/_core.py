@@ -3,20 +3,9 @@
 Standard library only: this module is imported on the trigger's cold path.
 """
 
-from __future__ import annotations
-
 import enum
-from typing import TYPE_CHECKING, Any, NamedTuple
-
-if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
-
-    Verifier = Callable[[str, str, Mapping[str, Any], "CostLimits"], bool]
-    """``verify(password, stored, params, limits)``: True on a match; raises a :class:`Refusal` to refuse."""
-    Creator = Callable[[str, Mapping[str, Any], Mapping[str, Any]], str]
-    """``create(password, cost, params)``: a stored value as the scheme's framework writes it."""
-    ParamsFiller = Callable[[Mapping[str, Any]], Mapping[str, Any]]
-    """Completes the params a dummy credential needs (Firebase's project parameters)."""
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple
 
 
 class Verdict(enum.StrEnum):
@@ -113,7 +102,7 @@ class CostLimits(NamedTuple):
     argon2_max_work_kib: int = 1024 * 1024
 
     @classmethod
-    def from_mapping(cls, data: Mapping[str, Any], *, key_prefix: str = "hashing.limits") -> CostLimits:
+    def from_mapping(cls, data: Mapping[str, Any], *, key_prefix: str = "hashing.limits") -> "CostLimits":
         """Build from a configuration table; unknown keys and non-positive or non-integer values raise
         :class:`LimitsError`."""
         from collections.abc import Mapping as MappingABC
@@ -195,6 +184,13 @@ ITERATED_BLOCK = 64
 """Password bytes that make one more digest block per round, for the time estimate of iterated digests."""
 
 DEFAULT_LIMITS = CostLimits()
+
+Verifier = Callable[[str, str, Mapping[str, Any], CostLimits], bool]
+"""``verify(password, stored, params, limits)``: True on a match; raises a :class:`Refusal` to refuse."""
+Creator = Callable[[str, Mapping[str, Any], Mapping[str, Any]], str]
+"""``create(password, cost, params)``: a stored value as the scheme's framework writes it."""
+ParamsFiller = Callable[[Mapping[str, Any]], Mapping[str, Any]]
+"""Completes the params a dummy credential needs (Firebase's project parameters)."""
 
 
 class Scheme(NamedTuple):

@@ -26,17 +26,11 @@ announce nothing (plain digests, md5-crypt, DES: fixed, sub-millisecond to a few
 estimate: :func:`probe` returns None.
 """
 
-from __future__ import annotations
-
 import os
-from typing import TYPE_CHECKING, Any, NamedTuple
+from collections.abc import Mapping
+from typing import Any, NamedTuple
 
-from cognito_migrate.hashing._core import CostLimits, OverTime
-
-if TYPE_CHECKING:
-    from collections.abc import Mapping
-
-    from cognito_migrate.hashing._core import Verifier
+from cognito_migrate.hashing._core import CostLimits, OverTime, Verifier
 
 SECONDS_PER_UNIT: dict[str, float] = {
     "bcrypt": 6.0e-5,
@@ -91,7 +85,7 @@ class Gate(CostLimits):
     work: Work | None
 
     @classmethod
-    def around(cls, limits: CostLimits, max_seconds: float) -> Gate:
+    def around(cls, limits: CostLimits, max_seconds: float) -> "Gate":
         gate = cls(*limits)
         gate.max_seconds = max_seconds
         gate.work = None

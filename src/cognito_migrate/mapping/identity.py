@@ -16,8 +16,6 @@ dotless i and long s to ``I`` and ``S``), and every such spelling would become o
 legacy account.
 """
 
-from __future__ import annotations
-
 from typing import Final, Literal, NamedTuple
 
 from cognito_migrate.errors import CaseMismatchError, MappingError

@@ -1,18 +1,13 @@
 """One legacy user -> the ``userAttributes`` map Cognito receives."""
 
-from __future__ import annotations
-
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+from collections.abc import Mapping
+from typing import Any, Literal, NamedTuple
 
 from cognito_migrate.errors import MappingError
 from cognito_migrate.mapping.attributes import MANAGED_ATTRIBUTES, check_name, to_value
 from cognito_migrate.mapping.contact import needs_phonenumbers, normalize_email, normalize_phone
-
-if TYPE_CHECKING:
-    from collections.abc import Mapping
-
-    from cognito_migrate.mapping.identity import LoginField, UsernameModel
-    from cognito_migrate.models import LegacyUser
+from cognito_migrate.mapping.identity import LoginField, UsernameModel
+from cognito_migrate.models import LegacyUser
 
 
 def _column(profile: Mapping[str, Any], column: str, attribute: str) -> Any:

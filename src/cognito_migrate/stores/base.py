@@ -55,7 +55,7 @@ from __future__ import annotations
 import threading
 from abc import ABC, abstractmethod
 from functools import partial
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from cognito_migrate.errors import (
     AmbiguousLoginError,
@@ -74,11 +74,21 @@ if TYPE_CHECKING:
 _T = TypeVar("_T")
 
 
-class LookupResult(NamedTuple):
-    """A found user and the field the sign-in name matched (``username``, ``email``, ``phone_number``)."""
+class LookupResult:
+    """A found user and the field the sign-in name matched (``username``, ``email``, ``phone_number``).
 
-    user: LegacyUser
-    matched_by: LoginField
+    A plain class: a NamedTuple here would compile its string annotations on the cold path
+    (docs/architecture.md, "The cold path stays lean").
+    """
+
+    __slots__ = ("matched_by", "user")
+
+    def __init__(self, user: LegacyUser, matched_by: LoginField) -> None:
+        self.user = user
+        self.matched_by = matched_by
+
+    def __repr__(self) -> str:
+        return f"LookupResult(user={self.user!r}, matched_by={self.matched_by!r})"
 
 
 class ConnectionLost(Exception):

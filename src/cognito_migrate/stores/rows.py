@@ -5,17 +5,13 @@ A record is a mapping (a SQL row, an LDAP entry's attributes, a JSON object); th
 checked and converted here once, so every store reads booleans, dates and hash parameters the same way.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import json
-from typing import TYPE_CHECKING, Any, Final, NamedTuple
+from collections.abc import Mapping
+from typing import Any, Final, NamedTuple
 
 from cognito_migrate.errors import MalformedRecordError
 from cognito_migrate.models import Credential, LegacyUser
-
-if TYPE_CHECKING:
-    from collections.abc import Mapping
 
 _TRUE: Final = frozenset({"1", "true", "t", "yes", "y", "on"})
 _FALSE: Final = frozenset({"0", "false", "f", "no", "n", "off", ""})

@@ -4,15 +4,11 @@ Identifiers are written with double quotes and re-quoted per dialect (backticks 
 Entity Framework creates mixed-case names (``"AspNetUsers"``) that PostgreSQL only finds quoted.
 """
 
-from __future__ import annotations
-
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Final, NamedTuple
+from typing import Final, NamedTuple
 
 from cognito_migrate.stores.rows import CUSTOM_RESET, ResetRule
-
-if TYPE_CHECKING:
-    from collections.abc import Mapping
 
 _EMPTY: Mapping[str, str] = MappingProxyType({})  # the shared, immutable empty default
 
