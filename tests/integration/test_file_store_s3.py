@@ -3,6 +3,7 @@ container, an outage when the object cannot be read, a broken download resumed w
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -100,3 +101,11 @@ def test_an_object_replaced_during_the_download_is_read_again_from_the_start(
     while not source.complete:
         source.step()
     assert bytes(source.data) == new
+
+
+def test_without_boto3_the_s3_source_says_which_extra_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cognito_migrate.errors import BackendNotAvailableError
+
+    monkeypatch.setitem(sys.modules, "boto3", None)  # import boto3 fails, as where it is not installed
+    with pytest.raises(BackendNotAvailableError, match=r"pip install 'cognito-migrate\[aws\]'"):
+        S3Object(f"s3://{BUCKET}/users.json").step()

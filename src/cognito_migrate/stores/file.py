@@ -29,7 +29,12 @@ import sys
 from array import array
 from typing import TYPE_CHECKING, Any, Final
 
-from cognito_migrate.errors import BackendNotAvailableError, LegacyUnavailableError, MalformedRecordError
+from cognito_migrate.errors import (
+    BackendNotAvailableError,
+    CognitoMigrateError,
+    LegacyUnavailableError,
+    MalformedRecordError,
+)
 from cognito_migrate.models import Deadline
 from cognito_migrate.stores.base import UserStore
 from cognito_migrate.stores.file_formats import FileFormat, FileFormatError, read_auth0_hashes
@@ -350,8 +355,8 @@ class S3Object(FileSource):
             if self._body is None:
                 self._open()
             chunk = self._body.read(_S3_CHUNK)
-        except LegacyUnavailableError:
-            raise
+        except CognitoMigrateError:
+            raise  # ours already: an outage, or boto3 not installed (the message has the pip command)
         except Exception as exc:  # noqa: BLE001 - botocore's errors, a broken socket: all an outage
             self._body = None
             raise LegacyUnavailableError(f"reading s3://{self.bucket}/{self.key} failed ({_error_name(exc)})") from None
