@@ -313,3 +313,12 @@ def test_config_validate_loads_the_whole_file_whatever_its_deadline(tmp_path: Pa
     described = store.describe(Deadline(0.01))
     assert set(described) == {"username", "email"}
     assert all(names is not None and "user_id" in names for names in described.values())
+
+
+def test_firebase_users_sign_in_by_phone_number(tmp_path: Path, log_stream: io.StringIO) -> None:
+    url = write(tmp_path / "users.json", firebase_json(firebase_users()))
+    trigger = _trigger(log_stream, {"url": url, "file": {"format": "firebase_json"}}, hashing=FIREBASE_HASHING,
+                       pool={"username_attributes": ["phone_number"]})  # fmt: skip
+    response = _sign_in(trigger, "+14325551213", FIREBASE_PASSWORD)["response"]
+    assert response["userAttributes"]["phone_number"] == "+14325551213"
+    assert _sign_in(trigger, "+14325559999", FIREBASE_PASSWORD)["response"]["userAttributes"] is None
