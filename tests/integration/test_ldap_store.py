@@ -23,7 +23,17 @@ from cognito_migrate.observability import InvocationLog
 from cognito_migrate.stores.ldap import LdapUserStore
 from cognito_migrate.testing import LambdaContext, make_event
 from tests.faultproxy import FaultProxy
-from tests.ldap_server import GOOD, SEARCH_PASSWORD, Directory, free_port, running_directory, store_section
+from tests.ldap_server import (
+    GOOD,
+    SEARCH_PASSWORD,
+    Directory,
+    Person,
+    free_port,
+    running_directory,
+    start_directory,
+    stop_directory,
+    store_section,
+)
 
 if TYPE_CHECKING:
     import io
@@ -96,6 +106,35 @@ def test_wrong_password_unknown_user_and_locked_are_one_rejection(
     # in bind mode slapd's ppolicy refuses the locked account's bind itself: to the store it is a wrong password
     locked = "wrong_password" if verify == "bind" else "locked_out"
     assert reasons == ["wrong_password", "unknown_user", locked]
+
+
+@pytest.mark.parametrize("typed", ["Wrong\ue000Horse", "\u05d0Wrong-Horse", "Wrong\ufdd0"])
+def test_a_password_stringprep_refuses_is_a_wrong_password_not_an_outage(
+    directory: Directory, log_stream: io.StringIO, typed: str
+) -> None:
+    """A password with a private-use, bidi-mixed or non-character code point (none a control character, so
+    parsing lets it through): for a known user it is one more wrong password, as for an unknown one. Had the
+    client library refused it before sending, a known user would answer "unavailable" and an unknown one
+    "rejected": a way to tell who exists."""
+    trigger = _trigger(directory, log_stream)
+    assert _sign_in(trigger, "alice", typed)["response"]["userAttributes"] is None
+    assert _sign_in(trigger, "nobody", typed)["response"]["userAttributes"] is None
+    assert [r["reason"] for r in _records(log_stream)] == ["wrong_password", "unknown_user"]
+
+
+def test_the_password_is_sent_as_typed(tmp_path: Any, log_stream: io.StringIO) -> None:
+    """The directory checks the UTF-8 bytes the user typed: SASLprep (NFKC, soft hyphens and other characters
+    "mapped to nothing" removed) would send another password than the one the directory stores."""
+    for typed in ("Soft\u00adHyphen-9", "Full\uff37idth-9"):
+        people = (Person("zoe", password=typed, mail="zoe@example.com"),)
+        directory = start_directory(tmp_path / f"slapd-{ord(typed[0])}", people)
+        try:
+            trigger = _trigger(directory, log_stream)
+            assert _sign_in(trigger, "zoe", typed)["response"]["finalUserStatus"] == "CONFIRMED"
+            prepared = typed.replace("\u00ad", "").replace("\uff37", "W")  # what SASLprep would have sent
+            assert _sign_in(trigger, "zoe", prepared)["response"]["userAttributes"] is None
+        finally:
+            stop_directory(directory)
 
 
 def test_the_unknown_user_costs_one_bind_against_nobody_without_the_typed_password(

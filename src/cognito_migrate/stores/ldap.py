@@ -417,7 +417,10 @@ class LdapUserStore(UserStore):
         if fresh:
             self._binds = self._open(deadline, bind=False)
         conn = self._binds
-        conn.user, conn.password = dn, password
+        # the UTF-8 bytes as typed: ldap3 would SASLprep a str (NFKC, some characters removed), sending another
+        # password than the one the directory stores, and raising for some (private use, mixed direction)
+        # before anything is sent, which would answer "unavailable" for a known user and "rejected" for others
+        conn.user, conn.password = dn, password.encode("utf-8")
         try:
             with self._bounded(conn, deadline, fresh=fresh):
                 accepted = conn.bind(read_server_info=False)
