@@ -193,3 +193,29 @@ def test_with_a_group_base_only_member_of_dns_below_it_count() -> None:
     ]}  # fmt: skip
     assert reader.read(row).groups == ("staff", "Staff, Berlin")
     assert LdapRowReader({**COLUMNS, "groups": ("memberOf",)}).read(row).groups[0] == "Domain Admins"  # unscoped
+
+
+@pytest.mark.parametrize(
+    ("url", "ldap", "warned"),
+    [
+        ("ldap://dc1.corp.example.com", {}, True),
+        ("ldap://10.0.0.5:389", {"verify": "hash"}, True),
+        ("ldap://dc1.corp.example.com", {"start_tls": True}, False),
+        ("ldaps://dc1.corp.example.com", {}, False),
+        ("ldap://localhost:3890", {}, False),
+        ("ldap://127.0.0.1", {}, False),
+        ("ldap://[::1]:389", {}, False),
+    ],
+)
+def test_config_validate_warns_of_a_directory_reached_in_clear(url: str, ldap: dict[str, Any], warned: bool) -> None:
+    # built without connecting; bind mode sends every user's password, hash mode reads every hash, and both
+    # send the search account's password
+    from cognito_migrate import wiring
+
+    data = _ldap(**ldap)
+    data["store"]["url"] = url
+    notes = wiring.build_store(settings_from_mapping(data, environ={})).notes()
+    assert bool(notes) is warned
+    if warned:
+        [note] = notes
+        assert "without TLS" in note and ("hashes" if ldap.get("verify") == "hash" else "users' passwords") in note

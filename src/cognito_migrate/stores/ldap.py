@@ -269,6 +269,16 @@ class LdapUserStore(UserStore):
         self._binds: Any = None  # the connection that only ever carries users' binds
         self._nobody = f"cn={ldap3.utils.dn.escape_rdn('cognito-migrate-nobody-' + random.token_hex(8))},{base_dn}"
 
+    def notes(self) -> list[str]:
+        """A directory reached without TLS beyond this machine: what crosses the network in clear."""
+        if self._server.ssl or self._start_tls or _loopback(self._host):
+            return []
+        sent = "users' passwords (each bind)" if self.verifies_passwords else "the password hashes it reads"
+        return [
+            f"the directory at {self.where} is reached without TLS: the search account's password and {sent} "
+            "cross the network in clear; use ldaps:// or start_tls"
+        ]
+
     @property
     def where(self) -> str:
         """``host:port`` of the directory, for messages."""
@@ -544,6 +554,17 @@ class _Bounded:
             raise ConnectionLost(type(exc).__name__) from None
         if isinstance(exc, Exception):  # any other failure of the client library: fail closed
             raise LegacyUnavailableError(f"the directory at {where} failed ({_reason(exc)})") from None
+
+
+def _loopback(host: str) -> bool:
+    import ipaddress  # config validate only: not on the trigger's path
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _reason(exc: BaseException) -> str:
