@@ -322,3 +322,27 @@ def test_firebase_users_sign_in_by_phone_number(tmp_path: Path, log_stream: io.S
     response = _sign_in(trigger, "+14325551213", FIREBASE_PASSWORD)["response"]
     assert response["userAttributes"]["phone_number"] == "+14325551213"
     assert _sign_in(trigger, "+14325559999", FIREBASE_PASSWORD)["response"]["userAttributes"] is None
+
+
+def test_an_indexing_that_fails_half_way_is_an_outage_never_a_partial_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Users after the failure must not become "unknown": the store refuses every lookup instead."""
+    from cognito_migrate.stores.file_formats import FileFormat
+
+    path = write(tmp_path / "users.json", ndjson(auth0_users()))
+    original = FileFormat.records
+
+    def failing(self: FileFormat, blob: Any) -> Any:
+        for count, record in enumerate(original(self, blob)):
+            if count == 2:
+                raise MemoryError
+            yield record
+
+    monkeypatch.setattr(FileFormat, "records", failing)
+    store = FileUserStore(LocalFile(path), file_format="auth0", lookup_fields=["username"],
+                          columns={"username": "username", "password_hash": "password_hash"})  # fmt: skip
+    for _ in range(2):
+        with pytest.raises(LegacyUnavailableError, match=r"could not be indexed \(MemoryError\)"):
+            store.find("alice", fields=["username"], deadline=Deadline(5))
+    assert not store.loaded

@@ -173,13 +173,7 @@ class FileUserStore(UserStore):
             while source is not None and not source.complete:
                 source.step()  # at least one step per call: even a short deadline makes progress
                 self._check_time(deadline, source.progress())
-        if self._steps is None:
-            self._steps = self._indexing()
-        try:
-            for _ in self._steps:
-                self._check_time(deadline, f"{len(self._starts):,} users indexed")
-        except FileFormatError as exc:
-            self._break(f"the user file cannot be read as {self._format.name}: {exc}")
+        self._index_all(deadline)
         if not self._starts:
             self._break(f"the user file holds no readable user ({self.unreadable} unreadable line(s))")
         self._ready = True
@@ -190,6 +184,20 @@ class FileUserStore(UserStore):
             self._hashes.release()  # joined: the hashes live in the format now
         if self.unreadable:
             sys.stderr.write(f"cognito-migrate: user file: {self.notes()[0]}\n")
+
+    def _index_all(self, deadline: Deadline | None) -> None:
+        """Run (or resume) the indexing until it is done or the deadline stops it."""
+        if self._steps is None:
+            self._steps = self._indexing()
+        try:
+            for _ in self._steps:
+                self._check_time(deadline, f"{len(self._starts):,} users indexed")
+        except LegacyUnavailableError:
+            raise  # out of time: the indexing is suspended, the next call resumes it
+        except FileFormatError as exc:
+            self._break(f"the user file cannot be read as {self._format.name}: {exc}")
+        except Exception as exc:  # noqa: BLE001 - an index cut short would answer "unknown user" for the rest
+            self._break(f"the user file could not be indexed ({type(exc).__name__})")
 
     def _check_time(self, deadline: Deadline | None, progress: str) -> None:
         if deadline is not None and deadline.remaining() < self._reserve:
