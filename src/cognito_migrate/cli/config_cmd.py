@@ -138,12 +138,21 @@ def _steps(settings: Settings) -> list[tuple[str, Callable[[], str]]]:
         wiring.build_log(settings)
         return "username hash key resolves"
 
+    def groups() -> str:
+        if settings.ledger.url is None:
+            return (
+                "warning: [groups] without a [ledger]: groups are assigned at every sign-in, and a user who signs "
+                "up in the pool under a legacy name not yet migrated gets that legacy user's groups"
+            )
+        return "assigned once per migrated user (the ledger tells which users the trigger migrated)"
+
     return [
         ("extras", extras),
         ("hashing", verifier),
         ("mapping", mapper),
         ("legacy store", lambda: _store_step(settings)),
         ("indexes", lambda: _index_step(settings)),
+        *([("groups", groups)] if settings.groups.enabled else []),
         ("secrets", secrets),
         ("logging", logging),
     ]
