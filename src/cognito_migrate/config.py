@@ -46,12 +46,12 @@ from cognito_migrate.config_schema import (
     read,
 )
 from cognito_migrate.errors import ConfigError
-from cognito_migrate.stores import FILE_FORMATS, HTTP_CONTRACTS, LDAP_VERIFY_MODES, STORE_TYPES
+from cognito_migrate.stores import COGNITO_AUTH_FLOWS, FILE_FORMATS, HTTP_CONTRACTS, LDAP_VERIFY_MODES, STORE_TYPES
 from cognito_migrate.stores.ldap_filters import filter_problem, group_filter_problem
 from cognito_migrate.stores.sql_presets import PRESETS
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
 _NAMED_PARAM: Final = re.compile(r"(?<![:\w]):username\b")
 _QUOTED_PARAM: Final = re.compile(r"['\"]:username\b[^'\"]*['\"]")
@@ -156,10 +156,6 @@ def _recovery(recovery: tuple[str, ...]) -> str | None:
     if "admin_only" in recovery and len(recovery) > 1:
         return "admin_only cannot be combined with another mechanism (Cognito's rule)"
     return None
-
-
-def _not_empty(text: str) -> str | None:
-    return None if text.strip() else "must not be empty"
 
 
 def _pool_id(pool_id: str) -> str | None:
@@ -297,12 +293,94 @@ class FileStoreSettings(Section):
         "LEGACY_UNAVAILABLE, and the next invocation carries on",
     )
 
+_SQL_KEYS: Final = ("preset", "query", "email_query", "phone_query", "sample_query", "list_query", "password",
+                    "groups_query")  # fmt: skip
+"""The keys of a SQL store, refused by the other stores (each is configured under its own table)."""
+
+
+def _custom_attribute(name: str) -> str | None:
+    from cognito_migrate.cognito_rules import CUSTOM_PREFIX
+    from cognito_migrate.errors import MappingError
+    from cognito_migrate.mapping.attributes import check_name
+
+    if not name.startswith(CUSTOM_PREFIX):
+        return "expected a custom attribute such as custom:legacy_sub"
+    try:
+        check_name(name)
+    except MappingError as exc:
+        return exc.problem
+    return None
+
+
+class CognitoStoreSettings(Section):
+    """The old user pool of ``type = "cognito"`` (docs/stores.md); no ``[store] url``."""
+
+    user_pool_id = Key(TEXT, None, "the old pool's id (`eu-west-1_AbC123`)", check=_pool_id)
+    client_id = Key(TEXT, None, "an app client of the old pool that allows `auth_flow`")
+    client_secret = Key(
+        TEXT, None, "that client's secret as a [secret reference](#secrets), when it has one (`SECRET_HASH` is sent)"
+    )
+    region = Key(TEXT, None, "the old pool's region", shown="the pool id's")
+    endpoint_url = Key(TEXT, None, "another endpoint for the old pool's API (a local Cognito: `http://127.0.0.1:PORT`)")
+    auth_flow = Key(
+        Choice(COGNITO_AUTH_FLOWS),
+        "user_password",
+        "`user_password`: `InitiateAuth` USER_PASSWORD_AUTH (no IAM permission needed); `admin_user_password`: "
+        "`AdminInitiateAuth` ADMIN_USER_PASSWORD_AUTH (needs `cognito-idp:AdminInitiateAuth` on the old pool)",
+    )
+    on_challenge = Key(
+        Choice(("RESET_REQUIRED", "CONFIRMED")),
+        "RESET_REQUIRED",
+        "what a user whose old-pool sign-in proves the password with NEW_PASSWORD_REQUIRED migrates as "
+        "(`must_change_password`, so `[policy] reset_required_on` applies)",
+    )
+    keep_sub_as = Key(
+        TEXT,
+        None,
+        "a custom attribute that keeps the old pool's `sub` (`custom:legacy_sub`), for the app's foreign keys; the "
+        "new pool must declare it",
+        check=_custom_attribute,
+    )
+    copy_custom = Key(
+        FLAG,
+        True,
+        "copy every `custom:` attribute of the old user as it is (the new pool must declare each); `false`: only "
+        "standard attributes and what `[mapping.attributes]` names",
+    )
+    read_timeout = Key(
+        _TIMEOUT, 2.0, "seconds (at most 4) each call may wait for its answer, further shortened by the deadline"
+    )
+
+    @property
+    def pool_region(self) -> str | None:
+        """``region``, or the region the pool id starts with."""
+        if self.region is not None:
+            return self.region
+        return self.user_pool_id.split("_", 1)[0] if self.user_pool_id else None
+
+
+def _cognito_problems(store: StoreSettings) -> Iterator[Problem]:
+    """The Cognito store's own rules: the old pool and its client, no URL, no SQL keys."""
+    pool = store.cognito
+    for name in ("user_pool_id", "client_id"):
+        if getattr(pool, name) is None:
+            yield f"cognito.{name}", "required for a cognito store"
+    if pool.region is not None and pool.user_pool_id is not None and pool.user_pool_id.split("_", 1)[0] != pool.region:
+        yield "cognito.region", f"the pool id {pool.user_pool_id} is in {pool.user_pool_id.split('_', 1)[0]}, not here"
+    if store.url:
+        yield "url", "not used by a cognito store (set store.cognito.endpoint_url for another endpoint)"
+    for name in _SQL_KEYS:
+        if getattr(store, name) is not None:
+            yield name, "not used by a cognito store (the old pool is configured under [store.cognito])"
+
 
 class StoreSettings(Section):
     """Where the legacy users live and how to read one."""
 
     type = Key(
-        Choice(STORE_TYPES), "sql", "the store kind: `sql`, `http`, `ldap` or `file` ([docs/stores.md](stores.md))"
+        Choice(STORE_TYPES),
+        "sql",
+        "the store kind: `sql`, `http`, `ldap`, `file` or `cognito` ([docs/stores.md](stores.md))",
     )
     url = Key(
         TEXT,
@@ -310,9 +388,7 @@ class StoreSettings(Section):
         "`sqlite:///path.db`, `postgresql://user@host:5432/db`, `mysql://user@host:3306/db` (also `mariadb://`), "
         "`mssql://user@host:1433/db`; an http store's base URL (`https://legacy.example.com/auth`); a directory's "
         "`ldap://host:389` or `ldaps://host:636`; a file store's path (relative to this file) or `s3://bucket/key`; "
-        "may be a [secret reference](#secrets)",
-        required=True,
-        check=_not_empty,
+        "may be a [secret reference](#secrets); required by every store but `cognito`",
     )
     password = Key(
         TEXT, None, "the database password as a [secret reference](#secrets), so the URL can stay free of it"
@@ -390,16 +466,15 @@ class StoreSettings(Section):
     http = Key(Nested(HttpStoreSettings), HttpStoreSettings(), "the legacy login API (`type = \"http\"`)")
     ldap = Key(Nested(LdapStoreSettings), LdapStoreSettings(), "the directory (`type = \"ldap\"`)")
     file = Key(Nested(FileStoreSettings), FileStoreSettings(), "the export file (`type = \"file\"`)")
+    cognito = Key(Nested(CognitoStoreSettings), CognitoStoreSettings(), "the old user pool (`type = \"cognito\"`)")
 
     def problems(self) -> Iterator[Problem]:
-        if self.type == "ldap":
-            yield from _ldap_problems(self)
+        if self.type != "cognito" and not self.url.strip():
+            yield "url", "required; expected a string"
             return
-        if self.type == "file":
-            yield from _file_problems(self)
-            return
-        if self.type == "http":
-            yield from _http_problems(self)
+        own_rules = _STORE_RULES.get(self.type)
+        if own_rules is not None:  # a store that is not SQL: its own rules, and no SQL key
+            yield from own_rules(self)
             return
         if self.preset is None and self.query is None:
             yield "query", f"required when no preset is set (presets: {', '.join(SQL_PRESETS)})"
@@ -421,8 +496,8 @@ def _http_problems(store: StoreSettings) -> Iterator[Problem]:
     problem = _http_url(store.url)
     if problem is not None:
         yield "url", problem
-    for name in ("preset", "query", "email_query", "phone_query", "sample_query", "password", "groups_query"):
-        if getattr(store, name) is not None:
+    for name in _SQL_KEYS:
+        if name != "list_query" and getattr(store, name) is not None:
             yield name, "not used by an http store (its API is configured under [store.http])"
 
 
@@ -436,8 +511,7 @@ def _ldap_problems(store: StoreSettings) -> Iterator[Problem]:
         yield "url", problem
     elif store.ldap.start_tls and store.url.startswith("ldaps://"):
         yield "ldap.start_tls", "an ldaps:// URL is TLS from the first byte; StartTLS is for ldap:// URLs"
-    for name in ("preset", "query", "email_query", "phone_query", "sample_query", "list_query", "password",
-                 "groups_query"):  # fmt: skip
+    for name in _SQL_KEYS:
         if getattr(store, name) is not None:
             yield name, "not used by an ldap store (its directory is configured under [store.ldap])"
 
@@ -449,8 +523,7 @@ def _file_problems(store: StoreSettings) -> Iterator[Problem]:
     problem = _file_location(store.url)
     if problem is not None:
         yield "url", problem
-    for name in ("preset", "query", "email_query", "phone_query", "sample_query", "list_query", "password",
-                 "groups_query"):  # fmt: skip
+    for name in _SQL_KEYS:
         if getattr(store, name) is not None:
             yield name, "not used by a file store (its file is configured under [store.file])"
     fmt = store.file.format
@@ -483,6 +556,15 @@ def _sql_problems(store: StoreSettings) -> Iterator[Problem]:
             dialect_of(store.url)
     except ConfigError as exc:
         yield "url", exc.problem
+
+
+_STORE_RULES: Final[dict[str, Callable[[StoreSettings], Iterator[Problem]]]] = {
+    "http": _http_problems,
+    "ldap": _ldap_problems,
+    "file": _file_problems,
+    "cognito": _cognito_problems,
+}
+"""The rules of each store that is not SQL (the SQL rules are StoreSettings.problems' own)."""
 
 
 class HashingSettings(Section):

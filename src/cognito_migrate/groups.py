@@ -16,17 +16,16 @@ It never raises: the sign-in has already succeeded, and the log line (with the
 does not exist in the pool.
 """
 
-from __future__ import annotations
-
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from cognito_migrate.cognito_rules import MAX_GROUPS_PER_USER, group_name_problem
 from cognito_migrate.errors import AmbiguousLoginError, LegacyUnavailableError, MalformedRecordError
 from cognito_migrate.mapping.identity import same_login
 
+# no ``from __future__ import annotations``: the NamedTuples below would compile their string annotations at
+# import (docs/architecture.md, "cold path"); names only the type checker needs are quoted instead
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping, Sequence
-
     from cognito_migrate.cognito_api import CognitoAdmin
     from cognito_migrate.mapping.identity import LoginField
     from cognito_migrate.models import Deadline
@@ -77,11 +76,11 @@ class GroupAssigner:
 
     def __init__(
         self,
-        store: UserStore,
+        store: "UserStore",
         group_map: GroupMap,
         *,
-        fields: Sequence[LoginField],
-        admin: Callable[[str], CognitoAdmin],
+        fields: Sequence["LoginField"],
+        admin: Callable[[str], "CognitoAdmin"],
         case_sensitive: bool = False,
         call_timeout: float = 1.0,
     ) -> None:
@@ -94,7 +93,7 @@ class GroupAssigner:
         self._call_timeout = call_timeout
 
     def assign(
-        self, *, pool_id: str, region: str, username: str, names: Sequence[str], deadline: Deadline
+        self, *, pool_id: str, region: str, username: str, names: Sequence[str], deadline: "Deadline"
     ) -> Assignment:
         """Add Cognito's ``username`` of ``pool_id`` to its mapped groups; ``names`` are what Cognito knows the
         user by (user name, e-mail, phone number), tried in order against the legacy store."""
@@ -126,7 +125,7 @@ class GroupAssigner:
                     added.append(group)
         return Assignment(found=True, added=tuple(added), failed=failed, refused=tuple(refused))
 
-    def _owns(self, found: LookupResult, name: str) -> bool:
+    def _owns(self, found: "LookupResult", name: str) -> bool:
         """Whether the legacy value the store matched is ``name`` under the pool's case rule, as the migration
         demands: a store that matches more loosely (a case-insensitive collation, LDAP's caseIgnoreMatch)
         finds alice for ``ALICE``, another user of a case-sensitive pool, who must not get alice's groups."""

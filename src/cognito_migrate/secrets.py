@@ -36,6 +36,7 @@ SECRET_SETTINGS: Final = (
     "store.http.token",
     "store.http.password",
     "store.ldap.bind_password",
+    "store.cognito.client_secret",
     "logging.username_hash_key",
 )
 # [hashing] params that are secrets rather than settings: a pepper (bcrypt, Devise), Spring's

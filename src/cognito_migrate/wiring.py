@@ -248,6 +248,33 @@ def _ldap_columns(settings: Settings) -> dict[str, tuple[str, ...]]:
     if settings.groups.enabled and "groups" not in columns and "roles" not in columns:
         columns["groups"] = ("memberOf",)
     return columns
+def _cognito_store(settings: Settings) -> UserStore:
+    """The old user pool; its app client's secret is resolved at the first call, not before."""
+    from cognito_migrate.stores.cognito import CognitoUserStore
+
+    store, pool = settings.store, settings.store.cognito
+    region = pool.pool_region
+    if pool.user_pool_id is None or pool.client_id is None or region is None:  # pragma: no cover - refused at load
+        raise ConfigError("store.cognito", "user_pool_id and client_id are required")
+    reference = pool.client_secret
+
+    def client_secret() -> str | None:
+        return secrets.resolve(reference) if reference else None
+
+    return CognitoUserStore(
+        user_pool_id=pool.user_pool_id,
+        client_id=pool.client_id,
+        region=region,
+        client_secret=client_secret,
+        endpoint_url=pool.endpoint_url,
+        auth_flow=pool.auth_flow,
+        challenge_resets=pool.on_challenge == "RESET_REQUIRED",
+        columns=store.columns,
+        attributes=tuple(mapping_columns(settings).values()),
+        normalize=store.normalize or "none",
+        connect_timeout=store.connect_timeout,
+        read_timeout=pool.read_timeout,
+    )
 
 
 def _lookup_fields(settings: Settings) -> set[str]:
@@ -261,6 +288,9 @@ def mapping_columns(settings: Settings) -> Mapping[str, str]:
         from cognito_migrate.stores.ldap import PROFILE
 
         return PROFILE
+    keep_sub_as = settings.store.cognito.keep_sub_as
+    if settings.store.type == "cognito" and keep_sub_as is not None:
+        return {keep_sub_as: "sub", **settings.mapping.attributes}  # the old pool's sub, kept for foreign keys
     return settings.mapping.attributes
 
 
@@ -300,6 +330,7 @@ _STORE_BUILDERS: Final[dict[str, Callable[[Settings], UserStore]]] = {
     "http": _http_store,
     "ldap": _ldap_store,
     "file": _file_store,
+    "cognito": _cognito_store,
 }
 
 
@@ -377,7 +408,17 @@ def build_mapper(settings: Settings) -> AttributeMapper:
         default_phone_region=settings.mapping.default_phone_region,
         on_invalid=settings.mapping.on_invalid,
         trust_emails=settings.mapping.trust_emails,
+        copy=_copied_attributes(settings),
     )
+
+
+def _copied_attributes(settings: Settings) -> Callable[[str], bool] | None:
+    """For a cognito store, which of the old user's attributes are copied as they are (None: only the mapping)."""
+    if settings.store.type != "cognito":
+        return None
+    from cognito_migrate.stores.cognito import copied_attribute
+
+    return functools.partial(copied_attribute, custom=settings.store.cognito.copy_custom)
 
 
 def build_password_policy(settings: Settings) -> PasswordPolicy:
@@ -433,12 +474,17 @@ def build_response_options(settings: Settings) -> ResponseOptions:
     )
 
 
+# the extra a store type always needs; a cognito store's boto3 comes with the Lambda runtime (`aws` elsewhere)
+_STORE_EXTRAS: Final = {"ldap": "ldap"}
+
+
 def required_extras(settings: Settings) -> set[str]:
     """The ``cognito-migrate[...]`` extras a deployment of this configuration needs (for ``package``)."""
     extras: set[str] = set()
     url = settings.store.url
-    if settings.store.type == "ldap":
-        extras.add("ldap")
+    store_extra = _STORE_EXTRAS.get(settings.store.type)
+    if store_extra is not None:
+        extras.add(store_extra)
     if settings.store.type == "sql" and not secrets.is_reference(url):
         from cognito_migrate.stores.sql_drivers import EXTRAS, dialect_of
 
@@ -451,19 +497,7 @@ def required_extras(settings: Settings) -> set[str]:
             extras.add(info.extra)
     if settings.hashing.scheme == "aspnet_membership" and "decryption_key" in settings.hashing.params:
         extras.add("aspnet")  # encrypted Membership rows are decrypted with cryptography
-    from cognito_migrate.stores.sql_presets import PRESETS
-
-    store = settings.store
-    columns = {**PRESETS[store.preset].columns, **store.columns} if store.preset else store.columns
-    if store.type == "ldap":
-        from cognito_migrate.stores.ldap import COLUMNS
-
-        columns = {**{role: names[0] for role, names in COLUMNS.items()}, **columns}  # the directory's defaults
-    if store.type == "file" and store.file.format is not None:
-        from cognito_migrate.stores.file_formats import DEFAULT_COLUMNS
-
-        # an s3:// file is read with boto3, which the Lambda runtime provides (as for secrets): no extra
-        columns = {**DEFAULT_COLUMNS[store.file.format], **store.columns}
+    columns = _store_columns(settings)  # an s3:// file is read with boto3, which the Lambda runtime provides
     if settings.mapping.default_phone_region or "phone_number" in columns:
         extras.add("phone")  # every phone number is validated with phonenumbers
     ledger_url = settings.ledger.url
@@ -475,6 +509,28 @@ def required_extras(settings: Settings) -> set[str]:
         if extra:
             extras.add(extra)
     return extras
+
+
+def _store_columns(settings: Settings) -> Mapping[str, str]:
+    """The column roles the store reads: ``[store.columns]`` over the preset's, directory's, pool's or format's."""
+    store = settings.store
+    if store.preset:
+        from cognito_migrate.stores.sql_presets import PRESETS
+
+        return {**PRESETS[store.preset].columns, **store.columns}
+    if store.type == "ldap":
+        from cognito_migrate.stores.ldap import COLUMNS
+
+        return {**{role: names[0] for role, names in COLUMNS.items()}, **store.columns}  # the directory's defaults
+    if store.type == "cognito":
+        from cognito_migrate.stores.cognito import COLUMNS as POOL_COLUMNS
+
+        return {**POOL_COLUMNS, **store.columns}  # a user's phone_number comes with the pool's attributes
+    if store.type == "file" and store.file.format is not None:
+        from cognito_migrate.stores.file_formats import DEFAULT_COLUMNS
+
+        return {**DEFAULT_COLUMNS[store.file.format], **store.columns}
+    return store.columns
 
 
 def store_normalization(settings: Settings) -> str:

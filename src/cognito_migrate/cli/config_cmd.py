@@ -123,6 +123,7 @@ def _steps(settings: Settings) -> list[tuple[str, Callable[[], str]]]:
                     "password": settings.store.password,
                     "http": {"token": settings.store.http.token, "password": settings.store.http.password},
                     "ldap": {"bind_password": settings.store.ldap.bind_password},
+                    "cognito": {"client_secret": settings.store.cognito.client_secret},
                 },
                 "logging": {"username_hash_key": settings.logging.username_hash_key},
                 "hashing": {"params": dict(settings.hashing.params)},

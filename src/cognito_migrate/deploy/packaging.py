@@ -406,7 +406,8 @@ def census_extras(config: Path) -> tuple[set[str], str]:
 
     settings = load_settings(config, environ={})
     store = settings.store
-    secret_values = (store.url, store.password, store.http.token, store.http.password, store.ldap.bind_password)
+    secret_values = (store.url, store.password, store.http.token, store.http.password, store.ldap.bind_password,
+                     store.cognito.client_secret)  # fmt: skip
     refs = [v for v in secret_values if v and v.startswith(("ssm:", "secretsmanager:"))]
     advice = "run `cognito-migrate audit --json` where the store is reachable and pass its extras with --extra"
     if refs:

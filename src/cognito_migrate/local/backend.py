@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
 
 MOTO_LOCK = threading.RLock()
+REWRITTEN = "__rewritten__"
+"""A handler that sets this key in the request's parameters (and returns None) has moto answer the rewritten
+request: the layer resolves what moto cannot (an alias), moto still shapes the answer."""
 T = TypeVar("T")
 
 

@@ -63,7 +63,7 @@ def create_recommended_pool(
     The pool uses ``local``'s trigger unless ``trigger`` is given (e.g. ``make_handler(settings)`` when
     ``local`` serves pools with different username models: the trigger's configuration must match its pool).
     """
-    from cognito_migrate.wiring import build_password_policy
+    from cognito_migrate.wiring import build_password_policy, mapping_columns
 
     pool = settings.pool
     created = local.create_pool_and_client(
@@ -75,7 +75,7 @@ def create_recommended_pool(
         password_policy=build_password_policy(settings).to_api(),
         custom_attributes=[
             {"Name": name.removeprefix("custom:"), "AttributeDataType": "String", "Mutable": True}
-            for name in sorted(settings.mapping.attributes)
+            for name in sorted(mapping_columns(settings))
             if name.startswith("custom:")
         ],
         recovery=pool.recovery,

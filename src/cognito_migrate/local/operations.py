@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING, Any
 
-from cognito_migrate.local.backend import MOTO_LOCK, call_moto, find_client, find_pool, status
+from cognito_migrate.local.backend import MOTO_LOCK, REWRITTEN, call_moto, find_client, find_pool, status
 from cognito_migrate.local.directory import find_user
 from cognito_migrate.local.errors import (
     CognitoError,
@@ -181,6 +181,21 @@ class Operations:
             metadata=metadata,
         )
         return user
+
+    # -- reads ------------------------------------------------------------------------------------------
+    def admin_get_user(self, params: Json) -> Json | None:
+        """``AdminGetUser`` by user name or alias, as Cognito resolves it (moto knows user names only)."""
+        with MOTO_LOCK:
+            found = find_pool(params.get("UserPoolId") or "")
+            if found is None:
+                return None  # moto's own ResourceNotFoundException
+            pool = found[1]
+            user = find_user(pool, PoolSettings.from_moto(pool), params.get("Username") or "")
+        if user is None:
+            raise user_not_found()
+        params["Username"] = user.username
+        params[REWRITTEN] = True
+        return None
 
     # -- forgot password ----------------------------------------------------------------------------------
     def forgot_password(self, params: Json) -> Json:

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from cognito_migrate.local.backend import MOTO_LOCK, find_pool
+from cognito_migrate.local.backend import MOTO_LOCK, REWRITTEN, find_pool
 from cognito_migrate.local.directory import find_user
 from cognito_migrate.local.errors import CognitoError
 from cognito_migrate.local.settings import PoolSettings
@@ -69,6 +69,7 @@ class LayerApp:
         self.handlers: dict[str, Callable[[dict[str, Any]], dict[str, Any] | None]] = {
             "InitiateAuth": operations.initiate_auth,
             "AdminInitiateAuth": operations.admin_initiate_auth,
+            "AdminGetUser": operations.admin_get_user,
             "ForgotPassword": operations.forgot_password,
             "ConfirmForgotPassword": operations.confirm_forgot_password,
             "GetCSVHeader": operations.imports.get_csv_header,
@@ -140,7 +141,10 @@ class LayerApp:
         except ValueError:
             return _json(start_response, 400, {"__type": "SerializationException", "message": "Invalid JSON"})
         if answer is None:
-            environ["wsgi.input"] = io.BytesIO(raw)
+            # moto answers; a handler may have rewritten the request (an alias resolved to the user name)
+            body = json.dumps(params).encode() if params.pop(REWRITTEN, False) else raw
+            environ["wsgi.input"] = io.BytesIO(body)
+            environ["CONTENT_LENGTH"] = str(len(body))
             return self._forward(environ, start_response)
         return _json(start_response, 200, answer)
 

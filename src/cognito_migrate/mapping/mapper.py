@@ -1,6 +1,6 @@
 """One legacy user -> the ``userAttributes`` map Cognito receives."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Literal, NamedTuple
 
 from cognito_migrate.errors import MappingError
@@ -53,6 +53,7 @@ class AttributeMapper:
         default_phone_region: str | None = None,
         on_invalid: OnInvalid = "drop",
         trust_emails: bool = False,
+        copy: Callable[[str], bool] | None = None,
     ) -> None:
         for name in columns:
             check_name(name)
@@ -63,6 +64,8 @@ class AttributeMapper:
         self._region = default_phone_region
         self._on_invalid = on_invalid
         self._trust_emails = trust_emails
+        # profile names copied as attributes of the same name (a Cognito store's attributes), besides ``columns``
+        self._copy = copy
 
     @property
     def attribute_names(self) -> frozenset[str]:
@@ -82,9 +85,12 @@ class AttributeMapper:
         strict = self._model.sign_in_attributes(matched_by)
         dropped: list[str] = []
         out: dict[str, str] = {}
-        for name, column in self._columns.items():
-            raw = _column(user.profile, column, name)  # a missing column is the configuration's fault: strict
+        values = {name: _column(user.profile, column, name) for name, column in self._columns.items()}
+        if self._copy is not None:  # a missing mapped column (above) is the configuration's fault: strict
+            values |= {n: v for n, v in user.profile.items() if n not in values and self._copy(n)}
+        for name, raw in values.items():
             try:
+                check_name(name)  # a copied name is checked here; a mapped one was when the mapper was built
                 value = to_value(name, raw)
             except MappingError as exc:
                 self._drop_or_raise(exc, strict, dropped)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Final, Literal
 
-STORE_TYPES: Final = ("sql", "http", "ldap", "file")
+STORE_TYPES: Final = ("sql", "http", "ldap", "file", "cognito")
 """The values ``[store] type`` accepts: one per backend module under ``stores/``."""
 
 HttpContract = Literal["native", "keycloak"]
@@ -18,3 +18,8 @@ LDAP_VERIFY_MODES: Final[tuple[LdapVerify, ...]] = ("bind", "hash")
 
 FILE_FORMATS: Final = ("auth0", "firebase_json", "firebase_csv", "jsonl", "csv")
 """The values ``[store.file] format`` accepts (readers in ``stores.file_formats``)."""
+
+CognitoAuthFlow = Literal["user_password", "admin_user_password"]
+COGNITO_AUTH_FLOWS: Final[tuple[CognitoAuthFlow, ...]] = ("user_password", "admin_user_password")
+"""The values ``[store.cognito] auth_flow`` accepts: ``InitiateAuth`` USER_PASSWORD_AUTH or ``AdminInitiateAuth``
+ADMIN_USER_PASSWORD_AUTH against the old pool."""

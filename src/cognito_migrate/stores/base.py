@@ -91,6 +91,13 @@ class LookupResult:
         return f"LookupResult(user={self.user!r}, matched_by={self.matched_by!r})"
 
 
+def rows_equal_to(rows: Sequence[Mapping[str, Any]], column: str | None, key: str) -> list[Mapping[str, Any]]:
+    """The rows whose ``column`` equals ``key`` without regard to case: what a store that answers a name by user
+    name or alias at once (an API, another pool) keeps for the field the name was looked up in."""
+    folded = key.casefold()
+    return [r for r in rows if column and isinstance(r.get(column), str) and r[column].casefold() == folded]
+
+
 class ConnectionLost(Exception):
     """Raised by a step when its connection broke: the base drops it and tries once more on a new one.
 

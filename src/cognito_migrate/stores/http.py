@@ -40,7 +40,7 @@ import uuid
 from typing import TYPE_CHECKING, Any, Final
 
 from cognito_migrate.errors import LegacyUnavailableError
-from cognito_migrate.stores.base import UserStore
+from cognito_migrate.stores.base import UserStore, rows_equal_to
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
@@ -132,7 +132,7 @@ class HttpUserStore(UserStore):
         column = self.column_roles.get(field)
         # the API answers by name or e-mail: keep the user only for the field the name actually equals
         # (compared caselessly; the pool's case rule is applied by the mapping afterwards)
-        return [r for r in rows if column and isinstance(r.get(column), str) and r[column].casefold() == key.casefold()]
+        return rows_equal_to(rows, column, key)
 
     def _verify_password(self, user: LegacyUser, password: str, deadline: Deadline) -> bool:
         if self._contract == "keycloak":
