@@ -256,6 +256,20 @@ def test_start_tls_is_verified_and_used(directory: Directory, log_stream: io.Str
     assert _records(log_stream)[-1]["outcome"] == "LEGACY_UNAVAILABLE"
 
 
+def test_start_tls_that_did_not_start_never_binds_in_clear(
+    directory: Directory, log_stream: io.StringIO, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ldap3 answers False, without raising, when it does not start TLS (operations in progress, say): that
+    must fail closed, not go on to send the search account's and the user's passwords in clear."""
+    import ldap3
+
+    monkeypatch.setattr(ldap3.Connection, "start_tls", lambda self, read_server_info=True: False)
+    trigger = _trigger(directory, log_stream, start_tls=True, ca_file=directory.ca_file)
+    with pytest.raises(TriggerFailure):
+        _sign_in(trigger, "alice")
+    assert _records(log_stream)[-1]["outcome"] == "LEGACY_UNAVAILABLE"
+
+
 def test_a_closed_port_is_an_outage(directory: Directory, log_stream: io.StringIO) -> None:
     trigger = _trigger(directory, log_stream, url=f"ldap://127.0.0.1:{free_port()}")
     with pytest.raises(TriggerFailure) as info:

@@ -466,8 +466,9 @@ class LdapUserStore(UserStore):
         try:
             with self._bounded(conn, deadline, fresh=True):
                 conn.open(read_server_info=False)
-                if self._start_tls:
-                    conn.start_tls(read_server_info=False)
+                # ldap3 answers False, without raising, when it did not start TLS: never go on in clear
+                if self._start_tls and not conn.start_tls(read_server_info=False):
+                    raise LegacyUnavailableError(f"StartTLS did not start on {self.where}")
                 if bind and not conn.bind(read_server_info=False):
                     result = conn.result or {}
                     if result.get("result") == _INVALID_CREDENTIALS:
