@@ -1,5 +1,5 @@
-"""The SAM template's group assignment: exactly AdminAddUserToGroup on the pool, the post-sign-in triggers
-when groups are mapped, and the alarm on the metric the group step emits."""
+"""The SAM template's group assignment (exactly AdminAddUserToGroup on the pool, the post-sign-in triggers when
+groups are mapped, the alarm on the metric the group step emits) and a cognito store's reads of its old pool."""
 
 from __future__ import annotations
 
@@ -41,3 +41,21 @@ def test_the_groups_alarm_watches_the_metric_the_trigger_emits(template: dict[st
     assert alarm["Condition"] == "HasGroups"
     assert alarm["Properties"]["MetricName"] == GROUPS_FAILED_METRIC
     assert alarm["Properties"]["Namespace"] == "CognitoMigrate"
+
+
+def test_a_cognito_store_may_read_exactly_its_old_pool(template: dict[str, Any]) -> None:
+    from cognito_migrate.stores.cognito import CognitoUserStore
+
+    policies = template["Resources"]["TriggerRole"]["Properties"]["Policies"]
+    conditional = {p["Fn::If"][0]: p["Fn::If"][1] for p in policies if "Fn::If" in p}
+    [read] = conditional["HasLegacyPool"]["PolicyDocument"]["Statement"]
+    [admin] = conditional["HasLegacyPoolAdminAuth"]["PolicyDocument"]["Statement"]
+    assert read["Action"] == ["cognito-idp:AdminGetUser", "cognito-idp:AdminListGroupsForUser"]
+    assert admin["Action"] == "cognito-idp:AdminInitiateAuth"
+    for statement in (read, admin):
+        assert statement["Resource"]["Fn::Sub"][0].endswith(":userpool/${LegacyUserPoolId}")  # one pool
+    assert template["Conditions"]["HasLegacyPoolAdminAuth"]["Fn::And"][0] == {"Condition": "HasLegacyPool"}
+    # the calls the store makes on the trigger's path are the ones granted (InitiateAuth needs no permission)
+    source = __import__("inspect").getsource(CognitoUserStore)
+    for operation in ("admin_get_user", "admin_list_groups_for_user", "admin_initiate_auth", "initiate_auth"):
+        assert f'"{operation}"' in source
