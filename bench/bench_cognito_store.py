@@ -71,8 +71,8 @@ def _calls(rounds: int) -> dict[str, dict[str, list[float]]]:
     with LocalCognito(console=None) as local:
         api: Any = local.client()
         pool = api.create_user_pool(PoolName="bench")["UserPool"]["Id"]
-        client = api.create_user_pool_client(UserPoolId=pool, ClientName="c",
-                                             ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"])["UserPoolClient"]  # fmt: skip
+        flows = ["ALLOW_USER_PASSWORD_AUTH"]
+        client = api.create_user_pool_client(UserPoolId=pool, ClientName="c", ExplicitAuthFlows=flows)["UserPoolClient"]
         api.create_group(UserPoolId=pool, GroupName="Admins")
         api.admin_create_user(UserPoolId=pool, Username="alice", MessageAction="SUPPRESS")
         api.admin_set_user_password(UserPoolId=pool, Username="alice", Password=PASSWORD, Permanent=True)
