@@ -81,3 +81,36 @@ def test_a_cognito_store_adds_no_extra_to_the_package(local: LocalCognito, tmp_c
     extras = wiring.required_extras(settings)
     assert "aws" not in extras
     requirements_for(extras)  # raises PackagingError for an extra the runtime provides
+
+
+def test_serve_migrates_from_an_old_pool_served_elsewhere_with_its_groups(
+    local: LocalCognito, tmp_config: Callable[[str], Path]
+) -> None:
+    """``serve`` in a child process, its new pool's trigger reading the old pool of this process's local Cognito."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    import boto3
+
+    from tests.e2e.helpers import attributes, sign_in
+
+    old = OldPool(local)
+    old.add("olga", groups=("admins",), given_name="Olga")
+    config = tmp_config(_config(old) + '\n[groups]\nmap = { "admins" = "Admins" }\n')
+    env = {**os.environ, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+    process = subprocess.Popen([sys.executable, "-m", "cognito_migrate.cli", "serve", "--config", str(config)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)  # fmt: skip
+    try:
+        assert process.stdout is not None
+        line = json.loads(process.stdout.readline())
+        cognito = boto3.client("cognito-idp", region_name=line["region"], endpoint_url=line["endpoint"])
+        assert "AuthenticationResult" in sign_in(cognito, line["client_id"], "olga", GOOD)
+        user = cognito.admin_get_user(UserPoolId=line["user_pool_id"], Username="olga")
+        assert attributes(user)["given_name"] == "Olga"
+        groups = cognito.admin_list_groups_for_user(UserPoolId=line["user_pool_id"], Username="olga")["Groups"]
+        assert [g["GroupName"] for g in groups] == ["Admins"]
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=30)
