@@ -17,7 +17,8 @@ import os
 import urllib.parse
 from typing import TYPE_CHECKING, Any, Final
 
-from cognito_migrate.ledger.sigv4 import Credentials, find_credentials, sign_json
+from cognito_migrate.aws_credentials import REFUSED_CREDENTIALS, Credentials, CredentialSource
+from cognito_migrate.ledger.sigv4 import sign_json
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -46,7 +47,7 @@ class CognitoAdmin:
         region: str,
         *,
         endpoint: str | None = None,
-        credentials: Callable[[], Credentials | None] = find_credentials,
+        credentials: Callable[[], Credentials | None] | None = None,
         environ: Mapping[str, str] | None = None,
     ) -> None:
         env = os.environ if environ is None else environ
@@ -64,8 +65,7 @@ class CognitoAdmin:
         self._host = parts.hostname
         self._port = parts.port
         self._netloc = parts.netloc
-        self._credentials = credentials
-        self._found: Credentials | None = None
+        self._credentials = CredentialSource(credentials)
 
     def add_user_to_group(self, pool_id: str, username: str, group: str, timeout: float) -> None:
         """``AdminAddUserToGroup``: idempotent (a member already is one after it)."""
@@ -75,10 +75,12 @@ class CognitoAdmin:
         """POST one API call; its JSON answer, or :class:`CognitoApiError`."""
         if timeout <= 0:
             raise CognitoApiError(operation, "deadline spent")
-        if self._found is None:
-            self._found = self._credentials()
-            if self._found is None:
-                raise CognitoApiError(operation, "no AWS credentials found")
+        try:
+            found = self._credentials.get()
+        except ValueError as exc:  # the container endpoint: its message names no secret
+            raise CognitoApiError(operation, "no AWS credentials", str(exc)) from None
+        if found is None:
+            raise CognitoApiError(operation, "no AWS credentials found")
         body = json.dumps(payload).encode("utf-8")
         headers = sign_json(
             netloc=self._netloc,
@@ -87,7 +89,7 @@ class CognitoAdmin:
             body=body,
             region=self.region,
             service="cognito-idp",
-            credentials=self._found,
+            credentials=found,
         )
         factory = http.client.HTTPSConnection if self._secure else http.client.HTTPConnection
         conn = factory(self._host, self._port, timeout=timeout)
@@ -110,6 +112,8 @@ class CognitoAdmin:
             raise CognitoApiError(operation, f"HTTP {status}", "not a JSON object")
         if status != 200:
             kind = str(answer.get("__type", "")).rsplit("#", 1)[-1] or f"HTTP {status}"
+            if kind in REFUSED_CREDENTIALS:
+                self._credentials.forget()  # expired or revoked: the next call looks for new ones
             message = answer.get("message") or answer.get("Message") or ""
             raise CognitoApiError(operation, kind, str(message)[:200])
         return answer

@@ -21,9 +21,10 @@ import os
 import threading
 from typing import TYPE_CHECKING, Any, Final
 
+from cognito_migrate.aws_credentials import REFUSED_CREDENTIALS, Credentials, CredentialSource
 from cognito_migrate.errors import ConfigError, LedgerUnavailableError
 from cognito_migrate.ledger.records import UserRecord, count_key
-from cognito_migrate.ledger.sigv4 import Credentials, find_credentials, sign_json
+from cognito_migrate.ledger.sigv4 import sign_json
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping, Sequence
@@ -62,7 +63,7 @@ class DynamoLedger:
         self._netloc = parts.netloc
         self._timeout = timeout
         self._conn: Any = None
-        self._credentials: Credentials | None = None
+        self._credentials = CredentialSource()
         self._lock = threading.Lock()
 
     @classmethod
@@ -251,6 +252,8 @@ class DynamoLedger:
             kind = str(answer.get("__type", "")).rsplit("#", 1)[-1] or f"HTTP {status}"
             if kind == CONDITION_FAILED:
                 raise _ConditionFailed
+            if kind in REFUSED_CREDENTIALS:
+                self._credentials.forget()  # expired or revoked: the next call looks for new ones
             raise LedgerUnavailableError(f"{operation}: {kind}")
         return answer
 
@@ -272,17 +275,14 @@ class DynamoLedger:
             conn.close()
 
     def _creds(self) -> Credentials:
-        if self._credentials is None:
-            self._credentials = _credentials()
-        return self._credentials
-
-
-def _credentials() -> Credentials:
-    """The credentials to sign with (see :func:`~cognito_migrate.ledger.sigv4.find_credentials`)."""
-    found = find_credentials()
-    if found is None:
-        raise LedgerUnavailableError("no AWS credentials found (environment, or boto3's chain when installed)")
-    return found
+        """The credentials to sign with (see :mod:`cognito_migrate.aws_credentials`)."""
+        try:
+            found = self._credentials.get()
+        except ValueError as exc:  # the container endpoint: its message names no secret
+            raise LedgerUnavailableError(str(exc)) from None
+        if found is None:
+            raise LedgerUnavailableError("no AWS credentials found (environment, or boto3's chain when installed)")
+        return found
 
 
 def _n(value: int) -> dict[str, str]:

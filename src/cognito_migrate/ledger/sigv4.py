@@ -11,18 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import time
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-
-class Credentials(NamedTuple):
-    access_key: str
-    secret_key: str
-    token: str | None = None
+    from cognito_migrate.aws_credentials import Credentials
 
 
 def _hmac(key: bytes, text: str) -> bytes:
@@ -87,23 +82,3 @@ def sign_json(
         service=service,
         credentials=credentials,
     )
-
-
-def find_credentials() -> Credentials | None:
-    """Lambda's credentials from the environment; elsewhere boto3's chain (profiles, SSO), imported only then.
-
-    None when there are none (or boto3, needed to look further, is not installed): the caller says why in its
-    own error.
-    """
-    access, secret = os.environ.get("AWS_ACCESS_KEY_ID"), os.environ.get("AWS_SECRET_ACCESS_KEY")
-    if access and secret:
-        return Credentials(access, secret, os.environ.get("AWS_SESSION_TOKEN"))
-    try:
-        import boto3
-    except ModuleNotFoundError:
-        return None
-    found = boto3.Session().get_credentials()
-    if found is None:
-        return None
-    frozen = found.get_frozen_credentials()
-    return Credentials(str(frozen.access_key), str(frozen.secret_key), frozen.token)

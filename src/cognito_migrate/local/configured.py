@@ -28,9 +28,9 @@ def configured_cognito(
     ``log_stream`` receives the trigger's per-invocation log lines (default: stdout, as on Lambda); ``serve``
     sends them to stderr so that its stdout carries only the endpoint line.
     """
+    from cognito_migrate.aws_credentials import Credentials
     from cognito_migrate.cognito_api import CognitoAdmin
     from cognito_migrate.handler import Trigger
-    from cognito_migrate.ledger.sigv4 import Credentials
     from cognito_migrate.wiring import build_log
 
     log = None if log_stream is None else build_log(settings, stream=log_stream, metrics=False)

@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from cognito_migrate.ledger.sigv4 import Credentials, sign
+from cognito_migrate.aws_credentials import Credentials
+from cognito_migrate.ledger.sigv4 import sign
 
 botocore = pytest.importorskip("botocore")
 
