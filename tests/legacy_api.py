@@ -3,7 +3,7 @@
 It speaks both contracts of docs/stores.md (``native`` and ``keycloak``) over a dict of users with plaintext
 passwords (a test double of an in-house API; the store never sees how the API checks). ``fault`` makes every
 answer misbehave: ``"slow"`` (sleeps ``delay`` seconds before answering), ``"drip"`` (sends one byte every
-``delay`` seconds), ``"5xx"``, ``"json"`` (a body that is not JSON), ``"redirect"`` (302 to another path).
+``delay`` seconds), ``"5xx"``, ``"verify_5xx"`` (lookups answer, password checks fail), ``"json"`` (a body that is not JSON), ``"redirect"`` (302 to another path).
 Each request is recorded (method, path, Authorization header, the JSON body's keys: never the password).
 """
 
@@ -88,7 +88,7 @@ def _handler(api: LegacyApi) -> type[BaseHTTPRequestHandler]:
                 api.passwords_seen.append((self.path, body["password"]))
             if api.fault == "slow":
                 time.sleep(api.delay)
-            if api.fault == "5xx":
+            if api.fault == "5xx" or (api.fault == "verify_5xx" and method == "POST"):
                 return self._answer(503, b'{"error": "down"}')
             if api.fault == "json":
                 return self._answer(200, b"<html>maintenance</html>")

@@ -204,15 +204,16 @@ class MigrationService:
 
         An unknown user costs the store the same one call against nobody's account (``spend_check``), so both
         rejections make the same number of calls; no local dummy hash is needed. An outage is never a wrong
-        password.
+        password, and it answers the same for a known and an unknown name.
         """
-        if found is None:
-            self._store.spend_check(password, deadline)
-            timer.lap("verify")
-            return self._reject(Reason.UNKNOWN_USER, timer, deadline=deadline)
         try:
+            if found is None:
+                self._store.spend_check(password, deadline)
+                timer.lap("verify")
+                return self._reject(Reason.UNKNOWN_USER, timer, deadline=deadline)
             accepted = self._store.check_password(found.user, password, deadline)
         except LegacyUnavailableError as exc:
+            # the same answer whether or not the name is known: an outage of the check is never a rejection
             timer.lap("verify")
             reason = Reason.DEADLINE if deadline.expired else Reason.STORE_ERROR
             return timer.outcome(Outcome.LEGACY_UNAVAILABLE, reason, detail=str(exc))

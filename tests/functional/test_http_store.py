@@ -138,6 +138,20 @@ def test_an_api_that_fails_is_an_outage_never_a_wrong_password(
     assert not api.passwords_seen  # the lookup failed: the password was sent nowhere
 
 
+def test_checks_that_fail_while_lookups_work_answer_the_same_for_known_and_unknown_names(
+    api: LegacyApi, log_stream: io.StringIO
+) -> None:
+    """The unknown name's dummy check used to swallow the outage and reject, while the known name answered
+    "unavailable": the difference told an attacker which names exist."""
+    api.fault = "verify_5xx"
+    trigger = _trigger(api, log_stream)
+    for login in ("alice", "nobody"):
+        with pytest.raises(TriggerFailure) as info:
+            _sign_in(trigger, login, "Wrong-Horse-9")
+        assert str(info.value) == UNAVAILABLE
+    assert [(r["outcome"], r["reason"]) for r in _records(log_stream)] == [("LEGACY_UNAVAILABLE", "store_error")] * 2
+
+
 @pytest.mark.parametrize("fault", ["slow", "drip"])
 def test_an_answer_past_the_deadline_is_an_outage_within_the_deadline(
     api: LegacyApi, log_stream: io.StringIO, fault: str

@@ -207,12 +207,14 @@ class UserStore(ABC):
 
     def spend_check(self, password: str, deadline: Deadline) -> None:
         """Do the work of :meth:`check_password` against nobody's account, so an unknown user costs what a wrong
-        password does; the answer is discarded and an outage ignored (the caller is rejecting anyway)."""
+        password does; the answer is discarded.
+
+        An outage raises :class:`~cognito_migrate.errors.LegacyUnavailableError`, as :meth:`check_password`'s
+        does: if the store could look users up but not check passwords, a known name would answer "unavailable"
+        and an unknown one a rejection, telling the two apart.
+        """
         with self._lock:
-            try:
-                self._attempt(partial(self._spend_verification, password, deadline), deadline)
-            except LegacyUnavailableError:
-                return
+            self._attempt(partial(self._spend_verification, password, deadline), deadline)
 
     def groups(self, user: LegacyUser, deadline: Deadline) -> tuple[str, ...]:
         """The legacy groups of a found ``user``: the row's ``groups``/``roles`` columns plus what the store

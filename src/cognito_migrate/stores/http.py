@@ -32,6 +32,7 @@ from __future__ import annotations
 import base64
 import http.client
 import json
+import secrets
 import socket
 import ssl
 import threading
@@ -152,8 +153,12 @@ class HttpUserStore(UserStore):
         return valid
 
     def _spend_verification(self, password: str, deadline: Deadline) -> None:
-        # one round trip, as a password check costs, without sending the password anywhere
-        self._get_user(self._nobody, deadline)
+        # The password check itself, for a name nobody has and a random password (the typed one is sent
+        # nowhere): the same endpoint as a known name's check, so an API whose checks fail while its lookups
+        # work fails both the same way (an outage), and an unknown name cannot be told by the answer.
+        from cognito_migrate.models import LegacyUser
+
+        self._verify_password(LegacyUser(username=self._nobody, credential=None), secrets.token_urlsafe(16), deadline)
 
     def _columns(self, field: LoginField, deadline: Deadline) -> list[str] | None:
         self._get_user(self._nobody, deadline)  # proves the API answers (and answers 404 for nobody)
