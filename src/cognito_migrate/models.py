@@ -99,6 +99,9 @@ class LegacyUser(NamedTuple):
     must_change_password: bool = False
     resettable: bool = True
     groups: tuple[str, ...] = ()
+    groups_problem: tuple[str, str] | None = None
+    """(column, problem) when the row's groups could not be read: the user still migrates (groups are only
+    needed after Cognito created the user), and the group step logs the problem and assigns none."""
 
 
 class Deadline:

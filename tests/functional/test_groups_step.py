@@ -74,6 +74,38 @@ def test_a_store_that_is_down_at_post_authentication_is_logged_not_raised(
     assert "problem" in line and line["added"] == []
 
 
+def test_a_malformed_groups_column_migrates_the_user_and_the_group_step_says_why_it_assigned_none(
+    tmp_path: Path, log_stream: io.StringIO
+) -> None:
+    import sqlite3
+
+    from cognito_migrate import hashing
+    from cognito_migrate.testing import make_event
+    from tests.conftest import GOOD
+
+    db = tmp_path / "users.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TABLE users (name TEXT, hash TEXT, email TEXT, roles TEXT)")
+        conn.execute("INSERT INTO users VALUES ('alice', ?, 'alice@example.com', '[not json')",
+                     (hashing.create("bcrypt", GOOD, cost={"rounds": 4}),))  # fmt: skip
+    data = {
+        "store": {"type": "sql", "url": f"sqlite:///{db}", "query": "SELECT * FROM users WHERE name = :username",
+                  "columns": {"username": "name", "password_hash": "hash", "email": "email", "groups": "roles"}},
+        "groups": {"map": {"Admin": "Admins"}},
+        "hashing": {"dummy_scheme": "bcrypt", "dummy_cost": {"rounds": 4}},
+    }  # fmt: skip
+    trigger = Trigger(settings_from_mapping(data, environ={}), log=InvocationLog(stream=log_stream, level="DEBUG"))
+
+    response = trigger(make_event("alice", GOOD), LambdaContext())["response"]
+    assert response["finalUserStatus"] == "CONFIRMED"  # it used to be refused as a malformed record
+    event = _post_event("alice")
+    assert trigger(json.loads(json.dumps(event)), LambdaContext()) == event
+    [line] = [r for r in log_records(log_stream) if r["message"] == "groups not assigned"]
+    assert "roles" in line["problem"]
+    assert line["added"] == []
+    assert GOOD not in log_stream.getvalue()
+
+
 def test_a_user_the_legacy_store_does_not_know_gets_nothing_and_no_line(
     tmp_path: Path, log_stream: io.StringIO
 ) -> None:

@@ -163,3 +163,11 @@ def test_extras_come_from_the_configuration_and_the_data() -> None:
     )
     missing = run(bare, [user("a", argon)])
     assert problem(missing, Kind.MISSING_EXTRA)["details"] == {"pip install 'cognito-migrate[argon2]'": 1}
+
+
+def test_unreadable_groups_are_counted_and_the_user_still_counts_as_migratable() -> None:
+    rows = [user("a"), user("b", groups_problem=("roles", "not a JSON array"))]
+    report = run(auditor(), rows)
+    found = problem(report, Kind.UNMAPPABLE_ATTRIBUTE)
+    assert found["count"] == 1
+    assert found["details"] == {"groups (roles): not a JSON array (no groups assigned)": 1}

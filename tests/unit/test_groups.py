@@ -30,9 +30,14 @@ def test_a_row_s_groups_and_roles_are_read_in_order_each_once(groups: Any, roles
 
 
 @pytest.mark.parametrize("bad", [[1, 2], "[not json", {"admin": True}, 7])
-def test_a_groups_column_that_holds_no_names_is_a_malformed_row_naming_the_column(bad: Any) -> None:
+def test_a_groups_column_that_holds_no_names_is_a_problem_naming_the_column_not_a_malformed_user(bad: Any) -> None:
+    # the groups matter only after Cognito created the user: a bad value must not keep them out
+    user = READER.read({"u": "alice", "g": bad, "r": None})
+    assert user.groups == ()
+    assert user.groups_problem is not None
+    assert user.groups_problem[0] == "g"
     with pytest.raises(MalformedRecordError) as info:
-        READER.read({"u": "alice", "g": bad, "r": None})
+        READER.groups({"u": "alice", "g": bad, "r": None})
     assert info.value.column == "g"
 
 

@@ -197,6 +197,9 @@ class Auditor:
             return None
         for dropped in mapped.dropped:  # the user migrates without it (``[mapping] on_invalid = "drop"``)
             report.tally(Kind.UNMAPPABLE_ATTRIBUTE).add(ref, f"{dropped} (dropped)")
+        if user.groups_problem is not None:  # the user migrates; the group step assigns no group
+            column, problem = user.groups_problem
+            report.tally(Kind.UNMAPPABLE_ATTRIBUTE).add(ref, f"groups ({column}): {problem} (no groups assigned)")
         return mapped.attributes
 
     # ------------------------------------------------------------------------------ worker processes

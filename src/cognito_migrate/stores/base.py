@@ -221,8 +221,11 @@ class UserStore(ABC):
         reads separately (a SQL ``groups_query``, the old pool's groups). Never used by the migrate trigger:
         the post-authentication step calls it once Cognito created the user.
 
-        Raises :class:`~cognito_migrate.errors.LegacyUnavailableError` when the store cannot answer.
+        Raises :class:`~cognito_migrate.errors.LegacyUnavailableError` when the store cannot answer and
+        :class:`~cognito_migrate.errors.MalformedRecordError` when the row's groups could not be read.
         """
+        if user.groups_problem is not None:
+            raise MalformedRecordError(*user.groups_problem)
         with self._lock:
             extra = self._attempt(partial(self._groups, user, deadline), deadline)
         return tuple(dict.fromkeys((*user.groups, *extra)))

@@ -75,8 +75,16 @@ class RowReader:
             locked_out=self._flag(row, "locked", default=False) or self._locked_until(row),
             must_change_password=self._flag(row, "must_change_password", default=False),
             resettable=self._resettable(row),
-            groups=self.groups(row),
+            **self._groups_or_problem(row),
         )
+
+    def _groups_or_problem(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        """The row's groups, or no groups and what is wrong with them: a malformed groups column must not
+        keep a user who typed the right password out (the groups matter only after Cognito created them)."""
+        try:
+            return {"groups": self.groups(row)}
+        except MalformedRecordError as exc:
+            return {"groups": (), "groups_problem": (exc.column, exc.problem)}
 
     def groups(self, row: Mapping[str, Any]) -> tuple[str, ...]:
         """The legacy group names of the ``groups`` and ``roles`` columns, in order, each once.
