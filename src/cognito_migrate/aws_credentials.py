@@ -18,7 +18,6 @@ elsewhere.
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 import json
 import os
 import time
@@ -112,12 +111,9 @@ def container_endpoint(env: Mapping[str, str]) -> str | None:
 
 
 def _trusted_plain_host(host: str) -> bool:
-    if host == "localhost" or host in _LINK_LOCAL_AGENTS:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    from cognito_migrate.hosts import is_loopback
+
+    return host in _LINK_LOCAL_AGENTS or is_loopback(host)
 
 
 def _authorization(env: Mapping[str, str]) -> str | None:

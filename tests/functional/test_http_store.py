@@ -233,3 +233,25 @@ def test_tls_is_verified_and_a_ca_file_makes_a_private_ca_trusted(tmp_path: Any,
         assert _sign_in(trusted, "alice")["response"]["finalUserStatus"] == "CONFIRMED"
     finally:
         api.stop()
+
+
+@pytest.mark.parametrize(
+    ("url", "warned"),
+    [
+        ("http://legacy.corp.example.com/api", True),
+        ("http://10.0.0.5:8080/api", True),
+        ("https://legacy.corp.example.com/api", False),
+        ("http://localhost:8080/api", False),
+        ("http://127.0.0.1:8080/api", False),
+        ("http://[::1]:8080/api", False),
+    ],
+)
+def test_config_validate_warns_of_an_api_reached_in_clear(url: str, warned: bool) -> None:
+    from cognito_migrate import wiring
+
+    data = {"store": {"type": "http", "url": url, "http": {"token": "env:LEGACY_API_TOKEN"}}}
+    notes = wiring.build_store(settings_from_mapping(data, environ={})).notes()
+    assert bool(notes) is warned
+    if warned:
+        [note] = notes
+        assert "http://" in note and "password" in note

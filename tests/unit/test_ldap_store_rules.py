@@ -177,7 +177,11 @@ def test_the_reader_reads_every_member_of_value_as_a_group() -> None:
     row = {"dn": "uid=a,dc=x", "uid": "a", "memberOf": ["cn=admins,ou=g,dc=x", "cn=staff,ou=g,dc=x", "cn=admins,ou=h"]}
     assert reader.read(row).groups == ("admins", "staff")
     with pytest.raises(MalformedRecordError, match="memberOf"):
-        reader.read({**row, "memberOf": [b"\xff"]})
+        reader.groups({**row, "memberOf": [b"\xff"]})
+    unreadable = reader.read({**row, "memberOf": [b"\xff"]})  # the user still migrates, without groups
+    assert unreadable.groups == ()
+    assert unreadable.groups_problem is not None
+    assert unreadable.groups_problem[0] == "memberOf"
 
 
 def test_with_a_group_base_only_member_of_dns_below_it_count() -> None:

@@ -123,6 +123,17 @@ class HttpUserStore(UserStore):
         # one GET answers both lookup fields: the last answer, kept for the rest of its invocation (its deadline)
         self._seen: tuple[Deadline, str, list[dict[str, Any]]] | None = None
 
+    def notes(self) -> list[str]:
+        """An API reached without TLS beyond this machine: every password checked crosses the network in clear."""
+        from cognito_migrate.hosts import is_loopback  # config validate only: not on the trigger's path
+
+        if self._https or is_loopback(self._host):
+            return []
+        return [
+            f"the legacy API at {self._host}:{self._port or 80} is reached over http://: the token and every "
+            "password checked cross the network in clear; use https://"
+        ]
+
     # --------------------------------------------------------------------------------- the steps
 
     def _lookup(self, field: LoginField, key: str, deadline: Deadline) -> Sequence[Mapping[str, Any]]:

@@ -271,7 +271,9 @@ class LdapUserStore(UserStore):
 
     def notes(self) -> list[str]:
         """A directory reached without TLS beyond this machine: what crosses the network in clear."""
-        if self._server.ssl or self._start_tls or _loopback(self._host):
+        from cognito_migrate.hosts import is_loopback  # config validate only: not on the trigger's path
+
+        if self._server.ssl or self._start_tls or is_loopback(self._host):
             return []
         sent = "users' passwords (each bind)" if self.verifies_passwords else "the password hashes it reads"
         return [
@@ -555,17 +557,6 @@ class _Bounded:
             raise ConnectionLost(type(exc).__name__) from None
         if isinstance(exc, Exception):  # any other failure of the client library: fail closed
             raise LegacyUnavailableError(f"the directory at {where} failed ({_reason(exc)})") from None
-
-
-def _loopback(host: str) -> bool:
-    import ipaddress  # config validate only: not on the trigger's path
-
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _reason(exc: BaseException) -> str:
