@@ -48,6 +48,7 @@ REJECTED: Final = "Incorrect username or password"
 DEFAULT_BUDGET_MS: Final = 5000  # Cognito's own wait, when no Lambda context says otherwise
 # Triggers Cognito fires once a user exists: the same function, attached to them, confirms migrations.
 CONFIRMING_SOURCES: Final = ("PostAuthentication_", "PostConfirmation_")
+SIGN_UP_CONFIRMED: Final = "PostConfirmation_ConfirmSignUp"  # a self sign-up: never a user the trigger migrated
 
 
 class Trigger:
@@ -161,6 +162,10 @@ class Trigger:
         would running past Cognito's 5 seconds, which include a cold start's init (``init_spent``) here too.
         """
         if self._ledger is None and self._groups is None:
+            return event
+        if event.get("triggerSource") == SIGN_UP_CONFIRMED:
+            # a user who signed up in the pool is never one the trigger migrated (those are created confirmed,
+            # or confirm through forgot-password): nothing to note, and a legacy name's groups are not theirs
             return event
         request = event.get("request")
         attributes = request.get("userAttributes") if isinstance(request, dict) else None

@@ -106,6 +106,19 @@ def test_a_malformed_groups_column_migrates_the_user_and_the_group_step_says_why
     assert GOOD not in log_stream.getvalue()
 
 
+def test_a_confirmed_self_sign_up_under_a_legacy_name_gets_no_legacy_groups(
+    tmp_path: Path, log_stream: io.StringIO, monkeypatch: Any
+) -> None:
+    """Without a ledger the post-confirmation of a sign-up used to look the name up and assign that legacy
+    user's groups to whoever signed up under it."""
+    _cognito_nowhere(monkeypatch)  # a call, if one were made, would fail and be logged
+    url = create_aspnet_sqlite(str(tmp_path / "aspnet.db"), aspnet_users())
+    trigger = _trigger(url, log_stream, groups_query="SELECT 'Admin' WHERE :username IS NOT NULL")
+    event = {**_post_event("alice"), "triggerSource": "PostConfirmation_ConfirmSignUp"}
+    assert trigger(json.loads(json.dumps(event)), LambdaContext()) == event
+    assert not [r for r in log_records(log_stream) if r["message"].startswith("groups")]
+
+
 def test_a_user_the_legacy_store_does_not_know_gets_nothing_and_no_line(
     tmp_path: Path, log_stream: io.StringIO
 ) -> None:
