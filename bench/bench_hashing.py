@@ -10,7 +10,7 @@ overhead is printed too. Then identify() runs over a million mixed stored values
 Run: PYTHONPATH=src python bench/bench_hashing.py [--quick]
 
 ``--calibrate`` instead measures the seconds per work unit of each primitive of the time estimate
-(``cognito_migrate.hashing._cost``): each primitive is verified through ``check()`` at a known work, the
+(``cognito_migrate.hashing._estimate``): each primitive is verified through ``check()`` at a known work, the
 fastest of several runs is kept (what the machine can do; other processes only slow it down), and where
 several schemes share a primitive the dearest per unit is kept. It prints the measured table beside the one
 in the code and the ratio, then the table to paste into ``SECONDS_PER_UNIT``.
@@ -555,7 +555,7 @@ CALIBRATION: list[tuple[str, dict[str, Any], dict[str, Any] | None]] = [
 
 def calibrate(runs: int = 5) -> None:
     """Seconds per work unit of each primitive on this machine, beside the table in the code."""
-    from cognito_migrate.hashing import _cost
+    from cognito_migrate.hashing import _estimate
     from cognito_migrate.hashing._core import DEFAULT_LIMITS
     from cognito_migrate.hashing._registry import implementation
 
@@ -564,7 +564,7 @@ def calibrate(runs: int = 5) -> None:
     print("|---|---|---:|---:|---:|---:|---:|")
     for scheme, cost, params in CALIBRATION:
         stored = hashing.create(scheme, PW, cost=cost, params=params)
-        work = _cost.probe(implementation(scheme).verify, PW, stored, params or {}, DEFAULT_LIMITS)
+        work = _estimate.probe(implementation(scheme).verify, PW, stored, params or {}, DEFAULT_LIMITS)
         assert work is not None, scheme
 
         def one(stored: str = stored, scheme: str = scheme, params: dict[str, Any] | None = params) -> object:
@@ -573,7 +573,7 @@ def calibrate(runs: int = 5) -> None:
         fastest = min(_sample(one, 1) for _ in range(runs))
         per_unit = fastest / work.units
         measured[work.primitive] = max(per_unit, measured.get(work.primitive, 0.0))
-        code = _cost.SECONDS_PER_UNIT.get(work.primitive, float("nan"))
+        code = _estimate.SECONDS_PER_UNIT.get(work.primitive, float("nan"))
         print(
             f"| {scheme} | {work.primitive} | {work.units:,} | {fastest * 1000:.1f} | {per_unit:.2e} | {code:.2e} "
             f"| {per_unit / code:.2f} |",
@@ -581,7 +581,7 @@ def calibrate(runs: int = 5) -> None:
         )
     print()
     print("SECONDS_PER_UNIT measured here (primitives not measured keep their value):")
-    for primitive, value in sorted({**_cost.SECONDS_PER_UNIT, **measured}.items()):
+    for primitive, value in sorted({**_estimate.SECONDS_PER_UNIT, **measured}.items()):
         print(f'    "{primitive}": {value:.1e},')
 
 

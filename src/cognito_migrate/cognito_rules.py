@@ -128,6 +128,11 @@ MAX_SIGN_IN_NAME_LENGTH: Final = 256
 """What a user may type to sign in: a user name (128) or an e-mail alias (254), with room to spare."""
 
 
+def pool_region(user_pool_id: str) -> str:
+    """The region a user pool id starts with (``eu-west-1_AbC123``: ``eu-west-1``)."""
+    return user_pool_id.split("_", maxsplit=1)[0]
+
+
 def is_valid_username(name: str) -> bool:
     """1 to 128 characters, none of them a blank."""
     return 0 < len(name) <= MAX_USERNAME_LENGTH and not any(c.isspace() for c in name)

@@ -16,6 +16,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from cognito_migrate.cli._common import errors, require_extra
+from cognito_migrate.cognito_rules import pool_region
 
 if TYPE_CHECKING:
     from cognito_migrate.config import Settings
@@ -33,17 +34,12 @@ def pool_id(option: str | None, settings: Settings | None) -> str | None:
     return settings.pool.user_pool_id if settings is not None else None
 
 
-def region_of(user_pool_id: str) -> str:
-    """Pool ids start with their region (``eu-west-1_AbC123``)."""
-    return user_pool_id.split("_", maxsplit=1)[0]
-
-
 def cognito_client(user_pool_id: str, *, region: str | None = None) -> Any:
     """A ``cognito-idp`` client in the pool's region; raises ModuleNotFoundError without boto3."""
     boto3 = importlib.import_module("boto3")  # import_module: mypy-clean with or without boto3-stubs
     # standard retry mode: a throttled call (TooManyRequestsException) is retried with backoff
     config = importlib.import_module("botocore.config").Config(retries={"mode": "standard", "max_attempts": 10})
-    return boto3.session.Session(region_name=region or region_of(user_pool_id)).client("cognito-idp", config=config)
+    return boto3.session.Session(region_name=region or pool_region(user_pool_id)).client("cognito-idp", config=config)
 
 
 def aws_errors() -> tuple[type[Exception], ...]:

@@ -19,6 +19,7 @@ from rich.table import Table
 
 from cognito_migrate.cli._common import console as _console
 from cognito_migrate.cli._pool import pool_id
+from cognito_migrate.cognito_rules import pool_region
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -59,11 +60,6 @@ def render(report: Report, console: Console) -> None:
         console.print(f"\n[red]{failed} check(s) failed.[/] See docs/deploy.md.")
     else:
         console.print("\n[green]No check failed.[/]")
-
-
-def _region_of(user_pool_id: str) -> str:
-    """Pool ids start with their region (``eu-west-1_AbC123``)."""
-    return user_pool_id.split("_", maxsplit=1)[0]
 
 
 def doctor(
@@ -127,7 +123,7 @@ def doctor(
         raise typer.Exit(2) from None
     aws_errors = (botocore_exceptions.ClientError, botocore_exceptions.BotoCoreError)
 
-    session = boto3.session.Session(region_name=region or _region_of(user_pool_id))
+    session = boto3.session.Session(region_name=region or pool_region(user_pool_id))
 
     def lambda_for_region(name: str) -> Any:
         return session.client("lambda", region_name=name)

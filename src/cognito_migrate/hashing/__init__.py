@@ -165,13 +165,13 @@ def _within(
     """
     import time
 
-    from cognito_migrate.hashing import _cost
+    from cognito_migrate.hashing import _estimate
 
-    gate = _cost.Gate.around(limits, max_seconds)
+    gate = _estimate.Gate.around(limits, max_seconds)
     started = time.perf_counter()
     ok = verify_fn(password, stored, params, gate)
     if gate.work is not None:
-        _cost.MODEL.observe(gate.work, time.perf_counter() - started)
+        _estimate.MODEL.observe(gate.work, time.perf_counter() - started)
     return ok
 
 
@@ -186,19 +186,20 @@ def estimate(
     """Seconds a verification of ``password`` against ``stored`` is expected to take here, without running it.
 
     From the cost read from the stored value (and the password's length where it counts), a calibrated work
-    unit per primitive, and the speed this process measured (see ``_cost.py``). None when nothing costly would
+    unit per primitive, and the speed this process measured (see ``_estimate.py``). None when nothing costly would
     be computed: a fast digest, or a value the verification refuses first (malformed, over a cap, unknown).
     """
-    from cognito_migrate.hashing import _cost
+    from cognito_migrate.hashing import _estimate
 
     try:
         name = identify(stored) if scheme is None else scheme
         if name is None or name not in SCHEMES or not isinstance(password, str) or not isinstance(stored, str):
             return None
-        work = _cost.probe(implementation(name).verify, password, stored, params or _EMPTY, limits or DEFAULT_LIMITS)
+        verify_fn = implementation(name).verify
+        work = _estimate.probe(verify_fn, password, stored, params or _EMPTY, limits or DEFAULT_LIMITS)
     except Exception:  # noqa: BLE001 - an estimate never raises; the verification reports what is wrong
         return None
-    return None if work is None else _cost.MODEL.seconds(work)
+    return None if work is None else _estimate.MODEL.seconds(work)
 
 
 def check(

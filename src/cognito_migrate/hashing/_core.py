@@ -128,7 +128,7 @@ class CostLimits(NamedTuple):
             raise OverLimit(f"{name} exceeded")
 
     def admit(self, primitive: str, units: int) -> None:
-        """Called by a scheme right before it computes ``units`` of ``primitive`` (see ``_cost.py``); no-op here."""
+        """Called by a scheme right before it computes ``units`` of ``primitive`` (see ``_estimate.py``); no-op here."""
 
     def check_pbkdf2(self, digest: str, iterations: int, blocks: int) -> None:
         """Check PBKDF2 iterations x output blocks against ``pbkdf2_max_iterations``, then admit the work."""

@@ -114,7 +114,7 @@ work it is about to do in units of one primitive: bcrypt 2^cost, PBKDF2 iteratio
 N x r x p, Argon2 KiB x passes, iterated digests (SHA-crypt, phpass, Drupal, Symfony, MySQL) rounds x the
 password's 64-byte blocks. Seconds per unit of each primitive were measured on the development machine
 (`python bench/bench_hashing.py --calibrate` measures them again and prints the table of
-`cognito_migrate.hashing._cost`); the machine the trigger runs on differs by roughly one factor for all of
+`cognito_migrate.hashing._estimate`); the machine the trigger runs on differs by roughly one factor for all of
 them, which the process learns from every verification it times (an average of measured / predicted). Before
 the first one it starts from Lambda's share of a CPU (a full vCPU at 1,769 MB, so 1769 /
 `AWS_LAMBDA_FUNCTION_MEMORY_SIZE`: about 3.5x slower at 512 MB). Fast digests (plain, salted, md5-crypt, DES)

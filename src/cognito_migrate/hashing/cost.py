@@ -8,6 +8,9 @@ value (a salted digest, Firebase's project parameters) have no readable cost: No
 
 Nothing here is on the trigger's path; it runs once per row over a whole store, so it stays cheap:
 string splits, one small base64 decode, no scheme module import.
+
+Not to be confused with ``_estimate.py``, which predicts a verification's *time* by running the scheme's
+own verify function up to the step it announces (for the trigger's deadline).
 """
 
 from __future__ import annotations

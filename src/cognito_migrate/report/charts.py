@@ -8,12 +8,12 @@ in the page; the browser draws them with its own fonts.
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from cognito_migrate.errors import BackendNotAvailableError
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
 MAX_BARS: Final = 15
 _COLOURS: Final = {"default": "#3b6ea5", "bad": "#c0392b", "ok": "#2e8b57"}
@@ -46,29 +46,18 @@ def bar_chart(
 
     More than :data:`MAX_BARS` bars are cut to the largest ones, and the title says so.
     """
-    figure_class = _figure_class()
-    import matplotlib
-    from matplotlib.ticker import MaxNLocator
-
     shown = sorted(bars, key=lambda bar: bar[1], reverse=True)[:MAX_BARS]
     if len(bars) > MAX_BARS:
         title = f"{title} (largest {MAX_BARS} of {len(bars)})"
     labels = [label for label, _ in shown][::-1]
     values = [value for _, value in shown][::-1]
-    with matplotlib.rc_context(_STYLE):
-        figure = figure_class(figsize=(7.5, 0.9 + 0.32 * max(len(shown), 1)), layout="constrained")
-        axes = figure.add_subplot()
-        if shown:
-            drawn = axes.barh(labels, values, color=_COLOURS.get(colour, _COLOURS["default"]))
-            axes.bar_label(drawn, labels=[f"{v:,}" for v in values], padding=3)
-            axes.set_xlim(0, max(values) * 1.15 or 1)
-            axes.xaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no 0.5 users
-        else:
-            axes.text(0.5, 0.5, "nothing to show", ha="center", va="center", transform=axes.transAxes)
-            axes.set_yticks([])
-        axes.set_title(title, loc="left", fontweight="bold")
-        axes.set_xlabel(xlabel)
-        return _svg(figure)
+
+    def draw(axes: Any) -> None:
+        drawn = axes.barh(labels, values, color=_COLOURS.get(colour, _COLOURS["default"]))
+        axes.bar_label(drawn, labels=[f"{v:,}" for v in values], padding=3)
+        axes.set_xlim(0, max(values) * 1.15 or 1)
+
+    return _chart(title, 0.9 + 0.32 * max(len(shown), 1), "x", xlabel, draw if shown else None)
 
 
 def series_chart(
@@ -83,27 +72,40 @@ def series_chart(
     Unlike :func:`bar_chart` nothing is sorted or cut: a time series keeps its order and every point.
     At most :data:`MAX_BARS` labels are written under the axis so that they do not overlap.
     """
+    labels = [label for label, _ in points]
+    values = [value for _, value in points]
+
+    def draw(axes: Any) -> None:
+        positions = range(len(points))
+        axes.bar(positions, values, color=_COLOURS.get(colour, _COLOURS["default"]))
+        step = -(-len(points) // MAX_BARS)  # ceiling division: every step-th label
+        axes.set_xticks(positions[::step], labels[::step], rotation=45, ha="right")
+        axes.set_ylim(0, max(values) * 1.15 or 1)
+
+    return _chart(title, 3.2, "y", ylabel, draw if points else None)
+
+
+def _chart(
+    title: str, height: float, value_axis: Literal["x", "y"], value_label: str, draw: Callable[[Any], None] | None
+) -> str:
+    """One figure in the house style: ``draw`` puts the bars on its axes (None: "nothing to show"); the
+    value axis counts in whole numbers (no 0.5 users) and carries ``value_label``."""
     figure_class = _figure_class()
     import matplotlib
     from matplotlib.ticker import MaxNLocator
 
-    labels = [label for label, _ in points]
-    values = [value for _, value in points]
+    category_axis = "y" if value_axis == "x" else "x"
     with matplotlib.rc_context(_STYLE):
-        figure = figure_class(figsize=(7.5, 3.2), layout="constrained")
+        figure = figure_class(figsize=(7.5, height), layout="constrained")
         axes = figure.add_subplot()
-        if points:
-            positions = range(len(points))
-            axes.bar(positions, values, color=_COLOURS.get(colour, _COLOURS["default"]))
-            step = -(-len(points) // MAX_BARS)  # ceiling division: every step-th label
-            axes.set_xticks(positions[::step], labels[::step], rotation=45, ha="right")
-            axes.set_ylim(0, max(values) * 1.15 or 1)
-            axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+        if draw is not None:
+            draw(axes)
+            getattr(axes, f"{value_axis}axis").set_major_locator(MaxNLocator(integer=True))
         else:
             axes.text(0.5, 0.5, "nothing to show", ha="center", va="center", transform=axes.transAxes)
-            axes.set_xticks([])
+            getattr(axes, f"set_{category_axis}ticks")([])
         axes.set_title(title, loc="left", fontweight="bold")
-        axes.set_ylabel(ylabel)
+        getattr(axes, f"set_{value_axis}label")(value_label)
         return _svg(figure)
 
 

@@ -9,7 +9,7 @@ import bcrypt
 import pytest
 
 from cognito_migrate.hashing import SCHEMES, CostLimits, Verdict, check_detailed, create, estimate
-from cognito_migrate.hashing._cost import SECONDS_PER_UNIT, CostModel, Work
+from cognito_migrate.hashing._estimate import SECONDS_PER_UNIT, CostModel, Work
 from tests.unit.hashing.hashing_vectors import CHEAP, PARAMS
 
 BCRYPT_12 = "$2b$12$" + "a" * 53  # never computed in these tests: only its cost is read
@@ -146,7 +146,7 @@ def test_the_new_schemes_dummies_cost_what_their_rows_cost() -> None:
 
 def test_a_small_lambda_starts_from_its_share_of_a_cpu() -> None:
     """Before any verification was timed, a 512 MB function assumes the ~3.5x slower CPU Lambda gives it."""
-    from cognito_migrate.hashing._cost import starting_factor
+    from cognito_migrate.hashing._estimate import starting_factor
 
     assert starting_factor({"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "512"}) == pytest.approx(1769 / 512)
     assert starting_factor({"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "3008"}) == 1.0  # more than a vCPU: no faster

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from cognito_migrate.cognito_rules import pool_region
 from cognito_migrate.deploy.doctor.clients import check_client_auth_flows, check_client_prevents_user_existence_errors
 from cognito_migrate.deploy.doctor.expectations import ExpectationsFor, PoolExpectations, resolve_expectations
 from cognito_migrate.deploy.doctor.function import check_function_exists, check_trigger_wired, split_qualifier
@@ -145,7 +146,7 @@ def run_checks(
     """
     pool = cognito.describe_user_pool(UserPoolId=user_pool_id)["UserPool"]
     pool_arn = str(pool.get("Arn") or f"userpool/{user_pool_id}")
-    region = str(pool.get("Arn", "::::")).split(":")[3] or user_pool_id.split("_", maxsplit=1)[0]
+    region = str(pool.get("Arn", "::::")).split(":")[3] or pool_region(user_pool_id)
     results: list[CheckResult] = [check_trigger_wired(pool, region=region)]
     arn = (pool.get("LambdaConfig") or {}).get("UserMigration")
     environment: Mapping[str, str] | None = None
