@@ -41,6 +41,7 @@ class LegacyApi:
         self.delay = 0.0
         self.requests: list[tuple[str, str, str | None, list[str]]] = []
         self.passwords_seen: list[tuple[str, str]] = []  # (path, password): the store must send it only to verify
+        self.answering = 0  # requests whose answer is not completely sent yet (a slow or dripping one)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self._server.daemon_threads = True
         scheme = "http"
@@ -75,10 +76,17 @@ def _handler(api: LegacyApi) -> type[BaseHTTPRequestHandler]:
             return
 
         def do_GET(self) -> None:
-            self._serve("GET")
+            self._counted("GET")
 
         def do_POST(self) -> None:
-            self._serve("POST")
+            self._counted("POST")
+
+        def _counted(self, method: str) -> None:
+            api.answering += 1
+            try:
+                self._serve(method)
+            finally:
+                api.answering -= 1
 
         def _serve(self, method: str) -> None:
             length = int(self.headers.get("Content-Length") or 0)

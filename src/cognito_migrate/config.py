@@ -776,8 +776,9 @@ class LoggingSettings(Section):
     level = Key(
         Choice(("DEBUG", "INFO", "WARNING", "ERROR")),
         "INFO",
-        "`DEBUG`, `INFO`, `WARNING`, `ERROR`; below the level the per-invocation line keeps only its metrics, so "
-        "alarms keep working",
+        "the least level logged in full: lines are `INFO` (a migration or rejection), `WARNING` (a rejection "
+        "past its floor) or `ERROR` (a row at fault, an outage, the ledger, the configuration), and `DEBUG` "
+        "logs what `INFO` does; a line below the level keeps only its metrics, so alarms keep working",
     )
     username_hash_key = Key(
         TEXT,

@@ -73,13 +73,11 @@ def parse(event: object) -> MigrationRequest:
         raise EventError("response", "not an object")
     caller = event.get("callerContext")
     client_id = caller.get("clientId") if isinstance(caller, dict) else None
-    pool_id = event.get("userPoolId")
     return MigrationRequest(
         trigger=trigger,
         username=username,
         password=password,
         client_metadata=_string_map(metadata, field),
-        user_pool_id=pool_id if isinstance(pool_id, str) else "",
         client_id=client_id if isinstance(client_id, str) else "",
     )
 

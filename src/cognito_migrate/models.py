@@ -58,8 +58,7 @@ class MigrationRequest(NamedTuple):
     trigger: TriggerSource
     username: str
     password: Secret | None
-    client_metadata: Mapping[str, str] = _EMPTY
-    user_pool_id: str = ""
+    client_metadata: Mapping[str, str] = _EMPTY  # validationData / clientMetadata (the throttle's address)
     client_id: str = ""
     request_id: str = ""  # the Lambda request id: the ledger's idempotency key
 

@@ -11,6 +11,7 @@ import base64
 import dataclasses
 import hashlib
 import json
+import os
 import sqlite3
 import struct
 import subprocess
@@ -190,6 +191,25 @@ def test_cli_prints_size_dependencies_and_env(tmp_path: Path, monkeypatch: pytes
 
 # -------------------------------------------------------------------------------------- end to end
 
+def smoke_test_command(unpacked: Path) -> list[str]:
+    """A command that imports the handler from ``unpacked`` with only the standard library on the path.
+
+    ``-I`` ignores PYTHON* variables and the user site; ``-S`` skips site-packages, so a module missing
+    from the package fails here as it would on Lambda.
+    """
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]); "
+        "import cognito_migrate.handler as h; print(h.lambda_handler.__module__)"
+    )
+    return [sys.executable, "-I", "-S", "-c", code, str(unpacked)]
+
+
+def environment_for(unpacked: Path) -> dict[str, str]:
+    """A minimal environment for running the packaged handler locally (no AWS, no COGNITO_MIGRATE_* leaks)."""
+    keep = {k: v for k, v in os.environ.items() if k in {"PATH", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT"}}
+    return {**keep, "COGNITO_MIGRATE_CONFIG": str(unpacked / packaging.CONFIG_NAME)}
+
+
 INVOKE = r"""
 import json, sys
 unpacked = sys.argv[1]
@@ -251,7 +271,7 @@ def test_the_built_package_migrates_a_user_in_isolation(
     unpacked = tmp_path / "task"
     with zipfile.ZipFile(result.zip_path) as zf:
         zf.extractall(unpacked)
-    env = packaging.environment_for(unpacked)
+    env = environment_for(unpacked)
     proc = subprocess.run(
         [sys.executable, "-I", "-S", "-c", INVOKE, str(unpacked)],
         input=json.dumps([_event(PASSWORD), _event("wrong password")]),
@@ -272,7 +292,7 @@ def test_the_built_package_migrates_a_user_in_isolation(
     assert report["foreign"] == [], "modules were loaded from outside the package and the standard library"
     assert PASSWORD not in proc.stdout + proc.stderr  # the log lines never carry the password
 
-    smoke = subprocess.run(packaging.smoke_test_command(unpacked), capture_output=True, text=True, env=env, check=False)
+    smoke = subprocess.run(smoke_test_command(unpacked), capture_output=True, text=True, env=env, check=False)
     assert smoke.returncode == 0 and smoke.stdout.strip() == "cognito_migrate.handler", smoke.stderr
 
 
@@ -445,7 +465,7 @@ def test_the_wheels_of_every_runtime_extra_load_in_isolation(
         input=stored + "\n",
         capture_output=True,
         text=True,
-        env=packaging.environment_for(unpacked),
+        env=environment_for(unpacked),
         cwd=unpacked,
         timeout=120,
         check=False,

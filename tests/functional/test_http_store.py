@@ -4,7 +4,6 @@ contracts, authentication, and the three answers it keeps apart (not found, wron
 from __future__ import annotations
 
 import json
-import time
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -159,11 +158,9 @@ def test_an_answer_past_the_deadline_is_an_outage_within_the_deadline(
     """A server that answers late, or one byte at a time, is cut at the invocation's deadline."""
     api.fault, api.delay = fault, 0.5 if fault == "drip" else 3.0
     trigger = _trigger(api, log_stream, connect_timeout=1.0)
-    started = time.monotonic()
     with pytest.raises(TriggerFailure):
         _sign_in(trigger, "alice", seconds=1.0)
-    elapsed = time.monotonic() - started
-    assert elapsed < 2.5  # the 1 s invocation, not the 3 s (or ~8 s dripped) answer
+    assert api.answering == 1  # the trigger gave up while the API was still answering (3 s, or ~8 s dripped)
     assert _records(log_stream)[-1]["outcome"] == "LEGACY_UNAVAILABLE"
 
 

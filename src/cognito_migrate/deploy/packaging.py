@@ -24,7 +24,6 @@ from __future__ import annotations
 import ast
 import compileall
 import json
-import os
 import py_compile
 import re
 import shutil
@@ -569,22 +568,3 @@ def build(
         precompiled=precompiled,
         notes=tuple(notes),
     )
-
-
-def smoke_test_command(unpacked: Path) -> list[str]:
-    """A command that imports the handler from ``unpacked`` with only the standard library on the path.
-
-    ``-I`` ignores PYTHON* variables and the user site; ``-S`` skips site-packages, so a module missing
-    from the package fails here as it would on Lambda.
-    """
-    code = (
-        "import sys; sys.path.insert(0, sys.argv[1]); "
-        "import cognito_migrate.handler as h; print(h.lambda_handler.__module__)"
-    )
-    return [sys.executable, "-I", "-S", "-c", code, str(unpacked)]
-
-
-def environment_for(unpacked: Path) -> dict[str, str]:
-    """A minimal environment for running the packaged handler locally (no AWS, no COGNITO_MIGRATE_* leaks)."""
-    keep = {k: v for k, v in os.environ.items() if k in {"PATH", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT"}}
-    return {**keep, "COGNITO_MIGRATE_CONFIG": str(unpacked / CONFIG_NAME)}

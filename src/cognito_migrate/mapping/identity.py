@@ -16,13 +16,12 @@ dotless i and long s to ``I`` and ``S``), and every such spelling would become o
 legacy account.
 """
 
-from typing import Final, Literal, NamedTuple
+from typing import Literal, NamedTuple
 
 from cognito_migrate.errors import CaseMismatchError, MappingError
 from cognito_migrate.mapping.contact import is_email, looks_like_phone
 
 LoginField = Literal["username", "email", "phone_number"]
-_LOGIN_ATTRIBUTES: Final = ("email", "phone_number")
 
 
 def fold_case(value: str) -> str:
