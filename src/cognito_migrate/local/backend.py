@@ -5,9 +5,11 @@ that answers the API requests the layer leaves to moto, and the one lock that se
 moto is not thread-safe and its state is global to the process, so every read or write of a pool, a user or a
 token, whether it comes through the WSGI dispatcher or from the layer, happens with ``MOTO_LOCK`` held.
 
-The rest of ``local/`` reaches moto only through the functions here (a unit test scans for imports), so a
-moto upgrade is checked in one place; the tested range is pinned in pyproject.toml's ``local`` extra. moto
-is imported inside the functions: importing this module costs nothing until a local Cognito runs.
+The rest of ``local/`` reaches moto only through the functions here and the type names ``MotoPool``,
+``MotoClient``, ``MotoUser`` and ``MotoBackend`` (moto's own classes, for mypy; a unit test scans for
+imports), so a moto upgrade is checked in one place; the tested range is pinned in pyproject.toml's
+``local`` extra. moto is imported inside the functions: importing this module costs nothing until a local
+Cognito runs.
 """
 
 from __future__ import annotations
@@ -20,6 +22,14 @@ from cognito_migrate.local.errors import CognitoError
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
 
+    from moto.cognitoidp.models import CognitoIdpBackend, CognitoIdpUser, CognitoIdpUserPool, CognitoIdpUserPoolClient
+
+    # moto's own classes, named here so that the rest of local/ is typed without importing moto
+    MotoBackend = CognitoIdpBackend
+    MotoPool = CognitoIdpUserPool
+    MotoClient = CognitoIdpUserPoolClient
+    MotoUser = CognitoIdpUser
+
 MOTO_LOCK = threading.RLock()
 REWRITTEN = "__rewritten__"
 """A handler that sets this key in the request's parameters (and returns None) has moto answer the rewritten
@@ -27,7 +37,7 @@ request: the layer resolves what moto cannot (an alias), moto still shapes the a
 T = TypeVar("T")
 
 
-def _backends() -> Iterator[Any]:
+def _backends() -> Iterator[MotoBackend]:
     from moto.cognitoidp.models import cognitoidp_backends
 
     for per_account in list(cognitoidp_backends.values()):
@@ -36,7 +46,7 @@ def _backends() -> Iterator[Any]:
                 yield backend
 
 
-def find_client(client_id: str) -> tuple[Any, Any, Any] | None:
+def find_client(client_id: str) -> tuple[MotoBackend, MotoPool, MotoClient] | None:
     """``(backend, pool, client)`` for an app client id, in any account and region (lock held)."""
     for backend in _backends():
         for pool in backend.user_pools.values():
@@ -46,7 +56,7 @@ def find_client(client_id: str) -> tuple[Any, Any, Any] | None:
     return None
 
 
-def find_pool(pool_id: str) -> tuple[Any, Any] | None:
+def find_pool(pool_id: str) -> tuple[MotoBackend, MotoPool] | None:
     """``(backend, pool)`` for a pool id (lock held)."""
     for backend in _backends():
         pool = backend.user_pools.get(pool_id)
@@ -72,7 +82,7 @@ def status(name: str) -> Any:
     return UserStatus[name]
 
 
-def attribute_names(pool: Any) -> list[str]:
+def attribute_names(pool: MotoPool) -> list[str]:
     """The pool's attributes as Cognito lists them: every standard attribute and the pool's own (custom)
     ones. moto keeps only the schema it was given when a pool is created with one (lock held)."""
     from moto.cognitoidp.models import CognitoIdpUserPoolAttribute

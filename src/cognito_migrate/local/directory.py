@@ -13,6 +13,7 @@ from cognito_migrate.local.backend import call_moto, status
 from cognito_migrate.local.errors import CognitoError
 
 if TYPE_CHECKING:
+    from cognito_migrate.local.backend import MotoBackend, MotoPool, MotoUser
     from cognito_migrate.local.settings import PoolSettings
     from cognito_migrate.local.validation import MigrationPlan
 
@@ -24,7 +25,7 @@ def _verified(attributes: dict[str, str], alias: str) -> bool:
     return flag is None or attributes.get(flag, "").lower() == "true"
 
 
-def find_user(pool: Any, settings: PoolSettings, name: str) -> Any | None:
+def find_user(pool: MotoPool, settings: PoolSettings, name: str) -> MotoUser | None:
     """The user ``name`` designates: user name, username attribute, or verified alias."""
     if not name:
         return None
@@ -49,7 +50,7 @@ def find_user(pool: Any, settings: PoolSettings, name: str) -> Any | None:
     return by_name or by_attribute or by_alias
 
 
-def _by_username(pool: Any, settings: PoolSettings, name: str) -> Any | None:
+def _by_username(pool: MotoPool, settings: PoolSettings, name: str) -> MotoUser | None:
     user = pool.users.get(name)
     if user is not None or settings.case_sensitive:
         return user
@@ -57,7 +58,7 @@ def _by_username(pool: Any, settings: PoolSettings, name: str) -> Any | None:
     return next((c for c in pool.users.values() if settings.fold(c.username) == wanted), None)
 
 
-def _alias_owner(pool: Any, settings: PoolSettings, alias: str, value: str) -> Any | None:
+def _alias_owner(pool: MotoPool, settings: PoolSettings, alias: str, value: str) -> MotoUser | None:
     wanted = settings.fold(value)
     for candidate in pool.users.values():
         attributes = candidate.attribute_lookup
@@ -67,7 +68,9 @@ def _alias_owner(pool: Any, settings: PoolSettings, alias: str, value: str) -> A
     return None
 
 
-def create_user(backend: Any, pool: Any, settings: PoolSettings, plan: MigrationPlan, password: str | None) -> Any:
+def create_user(
+    backend: MotoBackend, pool: MotoPool, settings: PoolSettings, plan: MigrationPlan, password: str | None
+) -> MotoUser:
     """Create the migrated user with the plan's attributes and status; alias conflicts fail unless forced.
 
     Every check runs before anything changes: a migration that fails (an alias conflict, a taken user name,

@@ -28,6 +28,8 @@ from cognito_migrate.local.validation import MigrationPlan, is_email, is_phone
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from cognito_migrate.local.backend import MotoBackend, MotoPool
+
 Json = dict[str, Any]
 MAX_JOBS_PER_POOL = 1000  # Cognito's quota of import jobs per user pool
 SSE_HEADER = "x-amz-server-side-encryption"
@@ -80,7 +82,7 @@ class ImportJob:
         return out
 
 
-def csv_header(pool: Any) -> list[str]:
+def csv_header(pool: MotoPool) -> list[str]:
     """The pool's import header: its schema attributes (``sub`` aside), then the two ``cognito:`` columns."""
     names = [name for name in attribute_names(pool) if name != "sub"]
     return [*names, cognito_csv.MFA_COLUMN, cognito_csv.USERNAME_COLUMN]
@@ -249,7 +251,9 @@ class ImportJobs:
             self._finish(job, "Succeeded", _SUCCEEDED)
 
     @staticmethod
-    def _import_row(backend: Any, pool: Any, columns: list[str], line: str, seen: set[str]) -> tuple[str, str]:
+    def _import_row(
+        backend: MotoBackend, pool: MotoPool, columns: list[str], line: str, seen: set[str]
+    ) -> tuple[str, str]:
         """("imported" | "skipped" | "failed", reason) for one line."""
         if len(line) > cognito_csv.MAX_ROW_CHARACTERS:
             return "failed", f"the row is longer than {cognito_csv.MAX_ROW_CHARACTERS} characters"

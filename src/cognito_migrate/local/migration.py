@@ -35,6 +35,7 @@ from cognito_migrate.local.trigger_event import build_post_event
 from cognito_migrate.local.validation import plan_migration
 
 if TYPE_CHECKING:
+    from cognito_migrate.local.backend import MotoBackend, MotoPool, MotoUser
     from cognito_migrate.local.settings import PoolSettings
 
 Console = Callable[[str], None]
@@ -80,8 +81,8 @@ class Migrator:
     def migrate(
         self,
         *,
-        backend: Any,
-        pool: Any,
+        backend: MotoBackend,
+        pool: MotoPool,
         settings: PoolSettings,
         client_id: str,
         trigger_source: str,
@@ -133,7 +134,13 @@ class Migrator:
         return user
 
     def after(
-        self, *, settings: PoolSettings, user: Any, client_id: str, trigger_source: str, metadata: dict[str, str] | None
+        self,
+        *,
+        settings: PoolSettings,
+        user: MotoUser,
+        client_id: str,
+        trigger_source: str,
+        metadata: dict[str, str] | None,
     ) -> None:
         """Fire the pool's post-authentication or post-confirmation trigger, if its LambdaConfig names one.
 

@@ -32,6 +32,7 @@ from cognito_migrate.local.trigger_event import (
 from cognito_migrate.local.validation import is_email, is_phone
 
 if TYPE_CHECKING:
+    from cognito_migrate.local.backend import MotoBackend, MotoClient, MotoPool, MotoUser
     from cognito_migrate.local.codes import CodeBook
     from cognito_migrate.local.migration import Console, Migrator
 
@@ -43,7 +44,7 @@ _UNKNOWN_PAIR = "Username/client id combination not found."
 class _Target:
     """The moto objects and settings one request works on."""
 
-    def __init__(self, backend: Any, pool: Any, client: Any) -> None:
+    def __init__(self, backend: MotoBackend, pool: MotoPool, client: MotoClient) -> None:
         self.backend = backend
         self.pool = pool
         self.settings = PoolSettings.from_moto(pool)
@@ -277,7 +278,7 @@ class Operations:
         return {}
 
 
-def _token_name(settings: PoolSettings, user: Any) -> str:
+def _token_name(settings: PoolSettings, user: MotoUser) -> str:
     """The name moto must be given to issue Cognito's claims: in email-as-username pools moto puts that name in
     the ID token's ``email`` claim (and the ``sub`` in ``cognito:username``), so it must be the stored email."""
     email = user.attribute_lookup.get("email")

@@ -7,7 +7,7 @@ frozen objects so that the rules in ``validation.py`` / ``passwords.py`` are pur
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cognito_migrate.cognito_rules import (
     BOOLEAN_ATTRIBUTES,
@@ -17,6 +17,9 @@ from cognito_migrate.cognito_rules import (
     PasswordPolicy,
 )
 from cognito_migrate.mapping.identity import fold_case
+
+if TYPE_CHECKING:
+    from cognito_migrate.local.backend import MotoClient, MotoPool
 
 # ExplicitAuthFlows Cognito assumes when a client was created without any.
 DEFAULT_AUTH_FLOWS = ("ALLOW_USER_SRP_AUTH", "ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH")
@@ -73,7 +76,7 @@ class PoolSettings:
         return None
 
     @classmethod
-    def from_moto(cls, pool: Any) -> PoolSettings:
+    def from_moto(cls, pool: MotoPool) -> PoolSettings:
         """Read a moto ``CognitoIdpUserPool`` (call with the moto lock held)."""
         config: dict[str, Any] = pool.extended_config
         recovery = config.get("AccountRecoverySetting") or {}
@@ -123,7 +126,7 @@ class ClientSettings:
         return f"ALLOW_{flow}" in self.auth_flows
 
     @classmethod
-    def from_moto(cls, client: Any) -> ClientSettings:
+    def from_moto(cls, client: MotoClient) -> ClientSettings:
         config: dict[str, Any] = client.extended_config
         flows = config.get("ExplicitAuthFlows") or DEFAULT_AUTH_FLOWS
         return cls(
