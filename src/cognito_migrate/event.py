@@ -26,9 +26,9 @@ AWS_SDK_VERSION: Final = "aws-sdk-unknown-unknown"  # what real events carry (Po
 _SOURCES: Final = {source.value: source for source in TriggerSource}
 # C0 controls (NUL, tab, line breaks, ESC...), DEL, C1 controls and lone surrogates: no sign-in form sends
 # them in a password (an HTML password field holds one line, and tab moves the focus), while a password
-# of NUL bytes matched a bcrypt("") row, since bcrypt stops at the first NUL. A set, not a regex: compiling
-# the character class (its surrogate range) cost the cold start about 4 million instructions.
-_REFUSED_PASSWORD_CHARS: Final = frozenset(map(chr, (*range(0x20), *range(0x7F, 0xA0), *range(0xD800, 0xE000))))
+# of NUL bytes matched a bcrypt("") row, since bcrypt stops at the first NUL. A set (and the lone-surrogate
+# check user names get), not a regex: compiling the character class cost the cold start 4 million instructions.
+_CONTROL_CHARS: Final = frozenset(map(chr, (*range(0x20), *range(0x7F, 0xA0))))
 
 
 class ResponseOptions(NamedTuple):
@@ -98,7 +98,7 @@ def _password(request: Mapping[str, Any], trigger: TriggerSource) -> Secret | No
         raise EventError("request.password", "missing, empty or not a string")
     if len(value) > MAX_PASSWORD_BYTES or len(value.encode("utf-8", "surrogatepass")) > MAX_PASSWORD_BYTES:
         raise EventError("request.password", f"longer than {MAX_PASSWORD_BYTES} bytes")
-    if not _REFUSED_PASSWORD_CHARS.isdisjoint(value):
+    if not _CONTROL_CHARS.isdisjoint(value) or _has_lone_surrogate(value):
         raise RefusedInputError("request.password", "contains control characters or invalid text")
     return Secret(value)
 
