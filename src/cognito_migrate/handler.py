@@ -1,8 +1,11 @@
 """The Lambda entry point: ``cognito_migrate.handler.lambda_handler``.
 
-The first invocation of a container loads the configuration named by ``COGNITO_MIGRATE_CONFIG`` and
-builds the trigger; later invocations reuse it (and its database connection). The handler body is the
-flow of docs/architecture.md ("One sign-in"): parse, decide, log, answer.
+Lambda's init phase (this module's import) reads the configuration named by ``COGNITO_MIGRATE_CONFIG`` and,
+for a store with one-off work (an export file: :data:`~cognito_migrate.stores.PRELOADED_TYPES`), builds the
+store and loads it there, within :data:`INIT_LOAD_SECONDS`, so that the container's first sign-in finds it
+ready. The first invocation builds the trigger around them (a store that opens connections opens them then,
+as before); later invocations reuse it. The handler body is the flow of docs/architecture.md ("One
+sign-in"): parse, decide, log, answer.
 
 What reaches Cognito when something is wrong is always one of three constant messages
 (:data:`UNAVAILABLE`, :data:`INVALID_REQUEST`, :data:`REJECTED`): no detail, no value, no traceback text.
@@ -16,19 +19,28 @@ import sys
 import time
 from typing import TYPE_CHECKING, Any, Final
 
+from cognito_migrate import secrets
 from cognito_migrate.cognito_rules import VERIFIED_FLAGS
 from cognito_migrate.config import load_settings
-from cognito_migrate.errors import CognitoMigrateError, EventError, RefusedInputError, TriggerFailure
+from cognito_migrate.errors import (
+    CognitoMigrateError,
+    EventError,
+    LegacyUnavailableError,
+    RefusedInputError,
+    TriggerFailure,
+)
 from cognito_migrate.event import build_response, parse
 from cognito_migrate.models import Deadline
 from cognito_migrate.observability import CONFIRMED_METRIC, GROUPS_ASSIGNED_METRIC, GROUPS_FAILED_METRIC
 from cognito_migrate.outcomes import MigrationOutcome, Outcome, Reason
+from cognito_migrate.stores import PRELOADED_TYPES
 from cognito_migrate.wiring import (
     build_group_assigner,
     build_ledger,
     build_log,
     build_response_options,
     build_service,
+    build_store,
 )
 
 if TYPE_CHECKING:
@@ -39,6 +51,7 @@ if TYPE_CHECKING:
     from cognito_migrate.groups import GroupAssigner
     from cognito_migrate.observability import InvocationLog
     from cognito_migrate.service import MigrationService
+    from cognito_migrate.stores.base import UserStore
 
 # No trailing period: Cognito reports a raised error as "UserMigration failed with error <message>." and
 # adds its own.
@@ -49,6 +62,13 @@ DEFAULT_BUDGET_MS: Final = 5000  # Cognito's own wait, when no Lambda context sa
 # Triggers Cognito fires once a user exists: the same function, attached to them, confirms migrations.
 CONFIRMING_SOURCES: Final = ("PostAuthentication_", "PostConfirmation_")
 SIGN_UP_CONFIRMED: Final = "PostConfirmation_ConfirmSignUp"  # a self sign-up: never a user the trigger migrated
+INIT_TYPE_ENV: Final = "AWS_LAMBDA_INITIALIZATION_TYPE"  # set by Lambda during its init phase, and after
+SNAPSHOT_INIT: Final = "snap-start"  # an init whose process is snapshotted (SnapStart)
+PROVISIONED_INIT: Final = "provisioned-concurrency"  # an init ahead of traffic: no sign-in waits for it
+INIT_LOAD_SECONDS: Final = 8.0
+"""How long the init phase may load a store, from this module's import: Lambda gives the whole init 10 s (the
+runtime's own start included), and an init that overruns is run again inside the first invocation, losing
+what was loaded. A load that does not finish here carries on in the first sign-ins, as it always could."""
 
 
 class Trigger:
@@ -61,10 +81,12 @@ class Trigger:
         service: MigrationService | None = None,
         log: InvocationLog | None = None,
         cognito: Callable[[str], CognitoAdmin] | None = None,
+        store: UserStore | None = None,
     ) -> None:
         self._log = log or build_log(settings)
         self._ledger = build_ledger(settings, self._log) if service is None else None
-        self._service = service or build_service(settings, ledger=self._ledger)
+        # ``store``: built from ``settings`` already (by Lambda's init phase, which loaded it)
+        self._service = service or build_service(settings, ledger=self._ledger, store=store)
         # the group step shares the service's store (one connection per container); ``cognito``: region -> the
         # Cognito API client it calls (the local Cognito passes its own endpoint)
         self._groups: GroupAssigner | None = None
@@ -82,7 +104,7 @@ class Trigger:
 
     def prepare(self, seconds: float = 3600.0) -> None:
         """Do the store's one-off work now (load an export file), not in the first sign-in: ``check`` and the
-        local Cognito call it; the Lambda entry point does not (each new container loads in its sign-ins)."""
+        local Cognito call it; in Lambda the init phase does that work (:func:`_initialize`)."""
         self._service.prepare(Deadline(seconds))
 
     def __call__(self, event: dict[str, Any], context: Any = None) -> dict[str, Any]:
@@ -250,12 +272,14 @@ def _level(outcome: MigrationOutcome) -> str:
     return "INFO"
 
 
-def make_handler(settings: Settings) -> Trigger:
+def make_handler(settings: Settings, *, store: UserStore | None = None) -> Trigger:
     """A trigger for ``settings`` (tests, the local Cognito, and custom entry points use this)."""
-    return Trigger(settings)
+    return Trigger(settings, store=store)
 
 
 _trigger: Trigger | None = None
+_settings: Settings | None = None  # the configuration, read by Lambda's init phase (None: read at the first call)
+_store: UserStore | None = None  # a store the init phase loaded (PRELOADED_TYPES), for the first call's trigger
 
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
@@ -263,8 +287,10 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     global _trigger  # noqa: PLW0603 - built once per container and reused by warm invocations
     if _trigger is None:
         try:
-            _trigger = make_handler(load_settings())
-            if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
+            _trigger = make_handler(_settings or load_settings(), store=_store)
+            if os.environ.get("AWS_LAMBDA_FUNCTION_NAME") and os.environ.get(INIT_TYPE_ENV) != PROVISIONED_INIT:
+                # Cognito's 5 s include the init a sign-in waited for; an environment provisioned ahead of
+                # traffic made none wait (its init may have ended hours ago)
                 _trigger.init_spent = time.monotonic() - _LOADED_AT
         except Exception as exc:  # noqa: BLE001 - whatever it is, the client gets the constant message
             # A configuration problem: every invocation fails closed until it is fixed; the log says what.
@@ -289,6 +315,8 @@ def after_restore() -> None:
     - drops a trigger built before the snapshot, with its database connection (a socket the snapshot cannot
       carry), its dummy credential and the log's random username key (every environment restored from one
       snapshot would share them): the first invocation builds a new one;
+    - keeps a store the init loaded (an export file's index: memory, no connection, no secret; see
+      :func:`_initialize`), closed again in case anything reopened it: the new trigger is built around it;
     - re-seeds ``random`` if anything imported it (the trigger's own randomness comes from ``os.urandom``).
     """
     global _LOADED_AT, _trigger  # noqa: PLW0603 - the container's state, reset once per restore
@@ -296,6 +324,8 @@ def after_restore() -> None:
     built, _trigger = _trigger, None
     if built is not None:
         built.close()
+    if _store is not None:
+        _store.close()
     random = sys.modules.get("random")
     if random is not None:
         random.seed()
@@ -310,7 +340,57 @@ def _register_snapstart_hook() -> None:
     register_after_restore(after_restore)
 
 
+def _initialize() -> None:
+    """Lambda's init phase: read the configuration; for a store with one-off work, build it and do that work.
+
+    Only when Lambda initializes this module (``AWS_LAMBDA_INITIALIZATION_TYPE`` is set): tests, the CLI and
+    the local Cognito import it too. Nothing here fails the init: a configuration or store that cannot be
+    built is built again by the first invocation, which logs why and answers the constant message; a load
+    that runs out of :data:`INIT_LOAD_SECONDS` is carried on by the first sign-ins.
+
+    For a SnapStart snapshot (``snap-start``) the loaded index goes into the snapshot, so every environment
+    restored from it answers its first sign-in without loading; the store is closed first (no S3 connection
+    or client in the snapshot), and nothing is loaded when the file's location is an SSM or Secrets Manager
+    reference (no secret is fetched before a snapshot). Nothing else of the trigger is built here.
+    """
+    global _settings, _store  # noqa: PLW0603 - the container's state, built once
+    init_type = os.environ.get(INIT_TYPE_ENV)
+    if not init_type:
+        return
+    try:
+        _settings = load_settings()
+    except Exception:  # noqa: BLE001 - the first invocation reads it again, and logs and answers the problem
+        return
+    config = _settings.store
+    if config.type not in PRELOADED_TYPES:
+        return
+    locations = [location for location in (config.url, config.file.hashes) if location is not None]
+    if init_type == SNAPSHOT_INIT and any(secrets.is_fetched(location) for location in locations):
+        return
+    try:
+        store = build_store(_settings)
+    except Exception:  # noqa: BLE001 - as above: the first invocation builds it again and says why
+        return
+    from cognito_migrate.observability import InvocationLog
+
+    started = time.monotonic()
+    problem = None
+    try:
+        store.prepare(Deadline(INIT_LOAD_SECONDS - (started - _LOADED_AT)))
+    except LegacyUnavailableError as exc:  # out of time, or the file cannot be read: the sign-ins say so too
+        problem = str(exc)
+    if init_type == SNAPSHOT_INIT:
+        store.close()
+    _store = store
+    fields = {"init_type": init_type, "load_ms": round((time.monotonic() - started) * 1000, 1)}
+    if problem is not None:
+        fields["problem"] = problem
+    log = InvocationLog(service=_settings.logging.service, level=_settings.logging.level, metrics=False)
+    log.emit("INFO" if problem is None else "WARNING", "store prepared during init", fields)
+
+
 _register_snapstart_hook()
+_initialize()
 
 
 __all__ = [

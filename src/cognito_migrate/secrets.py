@@ -28,7 +28,8 @@ from cognito_migrate.errors import BackendNotAvailableError, SecretResolutionErr
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-PREFIXES: Final = ("env:", "ssm:", "secretsmanager:")
+FETCHED_PREFIXES: Final = ("ssm:", "secretsmanager:")  # resolved by a call to AWS, not read from the environment
+PREFIXES: Final = ("env:", *FETCHED_PREFIXES)
 # Configuration keys whose value is a secret, or may hold one (a database URL with its password).
 SECRET_SETTINGS: Final = (
     "store.url",
@@ -54,6 +55,11 @@ _cache: dict[str, str] = {}
 def is_reference(value: str) -> bool:
     """True when ``value`` names a secret rather than being one."""
     return value.startswith(PREFIXES)
+
+
+def is_fetched(value: str) -> bool:
+    """True when resolving ``value`` fetches a secret from AWS (SSM, Secrets Manager): never before a snapshot."""
+    return value.startswith(FETCHED_PREFIXES)
 
 
 def resolve(value: str, *, environ: Any = None) -> str:

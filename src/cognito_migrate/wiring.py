@@ -38,12 +38,15 @@ if TYPE_CHECKING:
     from cognito_migrate.stores.base import UserStore
 
 
-def build_service(settings: Settings, *, ledger: LedgerParts | None = None) -> MigrationService:
-    """The whole migration flow for a configuration (with ``ledger``, the ledger and throttle it uses)."""
+def build_service(
+    settings: Settings, *, ledger: LedgerParts | None = None, store: UserStore | None = None
+) -> MigrationService:
+    """The whole migration flow for a configuration (with ``ledger``, the ledger and throttle it uses; with
+    ``store``, that store, built from the same configuration: one Lambda's init phase loaded)."""
     if ledger is None and settings.ledger.url is not None:
         ledger = build_ledger(settings, build_log(settings))
     return MigrationService(
-        store=build_store(settings),
+        store=store if store is not None else build_store(settings),
         verifier=build_verifier(settings),
         mapper=build_mapper(settings),
         reset_policy=build_reset_policy(settings),

@@ -86,6 +86,24 @@ def test_a_broken_download_resumes_with_a_range_request_on_the_same_version(
     assert bytes(store._format.data) == body  # every byte once, in order
 
 
+def test_a_closed_store_drops_its_download_and_resumes_it_and_a_read_object_keeps_no_client(
+    s3: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a SnapStart snapshot may hold: no connection, no client (docs/deploy.md)."""
+    body = ndjson([{"username": f"user{i}", "password_hash": f"$2b$04${i:053d}"} for i in range(200)]).encode()
+    s3.put_object(Bucket=BUCKET, Key="users.json", Body=body)
+    monkeypatch.setattr(file_module, "_S3_CHUNK", 1000)
+    source = S3Object(f"s3://{BUCKET}/users.json")
+    store = FileUserStore(source, file_format="auth0", columns=COLUMNS, lookup_fields=["username"])
+    source.step()
+    store.close()  # the init ends part-loaded, before the snapshot
+    assert (source._body, source._client) == (None, None)
+    assert store.find("user199", fields=["username"], deadline=Deadline(10)) is not None  # resumed
+    assert source.complete
+    assert (source._body, source._client) == (None, None)
+    assert bytes(store._format.data) == body
+
+
 def test_an_object_replaced_during_the_download_is_read_again_from_the_start(
     s3: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

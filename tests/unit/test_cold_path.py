@@ -66,7 +66,10 @@ def _cold_start(tmp_path: Path) -> dict[str, object]:
         "request": {"password": "Cold-Start-1", "validationData": None},
         "response": {},
     }
-    env = dict(os.environ, COGNITO_MIGRATE_CONFIG=str(config), PYTHONPATH=str(ROOT / "src"))
+    # as Lambda runs it: the configuration is read during the init (the handler's import)
+    env = dict(
+        os.environ, COGNITO_MIGRATE_CONFIG=str(config), PYTHONPATH=str(ROOT / "src"), AWS_LAMBDA_INITIALIZATION_TYPE="on-demand"
+    )
     done = subprocess.run(
         [sys.executable, "-c", COLD_START, json.dumps(event)], env=env, capture_output=True, text=True, check=True
     )

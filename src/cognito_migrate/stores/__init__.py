@@ -8,6 +8,10 @@ from typing import Final, Literal
 STORE_TYPES: Final = ("sql", "http", "ldap", "file", "cognito")
 """The values ``[store] type`` accepts: one per backend module under ``stores/``."""
 
+PRELOADED_TYPES: Final = ("file",)
+"""Store types whose one-off work (:meth:`~cognito_migrate.stores.base.UserStore.prepare`: an export file's load)
+Lambda's init phase does, before the first sign-in (``handler.py``); the others open nothing before a sign-in."""
+
 HttpContract = Literal["native", "keycloak"]
 HTTP_CONTRACTS: Final[tuple[HttpContract, ...]] = ("native", "keycloak")
 """The values ``[store.http] contract`` accepts (declared here so the configuration need not load ``stores.http``)."""

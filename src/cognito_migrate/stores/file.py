@@ -24,6 +24,7 @@ download that breaks is resumed with a range request on the same object version 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from array import array
@@ -150,6 +151,13 @@ class FileUserStore(UserStore):
         with self._lock:
             self._load(None)
         return len(self._starts) + len(self._problems)
+
+    def _disconnect(self) -> None:
+        """Drop what the sources hold open (an S3 download, its client); the index stays. A load cut short
+        resumes from where it stopped (a range request on the same object version)."""
+        for source in (self._source, self._hashes):
+            if source is not None:
+                source.disconnect()
 
     def notes(self) -> list[str]:
         if not self.unreadable:
@@ -320,6 +328,10 @@ class FileSource:
         """Forget the bytes once the records live elsewhere (never while a format still points into them)."""
         self.data = bytearray()
 
+    def disconnect(self) -> None:
+        """Drop any connection (the store is closed, or a SnapStart snapshot is about to be taken): the next
+        :meth:`step` opens a new one; nothing read is lost."""
+
 
 class LocalFile(FileSource):
     """A file on the local disk (the Lambda package, a layer, /tmp, EFS)."""
@@ -369,7 +381,7 @@ class S3Object(FileSource):
             self._body = None
             raise LegacyUnavailableError(f"reading s3://{self.bucket}/{self.key} failed ({_error_name(exc)})") from None
         if not chunk:
-            self._body = None
+            self.disconnect()
             if self.offset < (self.size or 0):
                 raise LegacyUnavailableError(f"reading s3://{self.bucket}/{self.key} ended early")
             self.complete = True
@@ -377,8 +389,14 @@ class S3Object(FileSource):
         self.data[self.offset : self.offset + len(chunk)] = chunk
         self.offset += len(chunk)
         if self.offset >= (self.size or 0):
-            self._body = None
+            self.disconnect()  # read once per container: no client (its credentials, its pool) is kept
             self.complete = True
+
+    def disconnect(self) -> None:
+        body, self._body, self._client = self._body, None, None
+        if body is not None:
+            with contextlib.suppress(Exception):  # a stream that broke already
+                body.close()
 
     def _open(self) -> None:
         if self._client is None:
