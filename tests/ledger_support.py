@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
-TABLES = ("cognito_migrate_ledger", "cognito_migrate_ledger_counts", "cognito_migrate_throttle")
+TABLES = ("cognito_migrate_ledger", "cognito_migrate_ledger_counts", "cognito_migrate_ledger_groups", "cognito_migrate_throttle")
 HASH_KEY = "ledger-test-key-0123456789abcdef"
 
 

@@ -6,9 +6,10 @@ legacy store by the names Cognito knows them by (no password is involved), reads
 (:meth:`~cognito_migrate.stores.base.UserStore.groups`), maps them with :class:`GroupMap` and adds the user
 to each group with ``AdminAddUserToGroup`` (idempotent: a member stays a member).
 
-When it runs: with a ledger, at the confirmation that first marks a user the trigger migrated as created
-(later sign-ins cost nothing; when the ledger cannot answer, at the next sign-in); without one, at every
-sign-in (it cannot tell a first one). Whose groups: the user is looked up by Cognito's user name and by an
+When it runs: with a ledger, at each confirmation of a user the trigger migrated until one assignment is
+complete (the ledger notes it; a missing group, a throttled call or a spent deadline is retried at the next
+sign-in; later sign-ins cost a ledger read, no legacy lookup); without one, at every sign-in (it cannot tell
+a first one). Whose groups: the user is looked up by Cognito's user name and by an
 e-mail or phone number only when Cognito verified it (the handler picks the names).
 
 It never raises: the sign-in has already succeeded, and the log line (with the

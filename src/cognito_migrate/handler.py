@@ -203,21 +203,25 @@ class Trigger:
                     "INFO", "created in Cognito", CONFIRMED_METRIC,
                     {"trigger": event.get("triggerSource"), "user": self._log.user_ref(names[0]) if names else None},
                 )  # fmt: skip
-        # with a ledger, only the confirmation that first marks a user the trigger migrated assigns groups (later
-        # sign-ins cost nothing; a user who signed up under a legacy name gets none); a ledger that could not
-        # answer leaves it to the next sign-in, which confirms then: no groups on doubt
-        if self._groups is not None and names and (self._ledger is None or first):
+        if self._groups is not None and names:
             # whose legacy groups these are: Cognito's user name, or an e-mail / phone Cognito verified; an
             # unverified one is what the user set (another legacy user's address would earn their groups)
             verified = [attributes.get(name) for name, flag in VERIFIED_FLAGS.items() if attributes.get(flag) == "true"]
             owners = [name for name in (event.get("userName"), *verified) if isinstance(name, str)]
-            if owners:
-                self._assign_groups(self._groups, event, owners, deadline)
+            # with a ledger, only a user the trigger migrated whose groups are not all assigned yet (a missing
+            # group, a throttled call, a spent deadline: retried at the next sign-in; then later sign-ins cost a
+            # ledger read, no legacy lookup; a user who signed up under a legacy name gets none); a ledger that
+            # cannot answer leaves it to the next sign-in: no groups on doubt
+            if owners and (self._ledger is None or self._ledger.recorder.groups_due(owners, deadline)):
+                complete = self._assign_groups(self._groups, event, owners, deadline)
+                if complete and self._ledger is not None:
+                    self._ledger.recorder.groups_assigned(owners, deadline)
         return event
 
     def _assign_groups(
         self, groups: GroupAssigner, event: dict[str, Any], names: list[str], deadline: Deadline
-    ) -> None:
+    ) -> bool:
+        """Assign and log; whether the assignment is complete (every mapped group added, or none to add)."""
         try:
             done = groups.assign(
                 pool_id=str(event.get("userPoolId", "")),
@@ -228,7 +232,7 @@ class Trigger:
             )
         except Exception as exc:  # noqa: BLE001 - the sign-in succeeded already: log, never fail it
             self._log.count("ERROR", "groups not assigned", GROUPS_FAILED_METRIC, {"error": type(exc).__name__})
-            return
+            return False
         fields: dict[str, Any] = {"trigger": event.get("triggerSource"), "user": self._log.user_ref(names[0])}
         if done.refused:
             fields["refused"] = list(done.refused)  # unmapped names that are no valid group name (copy)
@@ -239,8 +243,10 @@ class Trigger:
             if done.missing:
                 fields["hint"] = "create the missing groups in the pool (the SAM template's GroupNames)"
             self._log.count("ERROR", "groups not assigned", GROUPS_FAILED_METRIC, fields)
-        elif done.added:
+            return False
+        if done.added:
             self._log.count("INFO", "groups assigned", GROUPS_ASSIGNED_METRIC, {**fields, "added": list(done.added)})
+        return True
 
 
 _LOADED_AT = time.monotonic()  # the deadline's init clock: when this container's init began (see after_restore)

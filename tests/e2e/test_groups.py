@@ -16,7 +16,7 @@ from cognito_migrate import hashing
 from cognito_migrate.config import settings_from_mapping
 from cognito_migrate.local.configured import configured_cognito, create_recommended_pool
 from tests.e2e.helpers import error_of, sign_in
-from tests.ledger_support import HASH_KEY
+from tests.ledger_support import HASH_KEY, ledger_url, moto_dynamodb  # noqa: F401 - the fixture
 from tests.legacy_api import LegacyApi, running
 
 if TYPE_CHECKING:
@@ -120,8 +120,15 @@ def test_unmapped_groups_are_copied_when_asked(tmp_path: Path) -> None:
         assert groups_of(cognito, pool_id, "alice") == ["Admins", "gardener", "staff"]
 
 
-def test_with_a_ledger_only_the_first_confirmation_assigns_groups(tmp_path: Path) -> None:
-    ledger = {"url": f"sqlite:///{tmp_path / 'ledger.db'}", "hash_key": HASH_KEY}
+@pytest.fixture(params=["sqlite", "dynamodb"])
+def ledger(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
+    """``[ledger]`` on SQLite, and on moto's DynamoDB over HTTP."""
+    return {"url": ledger_url(request.param, tmp_path, request), "hash_key": HASH_KEY}
+
+
+def test_with_a_ledger_groups_are_assigned_once_and_kept_as_an_administrator_changes_them(
+    tmp_path: Path, ledger: dict[str, str]
+) -> None:
     with recommended_pool(_settings(tmp_path, ledger=ledger)) as (stream, cognito, pool_id, client_id):
         assert "AuthenticationResult" in sign_in(cognito, client_id, "alice", GOOD)
         assert groups_of(cognito, pool_id, "alice") == ["Admins", "Staff"]
@@ -130,6 +137,36 @@ def test_with_a_ledger_only_the_first_confirmation_assigns_groups(tmp_path: Path
         assert "AuthenticationResult" in sign_in(cognito, client_id, "alice", GOOD)
         assert groups_of(cognito, pool_id, "alice") == ["Admins"]  # an administrator's change is kept
         assert len(log_lines(stream, "groups assigned")) == 1
+
+
+def test_with_a_ledger_a_failed_assignment_is_retried_at_the_next_sign_in_and_then_never_again(
+    tmp_path: Path, ledger: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with recommended_pool(_settings(tmp_path, ledger=ledger)) as (stream, cognito, pool_id, client_id):
+        cognito.delete_group(UserPoolId=pool_id, GroupName="Auditors")
+        assert "AuthenticationResult" in sign_in(cognito, client_id, "carol", GOOD)
+        assert groups_of(cognito, pool_id, "carol") == ["Staff"]
+        [failed] = log_lines(stream, "groups not assigned")
+        assert failed["missing"] == ["Auditors"]
+
+        cognito.create_group(UserPoolId=pool_id, GroupName="Auditors")  # the operator reads the log line
+        assert "AuthenticationResult" in sign_in(cognito, client_id, "carol", GOOD)
+        assert groups_of(cognito, pool_id, "carol") == ["Auditors", "Staff"]
+        [assigned] = log_lines(stream, "groups assigned")
+        assert assigned["added"] == ["Auditors", "Staff"]  # the whole mapping again: AdminAddUserToGroup is idempotent
+
+        # done: a later sign-in neither looks carol up in the legacy store nor calls Cognito for her groups
+        from cognito_migrate.stores.base import UserStore
+
+        def no_lookup(*args: object, **kwargs: object) -> None:
+            raise AssertionError("the legacy store was asked for groups already assigned")
+
+        monkeypatch.setattr(UserStore, "groups", no_lookup)
+        cognito.admin_remove_user_from_group(UserPoolId=pool_id, Username="carol", GroupName="Staff")
+        assert "AuthenticationResult" in sign_in(cognito, client_id, "carol", GOOD)
+        assert groups_of(cognito, pool_id, "carol") == ["Auditors"]
+        assert len(log_lines(stream, "groups assigned")) == 1
+        assert len(log_lines(stream, "groups not assigned")) == 1
 
 
 @pytest.fixture

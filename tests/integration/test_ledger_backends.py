@@ -101,6 +101,23 @@ def test_a_rejected_user_is_never_confirmed(backend: LedgerBackend) -> None:
     assert only_record(backend).created_at is None
 
 
+def test_a_migrated_user_s_groups_are_pending_until_marked_assigned(backend: LedgerBackend) -> None:
+    alice, mallory = KEYS.login("alice@example.com"), KEYS.login("mallory")
+    backend.record(attempt("r0", Outcome.REJECTED, Reason.UNKNOWN_USER, user=None, login="mallory"), 2.0)
+    assert not backend.groups_pending([alice], 2.0)  # not migrated (yet): nothing to assign
+    backend.record(attempt("r1", Outcome.MIGRATED, Reason.OK, login="alice@example.com"), 2.0)
+    assert backend.groups_pending([KEYS.login("0b5e-sub"), alice], 2.0)
+    assert not backend.groups_pending([mallory], 2.0)  # a name nobody migrated under
+    assert backend.groups_pending([alice], 2.0)  # asking changes nothing: an assignment that failed is retried
+
+    backend.mark_groups_assigned([KEYS.login("0b5e-sub"), alice], 1_100, 2.0)
+    backend.mark_groups_assigned([alice], 1_200, 2.0)  # idempotent
+    backend.mark_groups_assigned([mallory], 1_200, 2.0)  # no migrated user: nothing to note, no error
+    assert not backend.groups_pending([alice], 2.0)
+    assert not backend.groups_pending([mallory], 2.0)
+    assert len(list(backend.records())) == 2  # the notes are no records of their own
+
+
 def test_failures_count_within_a_window_and_a_new_window_starts_after_it(backend: LedgerBackend) -> None:
     key, other = KEYS.login("alice"), KEYS.address("203.0.113.9")
     for at in (1_000, 1_010, 1_020):

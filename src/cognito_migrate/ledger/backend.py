@@ -33,6 +33,14 @@ class LedgerBackend(Protocol):
         """Note that Cognito holds the migrated user known by one of ``login_keys``; how many records changed."""
         ...
 
+    def groups_pending(self, login_keys: Sequence[str], timeout: float) -> bool:
+        """Whether a migrated user known by one of ``login_keys`` has not had its legacy groups assigned yet."""
+        ...
+
+    def mark_groups_assigned(self, login_keys: Sequence[str], at: int, timeout: float) -> None:
+        """Note that the groups of the migrated user known by one of ``login_keys`` are assigned (idempotent)."""
+        ...
+
     def failures(self, keys: Sequence[str], since: int, timeout: float) -> dict[str, int]:
         """Failures counted for each of ``keys`` in a window that started after ``since`` (absent: none)."""
         ...

@@ -5,7 +5,8 @@ Items:
 
 - ``u…`` / ``n…``: a ledger record (legacy user / unknown sign-in name); counts are attributes named
   ``count:OUTCOME:reason``; unknown names expire after :data:`UNKNOWN_RETENTION_DAYS`;
-- ``login#l…``: which record a migrated user's sign-in name points to (for post-authentication);
+- ``login#l…``: which record a migrated user's sign-in name points to (for post-authentication), and
+  ``groups_at`` once the user's legacy groups are assigned;
 - ``throttle#…``: a throttle window (``window_start``, ``failures``), expiring when its window ends.
 
 Every write is one conditional ``UpdateItem``: a record is counted only when its ``request_id`` differs
@@ -146,6 +147,15 @@ class DynamoLedger:
                 changed += 1
             self._update(pointer["pk"]["S"], "SET created_at = :at", {":at": _n(at)}, None, timeout)
         return changed
+
+    def groups_pending(self, login_keys: Sequence[str], timeout: float) -> bool:
+        pointers = self._get_many([LOGIN_PREFIX + key for key in login_keys], timeout)
+        return any("groups_at" not in pointer for pointer in pointers.values())
+
+    def mark_groups_assigned(self, login_keys: Sequence[str], at: int, timeout: float) -> None:
+        for key in dict.fromkeys(login_keys):  # a pointer exists only for a migrated user's sign-in name
+            pointer, values = LOGIN_PREFIX + key, {":at": _n(at)}
+            self._update(pointer, "SET groups_at = :at", values, "attribute_exists(subject)", timeout)
 
     def failures(self, keys: Sequence[str], since: int, timeout: float) -> dict[str, int]:
         items = self._get_many([THROTTLE_PREFIX + key for key in keys], timeout)

@@ -71,12 +71,31 @@ class LedgerRecorder:
     def confirm(self, names: Iterable[str], deadline: Deadline) -> int | None:
         """Mark the migrated user known by any of ``names`` as created in Cognito; how many records changed
         (0: confirmed before, or not migrated by the trigger), or None when the ledger could not tell."""
-        keys = sorted({self._keys.login(name) for name in names if name})
+        keys = self._login_keys(names)
         at = int(self._clock())
         changed = guarded(
             self._on_error, "confirm", deadline, self._timeout, lambda t: self.backend.mark_created(keys, at, t)
         )
         return None if changed is None else int(changed)
+
+    def groups_due(self, names: Iterable[str], deadline: Deadline) -> bool | None:
+        """Whether the user the trigger migrated, known by any of ``names``, still waits for its legacy groups
+        (none assigned yet, or an assignment failed); None when the ledger could not tell."""
+        keys = self._login_keys(names)
+        due = guarded(self._on_error, "groups", deadline, self._timeout, lambda t: self.backend.groups_pending(keys, t))
+        return None if due is None else bool(due)
+
+    def groups_assigned(self, names: Iterable[str], deadline: Deadline) -> None:
+        """Note that the groups of the migrated user known by any of ``names`` are all assigned: no later sign-in
+        looks them up again. Never raises (a note that fails means one more, idempotent, assignment)."""
+        keys = self._login_keys(names)
+        at = int(self._clock())
+        guarded(
+            self._on_error, "groups", deadline, self._timeout, lambda t: self.backend.mark_groups_assigned(keys, at, t)
+        )
+
+    def _login_keys(self, names: Iterable[str]) -> list[str]:
+        return sorted({self._keys.login(name) for name in names if name})
 
 
 def guarded(on_error: ErrorSink, operation: str, deadline: Deadline, cap: float, call: Callable[[float], Any]) -> Any:

@@ -1,10 +1,12 @@
 """The ledger in a SQL database: SQLite, PostgreSQL or MySQL/MariaDB (the legacy database or another).
 
-Three tables, created on first use when missing: ``cognito_migrate_ledger`` (one row per legacy user or
-unknown sign-in name), ``cognito_migrate_ledger_counts`` (its counts by outcome and reason) and
-``cognito_migrate_throttle`` (one row per throttled key). Unlike the legacy
-store's connection, this one writes; it is its own connection, opened on first use and kept for the
-container's life, autocommit, with the server-side statement timeout set to ``[ledger] timeout``.
+Four tables, created on first use when missing: ``cognito_migrate_ledger`` (one row per legacy user or
+unknown sign-in name), ``cognito_migrate_ledger_counts`` (its counts by outcome and reason),
+``cognito_migrate_ledger_groups`` (a migrated user whose legacy groups are assigned; a table of its own, so
+that a ledger created before it needs no ``ALTER``) and ``cognito_migrate_throttle`` (one row per throttled
+key). Unlike the legacy store's connection, this one writes; it is its own connection, opened on first use
+and kept for the container's life, autocommit, with the server-side statement timeout set to ``[ledger]
+timeout``.
 
 Writes are idempotent per Lambda request id: a record remembers the last request that counted in it, and
 the update that counts an attempt applies only when the request id differs. Every write is one atomic
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
 LEDGER_TABLE: Final = "cognito_migrate_ledger"
 THROTTLE_TABLE: Final = "cognito_migrate_throttle"
 COUNTS_TABLE: Final = "cognito_migrate_ledger_counts"
+GROUPS_TABLE: Final = "cognito_migrate_ledger_groups"
 _COLUMNS: Final = (
     "subject", "known", "login_key", "first_at", "last_at", "last_reason", "scheme", "migrated_at", "created_at",
     "request_id",
@@ -96,6 +99,8 @@ def _schema(dialect: str) -> list[str]:
         f"""CREATE TABLE IF NOT EXISTS {COUNTS_TABLE} (
             subject VARCHAR(48) NOT NULL, count_key VARCHAR(80) NOT NULL, n INTEGER NOT NULL,
             PRIMARY KEY (subject, count_key))""",
+        f"""CREATE TABLE IF NOT EXISTS {GROUPS_TABLE} (
+            subject VARCHAR(48) NOT NULL PRIMARY KEY, assigned_at BIGINT NOT NULL)""",
         f"""CREATE TABLE IF NOT EXISTS {THROTTLE_TABLE} (
             throttle_key VARCHAR(48) NOT NULL PRIMARY KEY, window_start BIGINT NOT NULL, failures INTEGER NOT NULL)""",
     ]
@@ -150,8 +155,7 @@ class SqlLedger:
     def mark_created(self, login_keys: Sequence[str], at: int, timeout: float) -> int:
         if not login_keys:
             return 0
-        names = {f"k{i}": key for i, key in enumerate(login_keys)}
-        placeholders = ", ".join(f"%({name})s" for name in names)
+        names, placeholders = _keys(login_keys)
         return int(
             self._run(
                 "mark_created",
@@ -162,9 +166,36 @@ class SqlLedger:
             )
         )
 
+    def groups_pending(self, login_keys: Sequence[str], timeout: float) -> bool:
+        if not login_keys:
+            return False
+        names, placeholders = _keys(login_keys)
+        rows = self._run(
+            "groups_pending",
+            f"""SELECT 1 FROM {LEDGER_TABLE} l WHERE l.login_key IN ({placeholders}) AND l.migrated_at IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM {GROUPS_TABLE} g WHERE g.subject = l.subject)""",
+            names,
+        )
+        return bool(rows)
+
+    def mark_groups_assigned(self, login_keys: Sequence[str], at: int, timeout: float) -> None:
+        if not login_keys:
+            return
+        names, placeholders = _keys(login_keys)
+        if self._dialect == "mysql":
+            conflict = f"ON DUPLICATE KEY UPDATE {GROUPS_TABLE}.assigned_at = {GROUPS_TABLE}.assigned_at"
+        else:
+            conflict = "ON CONFLICT (subject) DO NOTHING"  # SQLite parses it after a SELECT that has a WHERE
+        self._run(
+            "mark_groups_assigned",
+            f"""INSERT INTO {GROUPS_TABLE} (subject, assigned_at) SELECT subject, %(at)s FROM {LEDGER_TABLE}
+            WHERE login_key IN ({placeholders}) AND migrated_at IS NOT NULL {conflict}""",
+            {**names, "at": at},
+            fetch=False,
+        )
+
     def failures(self, keys: Sequence[str], since: int, timeout: float) -> dict[str, int]:
-        names = {f"k{i}": key for i, key in enumerate(keys)}
-        placeholders = ", ".join(f"%({name})s" for name in names)
+        names, placeholders = _keys(keys)
         rows = self._run(
             "failures",
             f"SELECT throttle_key, failures FROM {THROTTLE_TABLE} WHERE throttle_key IN ({placeholders})"
@@ -241,6 +272,12 @@ class SqlLedger:
         if conn is not None:
             with contextlib.suppress(Exception):  # the connection is broken already
                 conn.close()
+
+
+def _keys(keys: Sequence[str]) -> tuple[dict[str, str], str]:
+    """``keys`` as named parameters (``k0``...) and the placeholders of an ``IN (...)`` list."""
+    names = {f"k{i}": key for i, key in enumerate(keys)}
+    return names, ", ".join(f"%({name})s" for name in names)
 
 
 def _is_timeout(exc: BaseException) -> bool:
