@@ -11,7 +11,9 @@ dearest verification this container knows of, plus the dearest lookup, plus the 
 throttle write (they run inside the floor, so that a rejection that writes more answers no later). "Knows
 of" is measured, never guessed: the first rejection of a container times one verification of the
 configured dummy credential and of a row sampled from the store (:meth:`RejectionFloor.calibrate`); every
-real verification, lookup and write afterwards raises the marks. The marks only rise, so an earlier cheap
+real lookup and write afterwards raises the marks, and so does a verification the floor did not cover (one
+longer than ``HEADROOM`` times the mark: a floor that moved after every slightly dearer verification would
+tell the next request that the one before it verified a dear row). The marks only rise, so an earlier cheap
 request never lowers the floor for the next one, and a floor is computed from what was known *before* the
 current request, so the request's own row does not shape its own answer. Work past the floor is reported
 (``over``), logged and counted, because it means a row or a lookup is dearer than the floor and its time
@@ -104,8 +106,10 @@ class RejectionFloor:
         with self._lock:
             if lookup_s is not None:
                 self._lookup_s = max(self._lookup_s, lookup_s)
-            if verify_s is not None:
-                self._hash_s = max(self._hash_s, verify_s)
+            if verify_s is not None and verify_s > HEADROOM * self._hash_s:
+                # only a verification the floor did not cover moves it: moving it for one it covered would
+                # tell the next request that this one verified a row dearer than any before (a user exists)
+                self._hash_s = verify_s
             if record_s is not None:
                 self._record_s = max(self._record_s, record_s)
 

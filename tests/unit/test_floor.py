@@ -79,3 +79,15 @@ def test_the_calibrating_rejection_has_more_headroom_and_writes_count_once_seen(
     floor.observe(lookup_s=None, verify_s=None, record_s=0.02)
     floor.observe(lookup_s=None, verify_s=None, record_s=0.01)  # marks only rise
     assert abs(floor.seconds() - (HEADROOM * 0.1 + 0.02)) < 1e-9
+
+
+def test_a_verification_the_floor_covered_does_not_move_it() -> None:
+    """Under load a dear row's check varies; each slightly dearer one raised the floor for the next request, which
+    told it that the request before had verified a dear row (in the warm bench, existing users answered earlier)."""
+    floor = RejectionFloor()
+    floor.calibrate(lambda: 0.1)
+    before = floor.seconds()
+    floor.observe(lookup_s=None, verify_s=0.12)  # within the headroom: covered, nothing learnt
+    assert floor.seconds() == before
+    floor.observe(lookup_s=None, verify_s=0.2)  # past it: its time showed, the floor now covers it
+    assert abs(floor.seconds() - HEADROOM * 0.2) < 1e-9
