@@ -14,7 +14,7 @@ from cognito_migrate import wiring
 from cognito_migrate.cli._common import ConfigOption, config_path, console, missing_modules
 from cognito_migrate.config import load_settings
 from cognito_migrate.errors import CognitoMigrateError, ConfigError, LegacyUnavailableError
-from cognito_migrate.floor import HEADROOM
+from cognito_migrate.floor import COLD_HEADROOM, HEADROOM
 from cognito_migrate.models import Deadline
 from cognito_migrate.secrets import in_clear
 from cognito_migrate.stores.indexes import checkable, unindexed_lookups
@@ -43,7 +43,11 @@ def _floor_note(settings: Settings, sample: Credential | None) -> str:
     seconds = verifier.reference_seconds(sample)
     source = "no sample row, the dummy alone" if sample is None else "the dearer of the dummy and a sampled row"
     problem = f"; {verifier.problem}" if verifier.problem else ""
-    return f"rejection floor here: about {HEADROOM * seconds * 1000:.0f} ms + lookups ({source}){problem}"
+    first = (COLD_HEADROOM + 1) * seconds * 1000  # its headroom, and the measurement it waits for
+    return (
+        f"rejection floor here: about {HEADROOM * seconds * 1000:.0f} ms + lookups + ledger writes ({source}; "
+        f"the first rejection of a container about {first:.0f} ms + lookups){problem}"
+    )
 
 
 @config_app.command("validate")
