@@ -15,9 +15,12 @@ median(unknown user) / median(existing user, wrong password) for the cheap and t
 2. primed: before each probe the attacker sends a wrong password for a cheap user;
 3. cold: the first invocation of a new process (configuration loaded, first call timed).
 
-Target: every ratio within 0.9-1.1.
+In every scenario the kinds are interleaved (rotating order each round), so the load of the machine falls
+on all of them alike; the medians are compared. Target: every ratio within 0.9-1.1. Each ratio comes with
+a 95% bootstrap interval: on a loaded machine one cold sample varies by tens of percent, and the interval
+says whether the number of samples can tell a ratio of 1.1 from 1.
 
-    .venv/bin/python bench/bench_timing.py [--quick] \\
+    .venv/bin/python bench/bench_timing.py [--quick] [--rounds N] [--cold-rounds N] \\
         [--postgres postgresql://postgres@127.0.0.1:5432/DB] [--mysql mysql://root@127.0.0.1:3306/DB]
 """
 
@@ -92,7 +95,7 @@ def execute(url: str, statements: list[str], rows: list[tuple[str, str, str]] | 
     conn.close()
 
 
-def build(workdir: Path, db: str, url: str) -> dict[str, Path]:
+def build(workdir: Path, db: str, url: str, floors: dict[str, int] | None = None) -> dict[str, Path]:
     """Both tables in the database at ``url``; returns a configuration file per table."""
     if db == "sqlite":
         path = workdir / "aspnet.db"
@@ -105,15 +108,16 @@ def build(workdir: Path, db: str, url: str) -> dict[str, Path]:
     execute(url, [f'CREATE INDEX "bench_{c.strip(chr(34))}" ON "AspNetUsers" ({c})' for c in ASPNET_INDEXES])
     execute(url, ["DROP TABLE IF EXISTS bench_users", BCRYPT_DDL], bcrypt_rows())
     common = '[logging]\nusername_hash_key = "bench-key"\n'
+    trigger = {table: f"[trigger]\nreject_floor_ms = {ms}\n" for table, ms in (floors or {}).items()}
     aspnet = workdir / f"{db}-aspnet.toml"
-    aspnet.write_text(f'[store]\nurl = "{url}"\npreset = "aspnet_identity"\n\n{common}')
+    aspnet.write_text(f'[store]\nurl = "{url}"\npreset = "aspnet_identity"\n\n{common}{trigger.get("aspnet", "")}')
     bcrypt = workdir / f"{db}-bcrypt.toml"
     bcrypt.write_text(
         f'[store]\nurl = "{url}"\n'
         'query = "SELECT name, hash, email FROM bench_users WHERE name = :username"\n'
         'sample_query = "SELECT hash FROM bench_users ORDER BY name LIMIT 1"\n'
         '[store.columns]\nusername = "name"\npassword_hash = "hash"\nemail = "email"\n'
-        f'[hashing]\ndummy_scheme = "bcrypt"\ndummy_cost = {{ rounds = 12 }}\n\n{common}'
+        f'[hashing]\ndummy_scheme = "bcrypt"\ndummy_cost = {{ rounds = 12 }}\n\n{common}{trigger.get("bcrypt", "")}'
     )
     return {"aspnet": aspnet, "bcrypt": bcrypt}
 
@@ -175,16 +179,35 @@ def cold(config: Path, rounds: int) -> dict[str, list[float]]:
     return times
 
 
+def interval(unknown: list[float], existing: list[float], resamples: int = 2000) -> tuple[float, float]:
+    """A 95% bootstrap interval of median(unknown) / median(existing): how far the sampling noise reaches."""
+    import random
+
+    rng = random.Random(0)  # resampling, not security
+
+    def median_of_resample(values: list[float]) -> float:
+        return statistics.median(rng.choices(values, k=len(values)))
+
+    ratios = sorted(median_of_resample(unknown) / median_of_resample(existing) for _ in range(resamples))
+    return ratios[int(0.025 * resamples)], ratios[int(0.975 * resamples) - 1]
+
+
 def report(db: str, table: str, scenario: str, times: dict[str, list[float]]) -> dict[str, Any]:
     m = {k: statistics.median(v) for k, v in times.items()}
-    row = {
-        "db": db, "table": table, "scenario": scenario, **{f"{k}_ms": round(v, 1) for k, v in m.items()},
-        "unknown/cheap": round(m["unknown"] / m["cheap"], 3), "unknown/dear": round(m["unknown"] / m["dear"], 3),
+    row: dict[str, Any] = {
+        "db": db, "table": table, "scenario": scenario, "samples": len(times["unknown"]),
+        **{f"{k}_ms": round(v, 1) for k, v in m.items()},
     }  # fmt: skip
+    cells = []
+    for kind in ("cheap", "dear"):
+        low, high = interval(times["unknown"], times[kind])
+        row[f"unknown/{kind}"] = round(m["unknown"] / m[kind], 3)
+        row[f"unknown/{kind}_95"] = [round(low, 3), round(high, 3)]
+        cells.append(f"{row[f'unknown/{kind}']:>7.3f} [{low:.2f}-{high:.2f}]")
     ok = all(0.9 <= row[r] <= 1.1 for r in ("unknown/cheap", "unknown/dear"))
     print(
-        f"{db:<9}{table:<8}{scenario:<8}{m['unknown']:>10.1f}{m['cheap']:>10.1f}{m['dear']:>10.1f}"
-        f"{row['unknown/cheap']:>10.3f}{row['unknown/dear']:>10.3f}  {'ok' if ok else 'OUT'}"
+        f"{db:<9}{table:<8}{scenario:<8}{row['samples']:>4}{m['unknown']:>9.1f}{m['cheap']:>9.1f}{m['dear']:>9.1f}"
+        f"{cells[0]:>21}{cells[1]:>21}  {'ok' if ok else 'OUT'}"
     )
     return row
 
@@ -195,25 +218,40 @@ def main() -> None:
     parser.add_argument("--postgres", help="a PostgreSQL database URL on loopback (tables are replaced)")
     parser.add_argument("--mysql", help="a MariaDB/MySQL database URL on loopback (tables are replaced)")
     parser.add_argument("--json", action="store_true", help="one JSON document on stdout instead of the table")
+    parser.add_argument("--rounds", type=int, help="warm rounds (each times every kind once); default 30")
+    parser.add_argument("--cold-rounds", type=int, help="cold rounds (a new process per kind); default 15")
+    parser.add_argument("--scenarios", default="warm,primed,cold", help="which scenarios to run (comma-separated)")
+    parser.add_argument(
+        "--floor-ms", metavar="ASPNET,BCRYPT", help="trigger.reject_floor_ms for each table (default: the auto floor)"
+    )
     args = parser.parse_args()
-    rounds, cold_rounds = (6, 3) if args.quick else (15, 7)
+    rounds, cold_rounds = (6, 3) if args.quick else (30, 15)
+    rounds, cold_rounds = args.rounds or rounds, args.cold_rounds or cold_rounds
+    scenarios = set(args.scenarios.split(","))
+    floors = dict(zip(("aspnet", "bcrypt"), map(int, args.floor_ms.split(",")), strict=True)) if args.floor_ms else None
     dbs = {"sqlite": "", "postgres": args.postgres, "mariadb": args.mysql}
     out = sys.stdout
     if args.json:
         sys.stdout = sys.stderr  # the table goes to stderr, the document to stdout
     print(f"Python {sys.version.split()[0]} on {os.cpu_count()} cores; {rounds} warm rounds, {cold_rounds} cold")
-    print(f"{'db':<9}{'table':<8}{'case':<8}{'unknown':>10}{'cheap':>10}{'dear':>10}{'u/cheap':>10}{'u/dear':>10}")
+    print(
+        f"{'db':<9}{'table':<8}{'case':<8}{'n':>4}{'unknown':>9}{'cheap':>9}{'dear':>9}"
+        f"{'u/cheap [95%]':>21}{'u/dear [95%]':>21}"
+    )
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for db, url in dbs.items():
             if url is None:
                 print(f"{db}: no URL given, skipped")
                 continue
-            configs = build(Path(tmp), "mysql" if db == "mariadb" else db, url)
+            configs = build(Path(tmp), "mysql" if db == "mariadb" else db, url, floors)
             for table, config in configs.items():
-                rows.append(report(db, table, "warm", warm(config, rounds, primed=False)))
-                rows.append(report(db, table, "primed", warm(config, rounds, primed=True)))
-                rows.append(report(db, table, "cold", cold(config, cold_rounds)))
+                if "warm" in scenarios:
+                    rows.append(report(db, table, "warm", warm(config, rounds, primed=False)))
+                if "primed" in scenarios:
+                    rows.append(report(db, table, "primed", warm(config, rounds, primed=True)))
+                if "cold" in scenarios:
+                    rows.append(report(db, table, "cold", cold(config, cold_rounds)))
     if args.json:
         out.write(json.dumps({"rounds": rounds, "cold_rounds": cold_rounds, "results": rows}) + "\n")
 
