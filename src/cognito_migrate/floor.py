@@ -11,7 +11,8 @@ dearest verification this container knows of, plus the dearest lookup, plus the 
 throttle write (they run inside the floor, so that a rejection that writes more answers no later). "Knows
 of" is measured, never guessed: the first rejection of a container times one verification of the
 configured dummy credential and of a row sampled from the store (:meth:`RejectionFloor.calibrate`); every
-real lookup and write afterwards raises the marks, and so does a verification the floor did not cover (one
+real lookup and write afterwards raises the marks (the service leaves out the container's first invocation,
+whose lookup and writes open the connections), and so does a verification the floor did not cover (one
 longer than ``HEADROOM`` times the mark: a floor that moved after every slightly dearer verification would
 tell the next request that the one before it verified a dear row). The marks only rise, so an earlier cheap
 request never lowers the floor for the next one, and a floor is computed from what was known *before* the

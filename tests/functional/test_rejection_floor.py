@@ -326,6 +326,7 @@ def test_the_dearest_write_seen_raises_the_auto_floor(aspnet_db: str) -> None:
     clock = FakeClock()
     service = timed_service(aspnet_db, clock, ledger=SlowWriter(clock, 0.04))
     service._floor = RejectionFloor(configured_s=0.0, clock=clock, sleep=clock.sleep)  # the auto part alone
+    attempt(service, "nobody", WRONG)  # the container's first invocation: its connections are not learnt
     first, second = attempt(service, "nobody", WRONG), attempt(service, "alice", WRONG)
     assert (first.floor_ms, first.over_floor_ms) == (0.0, pytest.approx(40.0))  # nothing known yet: it showed
     assert (second.floor_ms, second.over_floor_ms) == (pytest.approx(40.0), 0.0)
@@ -375,3 +376,17 @@ def test_the_first_floor_counts_the_measurement_but_not_loading_the_schemes(
     assert outcome.timings_ms["calibrate"] == pytest.approx(150.0)
     later = attempt(service, "nobody", WRONG)  # warm: the usual headroom, no measurement
     assert later.floor_ms == pytest.approx(HEADROOM * 0.04 * 1000)
+
+
+def test_the_connections_the_first_invocation_opens_are_not_billed_to_every_later_rejection(aspnet_db: str) -> None:
+    """The first write opened the ledger's connection (and created its tables): the floor kept that cost for
+    the container's life, about 13 ms per rejection on PostgreSQL, though it says nothing about any user."""
+    clock = FakeClock()
+    ledger = SlowWriter(clock, 0.1)
+    service = timed_service(aspnet_db, clock, ledger=ledger)
+    service._floor = RejectionFloor(configured_s=0.0, clock=clock, sleep=clock.sleep)  # the auto part alone
+    first = attempt(service, "nobody", WRONG)  # connecting: 100 ms
+    ledger.seconds = 0.01
+    second, third = attempt(service, "alice", WRONG), attempt(service, "nobody", WRONG)
+    assert first.over_floor_ms == pytest.approx(100.0)  # the cold write showed, as every cold start does
+    assert (second.floor_ms, third.floor_ms) == (0.0, pytest.approx(10.0))
