@@ -221,6 +221,20 @@ def test_unreadable_lines_are_skipped_and_reported_by_line_number_never_by_value
     assert "secret-value-1" not in err
 
 
+def test_a_line_nested_deeper_than_python_recurses_is_one_unreadable_line_not_a_broken_file(
+    tmp_path: Path, log_stream: io.StringIO, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Auth0's user_metadata is the user's to write (16 KB): brackets enough to exceed the recursion limit must
+    cost that line only; it made the whole indexing fail, so every user's sign-in was an outage."""
+    deep_list = '{"username": "mallory", "user_metadata": {"x": ' + "[" * 8000 + "]" * 8000 + "}}"
+    deep_object = '{"username": "mallory2", "user_metadata": ' + '{"a":' * 3000 + "1" + "}" * 3000 + "}"
+    good = json.dumps({"username": "alice", "password_hash": bcrypt_hash()})
+    url = write(tmp_path / "users.json", f"{deep_list}\n{deep_object}\n{good}\n")
+    trigger = _trigger(log_stream, {"url": url, "file": {"format": "auth0"}})
+    assert _sign_in(trigger, "alice")["response"]["finalUserStatus"] == "CONFIRMED"
+    assert "line 1: nested too deeply; line 2: nested too deeply" in capsys.readouterr().err
+
+
 def test_a_file_with_no_readable_user_is_an_outage_not_an_unknown_user(tmp_path: Path, log_stream: io.StringIO) -> None:
     url = write(tmp_path / "users.csv", "a,b\n1,2\n")
     trigger = _trigger(log_stream, {"url": url, "file": {"format": "jsonl"},

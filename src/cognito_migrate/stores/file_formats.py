@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 _decode = json.JSONDecoder().decode  # a str line: no encoding detection per line, as json.loads(bytes) does
 _raw_decode = json.JSONDecoder().raw_decode
 
+_TOO_DEEP: Final = "nested too deeply"  # the problem of a record whose nesting exceeds Python's recursion limit
+
 Layout = Literal["lines", "json", "csv"]
 Parsed = tuple[int, int, int, "dict[str, Any] | str"]
 """One record as a reader yields it: (line number, start, end, the row or the problem that made it unreadable)."""
@@ -154,8 +156,9 @@ class FileFormat:
             counted = pos
             try:
                 value, end = decoder.raw_decode(text, pos)
-            except ValueError:
-                raise FileFormatError(f"line {line}: not valid JSON (the array cannot be read past it)") from None
+            except (ValueError, RecursionError) as exc:
+                problem = _TOO_DEEP if isinstance(exc, RecursionError) else "not valid JSON"
+                raise FileFormatError(f"line {line}: {problem} (the array cannot be read past it)") from None
             row = self._row_of(value)
             if ascii_only:
                 yield line, start + pos, start + end, row
@@ -219,20 +222,28 @@ class FileFormat:
         if text.isspace():
             return None
         try:
-            value, end = _raw_decode(text)
-            if end != len(text) and not text[end:].isspace():
-                return "not valid JSON"
-        except ValueError:
             try:
-                value = _decode(text)  # leading blanks (raw_decode refuses them), or a real error
+                value, end = _raw_decode(text)
+                if end != len(text) and not text[end:].isspace():
+                    return "not valid JSON"
             except ValueError:
-                return "not valid JSON"
-        return self._row_of(value)
+                try:
+                    value = _decode(text)  # leading blanks (raw_decode refuses them), or a real error
+                except ValueError:
+                    return "not valid JSON"
+            return self._row_of(value)
+        except RecursionError:
+            # a few kilobytes of brackets (Auth0's user_metadata is the user's to write): one unreadable line,
+            # never an indexing that fails for the whole file
+            return _TOO_DEEP
 
     def _row_of(self, value: Any) -> dict[str, Any] | str:
         if not isinstance(value, dict):
             return "not a JSON object"
-        row = flatten(value)
+        try:
+            row = flatten(value)
+        except RecursionError:
+            return _TOO_DEEP
         if self.name == "auth0":
             _auth0_row(row, self._extra)
         return row
@@ -292,6 +303,9 @@ def read_auth0_hashes(
             value, _ = _raw_decode(text.lstrip())
         except ValueError:
             bad.append((line, "not valid JSON"))
+            continue
+        except RecursionError:
+            bad.append((line, _TOO_DEEP))
             continue
         key = stored = None
         if isinstance(value, dict):
