@@ -331,8 +331,9 @@ class CognitoStoreSettings(Section):
     on_challenge = Key(
         Choice(("RESET_REQUIRED", "CONFIRMED")),
         "RESET_REQUIRED",
-        "what a user whose old-pool sign-in proves the password with NEW_PASSWORD_REQUIRED migrates as "
-        "(`must_change_password`, so `[policy] reset_required_on` applies)",
+        "what a user whose old-pool sign-in proves the password with a challenge migrates as: NEW_PASSWORD_REQUIRED, "
+        "or a second factor's (SMS_MFA, SOFTWARE_TOKEN_MFA, EMAIL_OTP), whose CONFIRMED user would need the password "
+        "alone (`must_change_password`, so `[policy] reset_required_on` applies)",
     )
     keep_sub_as = Key(
         TEXT,

@@ -219,15 +219,16 @@ class MigrationService:
                 self._store.spend_check(password, deadline)
                 timer.lap("verify")
                 return self._reject(Reason.UNKNOWN_USER, timer, deadline=deadline)
-            accepted = self._store.check_password(found.user, password, deadline)
+            verified = self._store.verified(found.user, password, deadline)
         except LegacyUnavailableError as exc:
             # the same answer whether or not the name is known: an outage of the check is never a rejection
             timer.lap("verify")
             reason = Reason.DEADLINE if deadline.expired else Reason.STORE_ERROR
             return timer.outcome(Outcome.LEGACY_UNAVAILABLE, reason, detail=str(exc))
         timer.verify_s = timer.lap("verify")  # the store's check informs later floors, as a local hash does
-        if not accepted:
+        if verified is None:
             return self._reject(Reason.WRONG_PASSWORD, timer, deadline=deadline)
+        found.user = verified  # as the check left it: it may have learned the account's state (a second factor)
         return self._after_password(request, found, password, None, timer=timer, deadline=deadline)
 
     def _after_password(

@@ -140,16 +140,34 @@ def test_a_wrong_password_an_unknown_and_a_disabled_user_are_rejected_alike(old:
         assert reasons(stream) == ["wrong_password", "unknown_user", "wrong_password"]  # disabled: the old pool says no
 
 
-@pytest.mark.parametrize(("on_challenge", "status"), [("RESET_REQUIRED", "RESET_REQUIRED"), ("CONFIRMED", "CONFIRMED")])
-def test_a_user_who_must_set_a_new_password_migrates_as_configured(old: OldPool, on_challenge: str, status: str) -> None:
-    old.add("erin", password=None)  # FORCE_CHANGE_PASSWORD: the old pool answers NEW_PASSWORD_REQUIRED
+def _migrated_status(old: OldPool, on_challenge: str, name: str, password: str) -> str:
+    """Sign in to the new pool as ``name`` (tokens, or PUEE's answer for a reset); the new user's status."""
     with new_pool(old.settings(on_challenge=on_challenge)) as (cognito, pool_id, client_id, _):
-        if status == "RESET_REQUIRED":
-            assert error_of(lambda: sign_in(cognito, client_id, "erin", TEMPORARY)) == INCORRECT  # PUEE hides it
+        if on_challenge == "RESET_REQUIRED":
+            assert error_of(lambda: sign_in(cognito, client_id, name, password)) == INCORRECT  # PUEE hides it
         else:
-            assert "AuthenticationResult" in sign_in(cognito, client_id, "erin", TEMPORARY)
-        assert cognito.admin_get_user(UserPoolId=pool_id, Username="erin")["UserStatus"] == status
-        assert error_of(lambda: sign_in(cognito, client_id, "erin", "Wrong-Horse-9")) == INCORRECT
+            assert "AuthenticationResult" in sign_in(cognito, client_id, name, password)
+        assert error_of(lambda: sign_in(cognito, client_id, name, "Wrong-Horse-9")) == INCORRECT
+        return str(cognito.admin_get_user(UserPoolId=pool_id, Username=name)["UserStatus"])
+
+
+@pytest.mark.parametrize("on_challenge", ["RESET_REQUIRED", "CONFIRMED"])
+def test_a_user_who_must_set_a_new_password_migrates_as_configured(old: OldPool, on_challenge: str) -> None:
+    old.add("erin", password=None)  # FORCE_CHANGE_PASSWORD: the old pool answers NEW_PASSWORD_REQUIRED
+    assert _migrated_status(old, on_challenge, "erin", TEMPORARY) == on_challenge
+
+
+@pytest.mark.parametrize("on_challenge", ["RESET_REQUIRED", "CONFIRMED"])
+def test_a_user_with_a_second_factor_never_migrates_confirmed_on_the_password_alone_by_default(
+    old: OldPool, on_challenge: str
+) -> None:
+    """The old pool answers SMS_MFA: the password was right, but it was never enough to sign in as this user. A
+    CONFIRMED user in the new pool would let whoever holds a leaked password in (and set up their own MFA there);
+    RESET_REQUIRED makes them prove the mailbox with a code, unless the operator chose CONFIRMED."""
+    old.add("ivan", phone_number="+14325551212", phone_number_verified="true")
+    old.api.admin_set_user_mfa_preference(UserPoolId=old.pool_id, Username="ivan",
+                                          SMSMfaSettings={"Enabled": True, "PreferredMfa": True})  # fmt: skip
+    assert _migrated_status(old, on_challenge, "ivan", GOOD) == on_challenge
 
 
 def test_the_admin_flow_and_a_client_secret_work(local: LocalCognito) -> None:

@@ -45,7 +45,7 @@ How to add a store
    ``wiring.build_store``, its extra to ``pyproject.toml``, and a section to the docs.
 
 The service only calls :meth:`prepare`, :meth:`find`, :meth:`sample_credential` and, for a store that verifies
-passwords, :meth:`check_password` and :meth:`spend_check`; the post-authentication step calls :meth:`find` and
+passwords, :meth:`verified` and :meth:`spend_check`; the post-authentication step calls :meth:`find` and
 :meth:`groups`; the CLI also calls :meth:`describe`, :meth:`scan`, :meth:`count`, :meth:`notes` and
 :meth:`close`. Nothing calls a backend's own methods.
 """
@@ -202,8 +202,17 @@ class UserStore(ABC):
         Raises :class:`~cognito_migrate.errors.LegacyUnavailableError` when the store cannot answer: an outage is
         never a wrong password.
         """
+        return self.verified(user, password, deadline) is not None
+
+    def verified(self, user: LegacyUser, password: str, deadline: Deadline) -> LegacyUser | None:
+        """:meth:`check_password` for the service: the user as the store's check leaves them when it accepts
+        ``password`` (a check can learn account state the lookup could not: another pool asking for a second
+        factor sets ``must_change_password``), None when it does not."""
         with self._lock:
-            return self._attempt(partial(self._verify_password, user, password, deadline), deadline)
+            verdict = self._attempt(partial(self._verify_password, user, password, deadline), deadline)
+        if isinstance(verdict, bool):
+            return user if verdict else None
+        return verdict
 
     def spend_check(self, password: str, deadline: Deadline) -> None:
         """Do the work of :meth:`check_password` against nobody's account, so an unknown user costs what a wrong
@@ -312,8 +321,9 @@ class UserStore(ABC):
         """Group names the store reads apart from the user's row (the default: none beyond the row's)."""
         return ()
 
-    def _verify_password(self, user: LegacyUser, password: str, deadline: Deadline) -> bool:
-        """The store's own password check (``verifies_passwords``); never called otherwise."""
+    def _verify_password(self, user: LegacyUser, password: str, deadline: Deadline) -> bool | LegacyUser:
+        """The store's own password check (``verifies_passwords``); never called otherwise. A store whose check
+        learns more about the user returns the user as it learned them instead of True (see :meth:`verified`)."""
         raise StoreCapabilityError(f"a {type(self).__name__} does not verify passwords itself")
 
     def _spend_verification(self, password: str, deadline: Deadline) -> None:

@@ -10,7 +10,8 @@ built:
   unless kept under another name) become the profile;
 - password: ``InitiateAuth`` ``USER_PASSWORD_AUTH`` (or ``AdminInitiateAuth`` ``ADMIN_USER_PASSWORD_AUTH``),
   with ``SECRET_HASH`` when the app client has a secret. Tokens, or a challenge that only comes after a right
-  password (``NEW_PASSWORD_REQUIRED``, ``SMS_MFA``, ``SOFTWARE_TOKEN_MFA``...), mean the password is right;
+  password (``NEW_PASSWORD_REQUIRED``, ``SMS_MFA``, ``SOFTWARE_TOKEN_MFA``...), mean the password is right; a
+  second factor's challenge also means the user migrates as ``on_challenge`` says (RESET_REQUIRED by default);
   ``NotAuthorizedException`` (a disabled user too) and ``UserNotFoundException`` mean it is not;
 - unknown user: the same auth call for a name nobody has, with a random password (the typed one is not sent);
 - groups (after Cognito created the user, see ``groups.py``): ``AdminListGroupsForUser``;
@@ -55,9 +56,10 @@ AUTH_FLOWS: Final[Mapping[str, str]] = {
     "admin_user_password": "ADMIN_USER_PASSWORD_AUTH",
 }
 """``[store.cognito] auth_flow`` -> the API's flow; the app client must allow ``ALLOW_<flow>``."""
-PROVING_CHALLENGES: Final = frozenset(
-    {"NEW_PASSWORD_REQUIRED", "SMS_MFA", "SOFTWARE_TOKEN_MFA", "EMAIL_OTP", "MFA_SETUP", "SELECT_MFA_TYPE"}
-)
+SECOND_FACTOR_CHALLENGES: Final = frozenset({"SMS_MFA", "SOFTWARE_TOKEN_MFA", "EMAIL_OTP", "SELECT_MFA_TYPE"})
+"""Challenges for a second factor the user has: the password was right, but never enough to sign in as them, so
+the user migrates as ``on_challenge`` says (RESET_REQUIRED by default: a code to their verified address)."""
+PROVING_CHALLENGES: Final = SECOND_FACTOR_CHALLENGES | {"NEW_PASSWORD_REQUIRED", "MFA_SETUP"}
 """Challenges Cognito sends only after the password was right: they count as a verified password."""
 REJECTIONS: Final = frozenset(
     {"NotAuthorizedException", "UserNotFoundException", "PasswordResetRequiredException", "UserNotConfirmedException"}
@@ -99,9 +101,9 @@ class CognitoUserStore(UserStore):
 
     ``attributes`` are the names ``[mapping.attributes]`` reads (a user without one has it empty);
     ``client_secret`` gives the app client's secret (resolved at the first call), or None without one;
-    ``challenge_resets``: a sign-in that proves the password with a challenge migrates as RESET_REQUIRED
-    (True) or CONFIRMED. ``client_factory(connect_timeout, read_timeout)`` builds a boto3 ``cognito-idp`` client
-    (tests give their own).
+    ``challenge_resets``: a sign-in that proves the password with NEW_PASSWORD_REQUIRED or a second factor's
+    challenge migrates as RESET_REQUIRED (True) or CONFIRMED. ``client_factory(connect_timeout, read_timeout)``
+    builds a boto3 ``cognito-idp`` client (tests give their own).
     """
 
     def __init__(
@@ -153,8 +155,13 @@ class CognitoUserStore(UserStore):
         # the old pool answers by user name or alias: keep the user for the field the name actually equals
         return rows_equal_to(seen[2], self.column_roles.get(field), key)
 
-    def _verify_password(self, user: LegacyUser, password: str, deadline: Deadline) -> bool:
-        return self._authenticate(user.username, password, deadline)
+    def _verify_password(self, user: LegacyUser, password: str, deadline: Deadline) -> bool | LegacyUser:
+        proof = self._authenticate(user.username, password, deadline)
+        if proof in SECOND_FACTOR_CHALLENGES and self._challenge_resets:
+            # A leaked password alone must not become a CONFIRMED user (who could then set up their own MFA in
+            # the new pool): the reset code to the verified address stands in for the factor that does not move.
+            return user._replace(must_change_password=True)
+        return proof is not None
 
     def _spend_verification(self, password: str, deadline: Deadline) -> None:
         # the same auth call, for a name nobody has, with a password nobody typed
@@ -229,7 +236,8 @@ class CognitoUserStore(UserStore):
             raise LegacyUnavailableError(f"the old pool answered AdminGetUser with {exc.code}") from None
         return [self._row(answer, answer.get("UserAttributes", []))]
 
-    def _authenticate(self, username: str, password: str, deadline: Deadline) -> bool:
+    def _authenticate(self, username: str, password: str, deadline: Deadline) -> str | None:
+        """What proved the password (``AuthenticationResult`` or a challenge's name), None when it was refused."""
         flow = AUTH_FLOWS[self._flow]
         parameters = {"USERNAME": username, "PASSWORD": password}
         client_secret = self._secret()
@@ -243,12 +251,12 @@ class CognitoUserStore(UserStore):
                 answer = self._call("initiate_auth", deadline, ClientId=self.client_id, AuthFlow=flow,
                                     AuthParameters=parameters)  # fmt: skip
         except _Rejected:
-            return False
+            return None
         if "AuthenticationResult" in answer:
-            return True
+            return "AuthenticationResult"
         challenge = answer.get("ChallengeName")
         if challenge in PROVING_CHALLENGES:
-            return True
+            return str(challenge)
         # a challenge that does not prove the password (or none at all): doubt, so fail closed
         raise LegacyUnavailableError(f"the old pool answered the sign-in with challenge {challenge or 'none'}")
 
