@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import logging
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -231,6 +232,21 @@ def test_an_unknown_user_costs_the_old_pool_what_a_wrong_password_does(old: OldP
     store.spend_check("Wrong-Horse-9", Deadline(5))
     assert recorder.calls == wrong == ["admin_get_user", "initiate_auth"]
     assert store.check_password(found.user, GOOD, Deadline(5))
+
+
+def test_no_password_or_token_reaches_a_log_line_even_at_debug(old: OldPool, caplog: pytest.LogCaptureFixture) -> None:
+    """Lambda's application log level DEBUG sets the root logger to DEBUG: botocore then logs each request's body
+    (InitiateAuth's PASSWORD) and each answer's (the old pool's tokens)."""
+    old.add("judy")
+    store = build_store(old.settings())
+    caplog.set_level(logging.DEBUG)
+    found = store.find("judy", fields=["username"], deadline=Deadline(5))
+    assert found is not None and store.check_password(found.user, GOOD, Deadline(5))
+    assert not store.check_password(found.user, "Wrong-Horse-9", Deadline(5))
+    assert any(record.name.startswith("botocore.") for record in caplog.records)  # botocore did log at DEBUG
+    messages = [record.getMessage() for record in caplog.records]
+    leaks = [m for m in messages if GOOD in m or "Wrong-Horse-9" in m or "IdToken" in m or "RefreshToken" in m]
+    assert len(leaks) == 0, "a password or a token was logged"  # the count only: never print the lines
 
 
 def test_config_validate_names_what_is_wrong_with_the_old_pool_in_one_line(old: OldPool) -> None:

@@ -28,6 +28,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import logging
 import math
 import secrets
 import threading
@@ -330,6 +331,16 @@ def _api_name(operation: str) -> str:
     return "".join(part.capitalize() for part in operation.split("_"))
 
 
+_BODY_LOGGERS: Final = ("botocore.endpoint", "botocore.parsers")
+"""botocore's loggers whose DEBUG lines carry a request's body (InitiateAuth's PASSWORD) or an answer's (tokens)."""
+
+
+def _above_debug(record: logging.LogRecord) -> bool:
+    """Drops those DEBUG lines whatever the logging configuration: Lambda's application log level DEBUG sets the
+    root logger to DEBUG, and a password must never reach a log line."""
+    return record.levelno > logging.DEBUG
+
+
 def _boto3_factory(region: str, endpoint_url: str | None) -> Callable[[float, float], Any]:
     """Builds boto3 clients with the given timeouts and no retries (imported here: the ``aws`` extra)."""
     try:
@@ -337,6 +348,10 @@ def _boto3_factory(region: str, endpoint_url: str | None) -> Callable[[float, fl
         from botocore.config import Config
     except ModuleNotFoundError:
         raise BackendNotAvailableError("a cognito legacy store", "aws") from None
+    for name in _BODY_LOGGERS:
+        logger = logging.getLogger(name)
+        if _above_debug not in logger.filters:
+            logger.addFilter(_above_debug)
     session = boto3.session.Session()
 
     def build(connect_timeout: float, read_timeout: float) -> Any:
