@@ -46,6 +46,10 @@ class Credentials(NamedTuple):
     token: str | None = None
     expires_at: float | None = None
 
+    def __repr__(self) -> str:
+        # the secret key and the session token never reach a log line or a traceback's locals through a repr
+        return f"Credentials(access_key={self.access_key!r}, expires_at={self.expires_at!r})"
+
     def fresh(self, now: float) -> bool:
         """Still good for a while (not within :data:`REFRESH_BEFORE` of expiring)."""
         return self.expires_at is None or self.expires_at - now > REFRESH_BEFORE
@@ -75,7 +79,8 @@ class CredentialSource:
 
 def find_credentials(environ: Mapping[str, str] | None = None) -> Credentials | None:
     """Credentials from the environment, the container endpoint, or boto3's chain (see the module); None when
-    there are none (or boto3, needed to look further, is not installed): the caller says why in its own error."""
+    there are none (or boto3, needed to look further, is not installed): the caller says why in its own error.
+    ValueError (naming no secret) when a source is there but cannot be used."""
     env = os.environ if environ is None else environ
     access, secret = env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY")
     if access and secret:
@@ -87,10 +92,13 @@ def find_credentials(environ: Mapping[str, str] | None = None) -> Credentials | 
         import boto3
     except ModuleNotFoundError:
         return None
-    found = boto3.Session().get_credentials()
-    if found is None:
+    try:
+        found = boto3.Session().get_credentials()
+        frozen = found.get_frozen_credentials() if found is not None else None
+    except Exception as exc:  # noqa: BLE001 - botocore's (a missing profile, an expired SSO session): callers take ValueError
+        raise ValueError(f"boto3 found no usable credentials ({type(exc).__name__})") from None
+    if frozen is None:
         return None
-    frozen = found.get_frozen_credentials()
     return Credentials(str(frozen.access_key), str(frozen.secret_key), frozen.token)
 
 
@@ -119,8 +127,11 @@ def _trusted_plain_host(host: str) -> bool:
 def _authorization(env: Mapping[str, str]) -> str | None:
     token_file = env.get("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")
     if token_file:
-        with open(token_file, encoding="utf-8") as handle:  # noqa: PTH123 - no pathlib on the trigger's path
-            return handle.read().strip()
+        try:
+            with open(token_file, encoding="utf-8") as handle:  # noqa: PTH123 - no pathlib on the trigger's path
+                return handle.read().strip()
+        except (OSError, ValueError) as exc:  # callers turn a ValueError into their own outage; an OSError escaped
+            raise ValueError(f"the container authorization token file cannot be read ({type(exc).__name__})") from None
     return env.get("AWS_CONTAINER_AUTHORIZATION_TOKEN") or None
 
 

@@ -92,6 +92,33 @@ def test_the_token_can_come_from_a_file(agent: Any, tmp_path: Path) -> None:
     assert found.access_key == "ASIACONTAINER"
 
 
+def test_a_token_file_that_cannot_be_read_is_the_error_callers_handle(agent: Any, tmp_path: Path) -> None:
+    """The ledger and the group step turn a ValueError into their own outage; an OSError escaped both."""
+    url, handler = agent
+    env = {"AWS_CONTAINER_CREDENTIALS_FULL_URI": url, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": str(tmp_path / "gone")}
+    with pytest.raises(ValueError, match=r"token file cannot be read \(FileNotFoundError\)"):
+        find_credentials(env)
+    assert handler.served == []
+
+
+def test_credentials_never_show_their_secret_or_token_in_a_repr() -> None:
+    shown = repr(Credentials("AKIAENV", "env-secret", "session-tok", 1.0))
+    assert "AKIAENV" in shown
+    assert ("env-secret" in shown, "session-tok" in shown) == (False, False)  # never print the repr itself
+
+
+def test_boto3_s_chain_failing_is_the_error_callers_handle(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """On a laptop (serve, check): a profile that does not exist, an expired SSO session."""
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                 "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"):  # fmt: skip
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    monkeypatch.setenv("AWS_PROFILE", "no-such-profile")
+    with pytest.raises(ValueError, match=r"boto3 found no usable credentials \(ProfileNotFound\)"):
+        find_credentials()
+
+
 def test_a_refusing_endpoint_is_an_error_that_names_no_secret(agent: Any) -> None:
     url, _handler = agent
     with pytest.raises(ValueError, match="HTTP 401") as caught:
