@@ -265,10 +265,10 @@ class _SlowFile(LocalFile):
         self.pause = pause
         self.steps = 0
 
-    def step(self) -> None:
+    def step(self, deadline: Deadline | None = None) -> None:
         time.sleep(self.pause)
         self.steps += 1
-        super().step()
+        super().step(deadline)
 
 
 def test_a_load_that_cannot_finish_in_the_deadline_is_an_outage_and_the_next_call_resumes(
@@ -305,9 +305,9 @@ def test_the_load_is_not_counted_as_a_lookup_in_the_rejection_floor(
     path = write(tmp_path / "users.json", ndjson(auth0_users()))
     original = file_module.LocalFile.step
 
-    def slow_step(self: LocalFile) -> None:
+    def slow_step(self: LocalFile, deadline: Deadline | None = None) -> None:
         time.sleep(0.2)
-        original(self)
+        original(self, deadline)
 
     monkeypatch.setattr(file_module.LocalFile, "step", slow_step)
     trigger = _trigger(log_stream, {"url": path, "file": {"format": "auth0"}})

@@ -3,7 +3,10 @@ container, an outage when the object cannot be read, a broken download resumed w
 
 from __future__ import annotations
 
+import contextlib
 import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -127,3 +130,61 @@ def test_without_boto3_the_s3_source_says_which_extra_to_install(monkeypatch: py
     monkeypatch.setitem(sys.modules, "boto3", None)  # import boto3 fails, as where it is not installed
     with pytest.raises(BackendNotAvailableError, match=r"pip install 'cognito-migrate\[aws\]'"):
         S3Object(f"s3://{BUCKET}/users.json").step()
+
+
+class _SlowS3(BaseHTTPRequestHandler):
+    """An S3 endpoint on loopback whose GetObject holds its answer: before the headers, or after the first MB."""
+
+    body: bytes
+    hold: str  # "headers" or "body"
+    release: threading.Event
+    requests: list[str]
+
+    def do_GET(self) -> None:
+        self.requests.append(self.path)
+        if self.hold == "headers":
+            self.release.wait(10)
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(self.body)))
+        self.send_header("ETag", '"e1"')
+        self.end_headers()
+        first = 1 << 20  # what the store's first step reads
+        self.wfile.write(self.body[:first])
+        self.wfile.flush()
+        if self.hold == "body":
+            self.release.wait(10)
+        with contextlib.suppress(OSError):  # the client gave up
+            self.wfile.write(self.body[first:])
+
+    def log_message(self, *_args: Any) -> None:
+        return
+
+
+@pytest.mark.parametrize("hold", ["headers", "body"])
+def test_a_slow_s3_answer_is_an_outage_within_the_deadline_not_after_the_configured_timeouts(
+    hold: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The configured timeouts (2 s each) are the most a read waits; the deadline shortens them, and the request is
+    not retried (botocore's ``max_attempts`` counts retries: 1 meant two requests)."""
+    handler = type("Handler", (_SlowS3,), {"body": b"x" * (3 << 20), "hold": hold, "release": threading.Event(),
+                                           "requests": []})  # fmt: skip
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                        "AWS_DEFAULT_REGION": "us-east-1",
+                        "AWS_ENDPOINT_URL_S3": f"http://127.0.0.1:{server.server_port}"}.items():  # fmt: skip
+        monkeypatch.setenv(name, value)
+    try:
+        source = S3Object(f"s3://{BUCKET}/users.json", connect_timeout=2.0, read_timeout=2.0)
+        if hold == "body":
+            source.step(Deadline(10))  # the first MB
+            assert source.offset == 1 << 20
+        deadline = Deadline(0.5)
+        with pytest.raises(LegacyUnavailableError, match=r"users\.json"):
+            source.step(deadline)
+        assert deadline.remaining() > -0.3  # each wait came from the deadline, and nothing was tried twice
+        assert len(handler.requests) == 1
+    finally:
+        handler.release.set()
+        server.shutdown()
+        server.server_close()

@@ -179,7 +179,7 @@ class FileUserStore(UserStore):
             raise LegacyUnavailableError(self._broken)
         for source in (self._source, self._hashes):
             while source is not None and not source.complete:
-                source.step()  # at least one step per call: even a short deadline makes progress
+                source.step(deadline)  # at least one step per call: even a short deadline makes progress
                 self._check_time(deadline, source.progress())
         self._index_all(deadline)
         if not self._starts:
@@ -316,8 +316,9 @@ class FileSource:
         self.size: int | None = None
         self.complete = False
 
-    def step(self) -> None:
-        """Read the next chunk; :class:`LegacyUnavailableError` when the source cannot be read now."""
+    def step(self, deadline: Deadline | None = None) -> None:
+        """Read the next chunk, waiting at most what ``deadline`` leaves (None: the configured timeouts);
+        :class:`LegacyUnavailableError` when the source cannot be read now."""
         raise NotImplementedError
 
     def progress(self) -> str:
@@ -340,7 +341,7 @@ class LocalFile(FileSource):
         super().__init__()
         self.path = path
 
-    def step(self) -> None:
+    def step(self, deadline: Deadline | None = None) -> None:
         try:
             with open(self.path, "rb") as handle:  # noqa: PTH123 - os.path, not pathlib, on the cold path
                 if self.size is None:
@@ -367,13 +368,19 @@ class S3Object(FileSource):
         self.bucket, self.key = parse_s3_url(url)
         self._timeouts = (connect_timeout, read_timeout)
         self._client: Any = None
+        self._client_timeouts: tuple[float, float] | None = None
         self._body: Any = None
         self._etag: str | None = None
 
-    def step(self) -> None:
+    def step(self, deadline: Deadline | None = None) -> None:
+        connect, read = self._timeouts
+        if deadline is not None:  # every wait at most what the invocation has left (0.1 s at least)
+            left = max(deadline.timeout(), 0.1)
+            connect, read = min(connect, left), min(read, left)
         try:
             if self._body is None:
-                self._open()
+                self._open(connect, read)
+            _set_read_timeout(self._body, read)  # a download opened earlier waits no longer than this step may
             chunk = self._body.read(_S3_CHUNK)
         except CognitoMigrateError:
             raise  # ours already: an outage, or boto3 not installed (the message has the pip command)
@@ -398,9 +405,10 @@ class S3Object(FileSource):
             with contextlib.suppress(Exception):  # a stream that broke already
                 body.close()
 
-    def _open(self) -> None:
-        if self._client is None:
-            self._client = _s3_client(*self._timeouts)
+    def _open(self, connect: float, read: float) -> None:
+        timeouts = (max(int(connect * 10) / 10, 0.1), max(int(read * 10) / 10, 0.1))  # a handful of clients at most
+        if self._client is None or self._client_timeouts != timeouts:
+            self._client, self._client_timeouts = _s3_client(*timeouts), timeouts
         request: dict[str, Any] = {"Bucket": self.bucket, "Key": self.key}
         if self._etag is not None:
             request |= {"Range": f"bytes={self.offset}-", "IfMatch": self._etag}
@@ -439,8 +447,19 @@ def _s3_client(connect_timeout: float, read_timeout: float) -> Any:
         from botocore.config import Config
     except ImportError:
         raise BackendNotAvailableError("a file store on S3", "aws") from None
-    config = Config(connect_timeout=connect_timeout, read_timeout=read_timeout, retries={"max_attempts": 1})
+    # total_max_attempts: botocore's max_attempts counts retries (1 meant a second request after a timeout)
+    retries: Any = {"total_max_attempts": 1, "mode": "standard"}
+    config = Config(connect_timeout=connect_timeout, read_timeout=read_timeout, retries=retries)
     return boto3.client("s3", config=config)
+
+
+def _set_read_timeout(body: Any, seconds: float) -> None:
+    """Bound each socket read of a download (botocore's StreamingBody over urllib3) by ``seconds``; nothing to bound
+    for a body without a socket (an in-memory one)."""
+    raw = getattr(getattr(getattr(body, "_raw_stream", None), "_fp", None), "fp", None)
+    sock = getattr(getattr(raw, "raw", None), "_sock", None)
+    if sock is not None:
+        sock.settimeout(seconds)
 
 
 def _error_name(exc: BaseException) -> str:
