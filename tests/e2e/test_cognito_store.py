@@ -323,3 +323,20 @@ def test_throttling_and_errors_of_the_old_pool_are_outages_and_no_s_are_rejectio
             check(outage)
     with pytest.raises(LegacyUnavailableError, match="CUSTOM_CHALLENGE"):
         check({"ChallengeName": "CUSTOM_CHALLENGE"})  # proves nothing: fail closed
+
+
+def test_a_federated_user_of_the_old_pool_is_never_migrated_as_a_password_user() -> None:
+    """EXTERNAL_PROVIDER users (Google_..., SAML_...) have no password there: forgot-password would have created a
+    native user under their name in the new pool, which then refuses their own federated sign-in."""
+    from cognito_migrate.stores.cognito import CognitoUserStore
+
+    class Client:
+        def admin_get_user(self, **_: Any) -> Any:
+            return {"Username": "Google_1234", "Enabled": True, "UserStatus": "EXTERNAL_PROVIDER",
+                    "UserAttributes": [{"Name": "email", "Value": "g@example.com"},
+                                       {"Name": "email_verified", "Value": "true"}]}  # fmt: skip
+
+    store = CognitoUserStore(user_pool_id="us-east-1_Old1", client_id="c", region="us-east-1",
+                             client_factory=lambda c, r: Client())  # fmt: skip
+    found = store.find("Google_1234", fields=["username"], deadline=Deadline(5))
+    assert found is not None and found.user.disabled

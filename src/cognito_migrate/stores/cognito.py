@@ -68,6 +68,8 @@ REJECTIONS: Final = frozenset(
 """Answers that mean "no": wrong password, unknown or disabled user, a user who cannot sign in with a password."""
 CHALLENGE_STATUSES: Final = frozenset({"FORCE_CHANGE_PASSWORD"})
 """Old-pool statuses whose sign-in proves the password with a challenge (``NEW_PASSWORD_REQUIRED``)."""
+FEDERATED_STATUSES: Final = frozenset({"EXTERNAL_PROVIDER"})
+"""Old-pool statuses of users who sign in through an identity provider: never migrated (read as disabled)."""
 COLUMNS: Final[Mapping[str, str]] = {
     "username": "username",
     "email": "email",
@@ -312,7 +314,9 @@ def _row(user: Mapping[str, Any], attributes: Sequence[Mapping[str, Any]], chall
     for role in _MANAGED:
         row.setdefault(role, None)
     row["username"] = user.get("Username")
-    row["enabled"] = bool(user.get("Enabled", True))
+    # a federated user (Google_..., SAML_...) has no password there: never a password user of the new pool, whose
+    # forgot-password would otherwise create one under their name and block their own federated sign-in
+    row["enabled"] = bool(user.get("Enabled", True)) and user.get("UserStatus") not in FEDERATED_STATUSES
     row["user_status"] = user.get("UserStatus")
     # NEW_PASSWORD_REQUIRED proves the password; the user then migrates as configured (RESET_REQUIRED or CONFIRMED)
     row["must_change_password"] = challenge_resets and user.get("UserStatus") in CHALLENGE_STATUSES
