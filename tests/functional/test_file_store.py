@@ -235,6 +235,23 @@ def test_a_line_nested_deeper_than_python_recurses_is_one_unreadable_line_not_a_
     assert "line 1: nested too deeply; line 2: nested too deeply" in capsys.readouterr().err
 
 
+def test_a_csv_quote_never_closed_is_an_outage_not_every_later_user_unknown(
+    tmp_path: Path, log_stream: io.StringIO
+) -> None:
+    """The reader took every line after the quote into one field: one 'unreadable line' was reported while the
+    users after it answered as unknown (a rejection, logged unknown_user) instead of an outage."""
+    hashed = bcrypt_hash()
+    text = f'login,hash\nalice,{hashed}\nbob,"unclosed\ncarol,{hashed}\ndave,{hashed}\n'
+    url = write(tmp_path / "users.csv", text)
+    trigger = _trigger(log_stream, {"url": url, "file": {"format": "csv"},
+                                    "columns": {"username": "login", "password_hash": "hash"}})  # fmt: skip
+    with pytest.raises(TriggerFailure, match=UNAVAILABLE):
+        _sign_in(trigger, "carol")
+    assert _records(log_stream)[-1]["detail"] == (
+        "the user file cannot be read as csv: line 3: a quoted field is never closed (the file cannot be read past it)"
+    )
+
+
 def test_a_file_with_no_readable_user_is_an_outage_not_an_unknown_user(tmp_path: Path, log_stream: io.StringIO) -> None:
     url = write(tmp_path / "users.csv", "a,b\n1,2\n")
     trigger = _trigger(log_stream, {"url": url, "file": {"format": "jsonl"},

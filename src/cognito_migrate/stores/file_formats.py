@@ -191,6 +191,12 @@ class FileFormat:
             except StopIteration:
                 return
             except csv.Error:
+                if state.pos >= len(blob) and state.line > first_line:
+                    # A quote never closed took every line after it: their users would be "unknown". Reading on
+                    # from the next line could turn a quoted field's text into users; the file is refused instead.
+                    raise FileFormatError(
+                        f"line {first_line}: a quoted field is never closed (the file cannot be read past it)"
+                    ) from None
                 yield first_line, begin, state.pos, "not valid CSV"
                 continue
             if not fields:
