@@ -47,14 +47,12 @@ from cognito_migrate.config_schema import (
 )
 from cognito_migrate.errors import ConfigError
 from cognito_migrate.stores import COGNITO_AUTH_FLOWS, FILE_FORMATS, HTTP_CONTRACTS, LDAP_VERIFY_MODES, STORE_TYPES
-from cognito_migrate.stores.ldap_filters import filter_problem, group_filter_problem
 from cognito_migrate.stores.sql_presets import PRESETS
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-_NAMED_PARAM: Final = re.compile(r"(?<![:\w]):username\b")
-_QUOTED_PARAM: Final = re.compile(r"['\"]:username\b[^'\"]*['\"]")
+_QUOTED_PARAM: Final = r"['\"]:username\b[^'\"]*['\"]"  # compiled by `re` when a query is checked
 
 SQL_PRESETS: Final = tuple(PRESETS)  # a small table of queries, no driver: the SQL backend loads when built
 NORMALIZATIONS: Final = ("none", "lower", "upper")
@@ -91,9 +89,11 @@ _TIMEOUT: Final = Number(0.05, 4)  # Cognito waits 5 s for the whole trigger; a 
 
 
 def _query(text: str) -> str | None:
-    if not _NAMED_PARAM.search(text):
+    from cognito_migrate.stores.sql_drivers import NAMED_PARAM
+
+    if not re.search(NAMED_PARAM, text):
         return "the query must use the named parameter :username"
-    if _QUOTED_PARAM.search(text):
+    if re.search(_QUOTED_PARAM, text):
         return "':username' in quotes is a text literal; write :username without quotes"
     return None
 
@@ -204,6 +204,18 @@ def _ldap_url(url: str) -> str | None:
     return None if url.startswith(("ldap://", "ldaps://")) else "expected an ldap:// or ldaps:// URL"
 
 
+def _ldap_filter(template: str) -> str | None:
+    from cognito_migrate.stores.ldap_filters import filter_problem  # only when an LDAP filter is configured
+
+    return filter_problem(template)
+
+
+def _ldap_group_filter(template: str) -> str | None:
+    from cognito_migrate.stores.ldap_filters import group_filter_problem
+
+    return group_filter_problem(template)
+
+
 def _dn(text: str) -> str | None:
     return None if "=" in text and text.strip() == text else "expected a distinguished name such as dc=example,dc=com"
 
@@ -220,21 +232,21 @@ class LdapStoreSettings(Section):
         None,
         "the search for a sign-in name, `{username}` standing for the name, escaped (RFC 4515): `(uid={username})`; "
         "Active Directory: `(sAMAccountName={username})`",
-        check=filter_problem,
+        check=_ldap_filter,
     )
     email_filter = Key(
         TEXT, "(mail={username})", "the search for an e-mail address, when the pool signs users in by e-mail",
-        check=filter_problem,
+        check=_ldap_filter,
     )  # fmt: skip
     phone_filter = Key(
-        TEXT, None, "the search for a phone number (E.164), when the pool signs users in by phone", check=filter_problem
+        TEXT, None, "the search for a phone number (E.164), when the pool signs users in by phone", check=_ldap_filter
     )
     group_filter = Key(
         TEXT,
         None,
         "with `[groups]`: the search for the user's groups besides `memberOf`, `{dn}` standing for the user's DN "
         "(escaped): `(&(objectClass=groupOfNames)(member={dn}))`; each group's `cn` is its name",
-        check=group_filter_problem,
+        check=_ldap_group_filter,
     )
     group_base_dn = Key(
         TEXT,

@@ -47,7 +47,8 @@ SECRET_HASH_PARAMS: Final = frozenset({"pepper", "secret", "signer_key", "decryp
 # A URL option that carries a password, whatever the driver calls it: libpq's password and sslpassword (and
 # passfile, a file of passwords), PyMySQL's password/passwd, MySQL's password1-3, ODBC's PWD, SQLAlchemy's
 # odbc_connect=...;PWD=... (searched after percent-decoding, so encoded keys are found too).
-_URL_PASSWORD_OPTION: Final = re.compile(r"(?:^|[?&;,\s{])[\w.-]*(?:pass|pwd)[\w.-]*\s*=\s*[^&;,\s}]", re.IGNORECASE)
+# its text: compiled by `re` (and cached there) when a URL is first checked, not at every cold start's import
+_URL_PASSWORD_OPTION: Final = r"(?i)(?:^|[?&;,\s{])[\w.-]*(?:pass|pwd)[\w.-]*\s*=\s*[^&;,\s}]"
 _EXTENSION_PORT_ENV: Final = "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT"
 _cache: dict[str, str] = {}
 
@@ -104,7 +105,7 @@ def url_password(url: str) -> str | None:
         return "user info"
     decoded = query
     for _ in range(3):  # keys may be percent-encoded, and nested strings encoded twice
-        if _URL_PASSWORD_OPTION.search(decoded):
+        if re.search(_URL_PASSWORD_OPTION, decoded):
             return "URL option"
         decoded = unquote(decoded)
     return None

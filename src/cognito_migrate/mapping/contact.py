@@ -9,33 +9,46 @@ numbers through while refusing valid national ones.
 
 from __future__ import annotations
 
+import functools
 import re
-from typing import Final
 
 from cognito_migrate.errors import BackendNotAvailableError, MappingError
 
-_EMAIL: Final = re.compile(
-    r"[^@\s\"(),:;<>\[\]\\]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+"
-)
-_E164: Final = re.compile(r"\+[1-9][0-9]{6,14}")
-_FORMATTING: Final = re.compile(r"[\s\-().]")
+
+# Compiled on first use, not at import: a pattern compiled at import costs every cold start of the trigger
+# whether or not its sign-in needs it (BENCHMARKS.md); the cache keeps the audit's per-row calls as fast.
+@functools.cache
+def _email() -> re.Pattern[str]:
+    return re.compile(
+        r"[^@\s\"(),:;<>\[\]\\]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+"
+    )
+
+
+@functools.cache
+def _e164() -> re.Pattern[str]:
+    return re.compile(r"\+[1-9][0-9]{6,14}")
+
+
+@functools.cache
+def _formatting() -> re.Pattern[str]:
+    return re.compile(r"[\s\-().]")
 
 
 def normalize_email(value: str) -> str:
     """A syntactically valid e-mail address (trimmed; the domain lower-cased), or :class:`MappingError`."""
     text = value.strip()
-    if len(text) > 254 or not _EMAIL.fullmatch(text):
+    if len(text) > 254 or not _email().fullmatch(text):
         raise MappingError("email", "not a valid e-mail address")
     local, _, domain = text.rpartition("@")
     return f"{local}@{domain.lower()}"
 
 
 def is_email(value: str) -> bool:
-    return _EMAIL.fullmatch(value.strip()) is not None
+    return _email().fullmatch(value.strip()) is not None
 
 
 def _compact(value: str) -> str:
-    compact = _FORMATTING.sub("", value.strip())
+    compact = _formatting().sub("", value.strip())
     return "+" + compact[2:] if compact.startswith("00") else compact
 
 
@@ -67,4 +80,4 @@ def normalize_phone(value: str, default_region: str | None) -> str:
 
 
 def looks_like_phone(value: str) -> bool:
-    return _E164.fullmatch(_FORMATTING.sub("", value.strip())) is not None
+    return _e164().fullmatch(_formatting().sub("", value.strip())) is not None

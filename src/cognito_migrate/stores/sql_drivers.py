@@ -46,9 +46,12 @@ SCAN_WAIT: Final = 24 * 3600.0
 GRACE: Final = 0.05
 """Seconds by which the server's statement limit undercuts the client's wait (see the module docstring)."""
 
-_NAMED_PARAM: Final = re.compile(r"(?<![:\w]):username\b")
-_NOT_CODE: Final = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|`[^`]*`|--[^\n]*|/\*.*?\*/", re.DOTALL)
-_FIRST_WORD: Final = re.compile(r"[\s(]*([A-Za-z]+)")
+# Regular expressions are kept as their text and compiled by ``re`` on first use (it caches them): a pattern
+# compiled at import costs every cold start, whether or not a configured query ever needs it (BENCHMARKS.md).
+NAMED_PARAM: Final = r"(?<![:\w]):username\b"
+"""The named parameter of every configured query, ``:username`` (not ``::username``, not ``:usernames``)."""
+_NOT_CODE: Final = r"(?s)'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|`[^`]*`|--[^\n]*|/\*.*?\*/"
+_FIRST_WORD: Final = r"[\s(]*([A-Za-z]+)"
 _ROW_RETURNING: Final = frozenset({"select", "with", "values", "table"})
 
 Rows = tuple[list[str], list[tuple[Any, ...]]]
@@ -69,8 +72,8 @@ def check_query(key: str, sql: str) -> None:
     """Refuse, at load time, a configured query that cannot return rows: one statement, a SELECT (or WITH,
     VALUES, TABLE). An ``UPDATE``, a procedure call (whether it returns rows cannot be known before it
     runs) or a second statement is a configuration error."""
-    code = _NOT_CODE.sub(" ", sql).strip().rstrip(";").rstrip()
-    first = _FIRST_WORD.match(code)
+    code = re.sub(_NOT_CODE, " ", sql).strip().rstrip(";").rstrip()
+    first = re.match(_FIRST_WORD, code)
     if first is None or first.group(1).lower() not in _ROW_RETURNING:
         word = first.group(1).upper() if first else "nothing"
         raise ConfigError(key, f"must be a query that returns rows (SELECT ...), not {word}")
@@ -142,7 +145,7 @@ class Driver:
         """Rewrite ``:username`` for the driver (sqlite3 takes it as is; the others use ``%(username)s``)."""
         if self.paramstyle_named:
             return query
-        return _NAMED_PARAM.sub("%(username)s", query.replace("%", "%%"))
+        return re.sub(NAMED_PARAM, "%(username)s", query.replace("%", "%%"))
 
     def open(self, timeout: float) -> Session:
         """A new session, connected and configured within ``timeout`` seconds."""
