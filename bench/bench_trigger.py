@@ -6,7 +6,8 @@ legacy database. Runs alternate A/B so that machine noise hits both alike; media
 
     .venv/bin/python bench/bench_trigger.py            # all three
     .venv/bin/python bench/bench_trigger.py --quick    # fewer rounds
-    .venv/bin/python bench/bench_trigger.py --cold     # only the cold start (--instructions: also counted)
+    .venv/bin/python bench/bench_trigger.py --cold     # only the cold start (--instructions: also counted;
+                                                       # --no-exit: without the interpreter shutdown)
 
 1. warm invocation, bcrypt cost 10 (target ratio <= 1.05) and Identity V3 10,000 iterations (target <= +1 ms);
 2. cold start: a new process that first imports what the Lambda runtime imports, then the handler, its
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -135,8 +137,14 @@ COLD_CASES: tuple[tuple[str, dict[str, Any], str], ...] = (
 )
 
 
+# With --no-exit both processes end with os._exit(0) after the answer, as a Lambda environment does (it is
+# frozen and discarded, never shut down): the interpreter's shutdown (freeing every module, a last garbage
+# collection) is then left out on both sides.
+NO_EXIT = "\nos._exit(0)\n"
+
+
 def cold_case(
-    workdir: Path, scheme: str, cost: dict[str, Any], form: str
+    workdir: Path, scheme: str, cost: dict[str, Any], form: str, *, no_exit: bool = False
 ) -> tuple[list[str], list[str], dict[str, str]]:
     """The two command lines (baseline, ours) of one cold case and their environment."""
     config = build(workdir, scheme, cost)
@@ -152,10 +160,12 @@ def cold_case(
         BASELINE_DB=str(workdir / f"{scheme}.db"),
         BASELINE_SCHEME=scheme,
         PYTHONPATH=f"{HERE.parent / 'src'}{os.pathsep}{HERE.parent}",
+        AWS_LAMBDA_INITIALIZATION_TYPE="on-demand",  # as Lambda sets it: the handler imports as in its init phase
     )
     event = json.dumps(make_event("user500", PASSWORD))
-    base = [sys.executable, "-c", COLD_BASE.format(prelude=RUNTIME_PRELUDE, event=event)]
-    our = [sys.executable, "-c", COLD_OURS.format(prelude=RUNTIME_PRELUDE, event=event)]
+    end = NO_EXIT if no_exit else ""
+    base = [sys.executable, "-c", COLD_BASE.format(prelude=RUNTIME_PRELUDE, event=event) + end]
+    our = [sys.executable, "-c", COLD_OURS.format(prelude=RUNTIME_PRELUDE, event=event) + end]
     # Bytecode present for both sides, as in a package (`package` precompiles): a shell with
     # PYTHONDONTWRITEBYTECODE set would otherwise make ours recompile its modules on every run.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -165,28 +175,40 @@ def cold_case(
     return base, our, env
 
 
-def cold(workdir: Path, rounds: int) -> None:
+def cold(workdir: Path, rounds: int, *, no_exit: bool = False) -> None:
     print("\n2. Cold start: a whole new process each (interpreter, runtime imports, handler import, configuration,")
-    print("   first invocation), baseline and ours alternating; median wall ms")
-    print(f"{'':<42}{'baseline':>10}{'ours':>10}{'ratio':>8}  target")
+    print("   first invocation), baseline and ours alternating; median wall ms, and median CPU ms (user + system)")
+    print(f"{'':<42}{'baseline':>10}{'ours':>10}{'ratio':>8}{'cpu base':>10}{'ours':>8}{'ratio':>8}  target")
 
-    def run(command: list[str], env: dict[str, str]) -> float:
+    def run(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         subprocess.run(command, env=env, check=True, capture_output=True)
-        return (time.perf_counter() - start) * 1000
+        wall = (time.perf_counter() - start) * 1000
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000
+        return wall, cpu
 
     for scheme, cost, form in COLD_CASES:
-        base, our, env = cold_case(workdir, scheme, cost, form)
+        base, our, env = cold_case(workdir, scheme, cost, form, no_exit=no_exit)
         xs, ys = [], []
-        for _ in range(rounds):
-            xs.append(run(base, env))
-            ys.append(run(our, env))
-        base_ms, our_ms = statistics.median(xs), statistics.median(ys)
+        for i in range(rounds):  # alternating, and which side goes first alternates too
+            if i % 2 == 0:
+                xs.append(run(base, env))
+                ys.append(run(our, env))
+            else:
+                ys.append(run(our, env))
+                xs.append(run(base, env))
+        base_ms, our_ms = statistics.median(x[0] for x in xs), statistics.median(y[0] for y in ys)
+        base_cpu, our_cpu = statistics.median(x[1] for x in xs), statistics.median(y[1] for y in ys)
         label = f"{scheme} " + ",".join(str(v) for v in cost.values()) + f" ({form})"
-        print(f"{label:<42}{base_ms:>10.1f}{our_ms:>10.1f}{our_ms / base_ms:>8.3f}  ratio <= 1.5")
+        print(
+            f"{label:<42}{base_ms:>10.1f}{our_ms:>10.1f}{our_ms / base_ms:>8.3f}"
+            f"{base_cpu:>10.1f}{our_cpu:>8.1f}{our_cpu / base_cpu:>8.3f}  ratio <= 1.5"
+        )
 
 
-def cold_instructions(workdir: Path) -> None:
+def cold_instructions(workdir: Path, *, no_exit: bool = False) -> None:
     """The same processes counted in CPU instructions (valgrind's callgrind): unlike wall time, the count
     does not move when other processes load the machine (it leaves out waiting on the disk and the kernel)."""
     print("\n2b. Cold start in instructions executed by the whole process (millions; valgrind --tool=callgrind)")
@@ -206,7 +228,7 @@ def cold_instructions(workdir: Path) -> None:
     for scheme, cost, form in COLD_CASES:
         if scheme == "bcrypt":
             continue  # the same hash on both sides; and under valgrind a bcrypt check outlasts the deadline
-        base, our, env = cold_case(workdir, scheme, cost, form)
+        base, our, env = cold_case(workdir, scheme, cost, form, no_exit=no_exit)
         base_m, our_m = count(base, env), count(our, env)
         label = f"{scheme} " + ",".join(str(v) for v in cost.values()) + f" ({form})"
         print(f"{label:<42}{base_m:>10.1f}{our_m:>10.1f}{our_m / base_m:>8.3f}")
@@ -231,15 +253,18 @@ def main() -> None:
     parser.add_argument(
         "--instructions", action="store_true", help="with --cold: also count instructions (needs valgrind)"
     )
+    parser.add_argument(
+        "--no-exit", action="store_true", help="with --cold: end both processes with os._exit (as Lambda, no shutdown)"
+    )
     args = parser.parse_args()
     rounds = 30 if args.quick else 120
     print(f"Python {sys.version.split()[0]} on {os.cpu_count()} cores; {rounds} rounds per case")
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         if args.cold:
-            cold(workdir, 7 if args.quick else 21)
+            cold(workdir, 7 if args.quick else 21, no_exit=args.no_exit)
             if args.instructions:
-                cold_instructions(workdir)
+                cold_instructions(workdir, no_exit=args.no_exit)
             return
         warm(workdir, rounds)
         cold(workdir, 7 if args.quick else 21)

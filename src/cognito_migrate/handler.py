@@ -14,34 +14,53 @@ The detail goes to the log line, which never holds a password.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import time
 from typing import TYPE_CHECKING, Any, Final
 
-from cognito_migrate import secrets
-from cognito_migrate.cognito_rules import VERIFIED_FLAGS
-from cognito_migrate.config import load_settings
-from cognito_migrate.errors import (
-    CognitoMigrateError,
-    EventError,
-    LegacyUnavailableError,
-    RefusedInputError,
-    TriggerFailure,
-)
-from cognito_migrate.event import build_response, parse
-from cognito_migrate.models import Deadline
-from cognito_migrate.observability import CONFIRMED_METRIC, GROUPS_ASSIGNED_METRIC, GROUPS_FAILED_METRIC
-from cognito_migrate.outcomes import MigrationOutcome, Outcome, Reason
-from cognito_migrate.stores import PRELOADED_TYPES
-from cognito_migrate.wiring import (
-    build_group_assigner,
-    build_ledger,
-    build_log,
-    build_response_options,
-    build_service,
-    build_store,
-)
+INIT_TYPE_ENV: Final = "AWS_LAMBDA_INITIALIZATION_TYPE"  # set by Lambda during its init phase, and after
+
+# When Lambda initializes this module, the imports below create about 7,000 objects that live as long as the
+# container (modules, classes, functions). The cyclic garbage collector would trace them while they are
+# created and at every full collection after, and find nothing to free: several milliseconds of a cold start
+# (BENCHMARKS.md, 1b). So in Lambda the collector waits while they are imported, then leaves them out of its
+# work for good (gc.freeze, as the gc docs advise for start-up state that lives as long as the process).
+# Tests, the CLI and the local Cognito import this module too: for them nothing changes.
+_IN_LAMBDA_INIT: Final = bool(os.environ.get(INIT_TYPE_ENV))
+_collecting = gc.isenabled()
+if _IN_LAMBDA_INIT:
+    gc.disable()
+try:
+    from cognito_migrate import secrets
+    from cognito_migrate.cognito_rules import VERIFIED_FLAGS
+    from cognito_migrate.config import load_settings
+    from cognito_migrate.errors import (
+        CognitoMigrateError,
+        EventError,
+        LegacyUnavailableError,
+        RefusedInputError,
+        TriggerFailure,
+    )
+    from cognito_migrate.event import build_response, parse
+    from cognito_migrate.models import Deadline
+    from cognito_migrate.observability import CONFIRMED_METRIC, GROUPS_ASSIGNED_METRIC, GROUPS_FAILED_METRIC
+    from cognito_migrate.outcomes import MigrationOutcome, Outcome, Reason
+    from cognito_migrate.stores import PRELOADED_TYPES
+    from cognito_migrate.wiring import (
+        build_group_assigner,
+        build_ledger,
+        build_log,
+        build_response_options,
+        build_service,
+        build_store,
+    )
+finally:
+    if _IN_LAMBDA_INIT:
+        gc.freeze()
+        if _collecting:
+            gc.enable()
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -62,7 +81,6 @@ DEFAULT_BUDGET_MS: Final = 5000  # Cognito's own wait, when no Lambda context sa
 # Triggers Cognito fires once a user exists: the same function, attached to them, confirms migrations.
 CONFIRMING_SOURCES: Final = ("PostAuthentication_", "PostConfirmation_")
 SIGN_UP_CONFIRMED: Final = "PostConfirmation_ConfirmSignUp"  # a self sign-up: never a user the trigger migrated
-INIT_TYPE_ENV: Final = "AWS_LAMBDA_INITIALIZATION_TYPE"  # set by Lambda during its init phase, and after
 SNAPSHOT_INIT: Final = "snap-start"  # an init whose process is snapshotted (SnapStart)
 PROVISIONED_INIT: Final = "provisioned-concurrency"  # an init ahead of traffic: no sign-in waits for it
 INIT_LOAD_SECONDS: Final = 8.0
