@@ -340,3 +340,15 @@ def test_a_federated_user_of_the_old_pool_is_never_migrated_as_a_password_user()
                              client_factory=lambda c, r: Client())  # fmt: skip
     found = store.find("Google_1234", fields=["username"], deadline=Deadline(5))
     assert found is not None and found.user.disabled
+
+
+def test_every_group_of_the_old_user_is_read_past_the_first_page(old: OldPool) -> None:
+    """AdminListGroupsForUser answers 60 groups at most per call; a user may belong to 100."""
+    names = [f"team-{i:02d}" for i in range(61)]
+    for name in names:
+        old.api.create_group(UserPoolId=old.pool_id, GroupName=name)
+    old.add("kim", groups=tuple(names))
+    store = _store(old, Recorder(old.endpoint))
+    found = store.find("kim", fields=["username"], deadline=Deadline(5))
+    assert found is not None
+    assert sorted(store.groups(found.user, Deadline(5))) == names

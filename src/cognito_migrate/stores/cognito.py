@@ -171,9 +171,17 @@ class CognitoUserStore(UserStore):
         self._authenticate(self._nobody, secrets.token_urlsafe(24), deadline)
 
     def _groups(self, user: LegacyUser, deadline: Deadline) -> list[str]:
-        answer = self._call("admin_list_groups_for_user", deadline, UserPoolId=self.user_pool_id,
-                            Username=user.username, Limit=60)  # fmt: skip
-        return [str(g["GroupName"]) for g in answer.get("Groups", [])][:MAX_GROUPS_PER_USER]
+        names: list[str] = []
+        page: dict[str, Any] = {}
+        while len(names) < MAX_GROUPS_PER_USER:  # 60 per page at most: a user may be in 100 groups
+            answer = self._call("admin_list_groups_for_user", deadline, UserPoolId=self.user_pool_id,
+                                Username=user.username, Limit=60, **page)  # fmt: skip
+            names += [str(g["GroupName"]) for g in answer.get("Groups", [])]
+            token = answer.get("NextToken")
+            if not token:
+                break
+            page = {"NextToken": token}
+        return names[:MAX_GROUPS_PER_USER]
 
     def _columns(self, field: LoginField, deadline: Deadline) -> list[str] | None:
         self.check_setup(deadline)
