@@ -74,6 +74,10 @@ class Credential(NamedTuple):
     scheme: str | None = None
     params: Mapping[str, Any] = _EMPTY
 
+    def __repr__(self) -> str:
+        # a repr ends up in tracebacks, debuggers and f-strings: never the hash, a salt or a pepper
+        return f"Credential(stored=<{len(self.stored)} chars>, scheme={self.scheme!r}, params={sorted(self.params)})"
+
 
 class LegacyUser(NamedTuple):
     """One user as the legacy store knows them, in the store's vocabulary, before mapping.

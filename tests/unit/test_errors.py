@@ -51,3 +51,15 @@ def test_a_config_error_lists_every_problem_and_names_the_file() -> None:
     assert (error.key, error.problem) == ("store.url", "required")
     assert str(error) == "2 problems in /etc/c.toml:\n  store.url: required\n  pool.x: unknown key"
     assert str(errors.ConfigError.of([("store.url", "required")])) == "store.url: required"
+
+
+def test_a_credential_s_repr_shows_neither_the_hash_nor_its_params() -> None:
+    from cognito_migrate.models import Credential, LegacyUser
+
+    stored = "$2b$10$abcdefghijklmnopqrstuuWJ0a7rQ6vxQ0vB2f0lKqkZ8G2pQy1a"
+    credential = Credential(stored, "bcrypt", {"pepper": "pepper-value-9", "salt": "salt-value-7"})
+    for text in (repr(credential), repr(LegacyUser("alice", credential)), f"{credential}"):
+        assert stored not in text
+        assert "pepper-value-9" not in text
+        assert "salt-value-7" not in text
+    assert repr(credential) == f"Credential(stored=<{len(stored)} chars>, scheme='bcrypt', params=['pepper', 'salt'])"
