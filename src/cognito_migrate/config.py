@@ -460,7 +460,8 @@ class StoreSettings(Section):
         Choice(NORMALIZATIONS),
         None,
         "applied to the typed sign-in name before it is bound to the query: `none`, `lower` or `upper`",
-        shown='`"none"` (the preset\'s: `"upper"` for `aspnet_identity`)',
+        shown='`"none"` (the preset\'s: `"upper"` for `aspnet_identity`; a file store\'s: `"lower"` for Auth0 and '
+        'Firebase, and for your own files in a case-insensitive pool)',
     )
     connect_timeout = Key(
         _TIMEOUT,

@@ -542,7 +542,10 @@ def store_normalization(settings: Settings) -> str:
     if store.type == "file" and store.normalize is None and store.file.format is not None:
         from cognito_migrate.stores.file_formats import DEFAULT_NORMALIZE
 
-        return DEFAULT_NORMALIZE[store.file.format]
+        # a file has no collation to match case for it: in a pool that ignores case, the names are folded as
+        # the pool folds them, or a user who types another case than the file holds is told "unknown"
+        fold = DEFAULT_NORMALIZE[store.file.format]
+        return "lower" if fold == "none" and not settings.pool.case_sensitive else fold
     if store.normalize is not None or store.preset is None:
         return store.normalize or "none"
     from cognito_migrate.stores.sql_presets import PRESETS

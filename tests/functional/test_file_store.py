@@ -191,6 +191,27 @@ def test_generic_jsonl_with_a_column_mapping(tmp_path: Path, log_stream: io.Stri
     assert mo["userAttributes"] == {}
 
 
+@pytest.mark.parametrize(("case_sensitive", "found"), [(False, True), (True, False)])
+def test_your_own_file_follows_the_pool_s_case_rule(
+    tmp_path: Path, log_stream: io.StringIO, case_sensitive: bool, found: bool
+) -> None:
+    """A generic file has no collation: in a case-insensitive pool a typed "KIM" used to be "unknown" for the
+    file's "Kim"; in a case-sensitive pool it is another user."""
+    url = write(tmp_path / "users.jsonl", ndjson([{"login": "Kim", "pw": bcrypt_hash()}]))
+    trigger = _trigger(
+        log_stream,
+        {"url": url, "file": {"format": "jsonl"}, "columns": {"username": "login", "password_hash": "pw"}},
+        pool={"case_sensitive": case_sensitive},
+    )
+    response = _sign_in(trigger, "KIM")["response"]
+    if found:
+        assert response["finalUserStatus"] == "CONFIRMED"
+        assert _records(log_stream)[-1]["outcome"] == "MIGRATED"
+    else:
+        assert response["userAttributes"] is None
+        assert _records(log_stream)[-1]["reason"] == "unknown_user"
+
+
 def test_generic_csv_with_a_header_and_column_mapping(tmp_path: Path, log_stream: io.StringIO) -> None:
     text = "Login,Email,Hash,Verified\n" + f'max,max@example.com,{bcrypt_hash()},1\n"nia","nia@example.com",,0\n'
     url = write(tmp_path / "users.csv", text)
