@@ -61,12 +61,18 @@ def config_path(config: Path | None) -> Path:
     return Path(os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG_FILE)
 
 
+def naming_the_file(path: Path, exc: Exception) -> str:
+    """The message of a configuration error, with the file it is about (a single problem names only its key)."""
+    return str(exc) if str(path) in str(exc) else f"{path}: {exc}"
+
+
 def load(config: Path | None) -> Settings:
-    """Load the configuration (see :func:`config_path`) or exit with the key and the problem."""
+    """Load the configuration (see :func:`config_path`) or exit with the file, the key and the problem."""
+    path = config_path(config)
     try:
-        return load_settings(config_path(config))
+        return load_settings(path)
     except CognitoMigrateError as exc:
-        errors.print(f"[red]configuration error:[/] {exc}")
+        errors.print(f"[red]configuration error:[/] {escape(naming_the_file(path, exc))}", highlight=False)
         raise typer.Exit(2) from None
 
 

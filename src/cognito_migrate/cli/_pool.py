@@ -52,7 +52,7 @@ def required_pool_id(option: str | None, settings: Settings) -> str:
     """The pool (:func:`pool_id`), or exit saying how to give it."""
     chosen = pool_id(option, settings)
     if not chosen:
-        errors.print("[red]error:[/] give the pool with --user-pool-id (or [pool] user_pool_id)")
+        errors.print("[red]error:[/] give the pool with --user-pool-id (or \\[pool] user_pool_id)")
         raise typer.Exit(2)
     return chosen
 

@@ -18,6 +18,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from cognito_migrate.cli._common import console as _console
+from cognito_migrate.cli._common import errors, naming_the_file
 from cognito_migrate.cli._pool import pool_id
 from cognito_migrate.cognito_rules import pool_region
 
@@ -109,17 +110,17 @@ def doctor(
             expectations_for(None)  # the file itself must be valid before anything is read from AWS
             user_pool_id = pool_id(user_pool_id, load_settings(file))
         except CognitoMigrateError as exc:
-            console.print(f"[red]configuration:[/] {escape(str(exc))}", highlight=False)
+            errors.print(f"[red]configuration:[/] {escape(naming_the_file(file, exc))}", highlight=False)
             raise typer.Exit(2) from None
     if user_pool_id is None:
-        console.print("[red]which pool?[/] give --user-pool-id, or --config with \\[pool] user_pool_id")
+        errors.print("[red]which pool?[/] give --user-pool-id, or --config with \\[pool] user_pool_id")
         raise typer.Exit(2)
     try:
         # import_module keeps mypy --strict clean with or without boto3-stubs installed
         boto3 = importlib.import_module("boto3")
         botocore_exceptions = importlib.import_module("botocore.exceptions")
     except ModuleNotFoundError:
-        console.print("doctor needs boto3: pip install 'cognito-migrate[aws]'")
+        errors.print(escape("doctor needs boto3: pip install 'cognito-migrate[aws]'"))
         raise typer.Exit(2) from None
     aws_errors = (botocore_exceptions.ClientError, botocore_exceptions.BotoCoreError)
 
@@ -137,8 +138,8 @@ def doctor(
             expectations_for=expectations_for,
         )
     except aws_errors as exc:
-        console.print(f"[red]cannot read the pool:[/] {escape(str(exc))}", highlight=False)
-        console.print("doctor needs cognito-idp:DescribeUserPool on the pool (see docs/deploy.md, step 6).")
+        errors.print(f"[red]cannot read the pool:[/] {escape(str(exc))}", highlight=False)
+        errors.print("doctor needs cognito-idp:DescribeUserPool on the pool (see docs/deploy.md, step 6).")
         raise typer.Exit(2) from None
     if as_json:
         results = [

@@ -16,7 +16,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from cognito_migrate.cli import _pool
-from cognito_migrate.cli._common import console, errors, load
+from cognito_migrate.cli._common import ConfigOption, config_path, console, errors, load
 from cognito_migrate.errors import CognitoMigrateError
 
 if TYPE_CHECKING:
@@ -36,7 +36,8 @@ def _ledger_created(settings: Settings) -> Callable[[str], bool]:
 
 
 def export(
-    config: Annotated[Path, typer.Option("--config", exists=True, dir_okay=False, help="The trigger's configuration.")],
+    *,
+    config: ConfigOption = None,
     out: Annotated[Path, typer.Option("--out", file_okay=False, help="A new directory for the CSV files.")],
     user_pool_id: _pool.UserPoolIdOption = None,
     region: _pool.RegionOption = None,
@@ -112,4 +113,5 @@ def export(
         console.print(f"  {escape(reason)}: {count}")
     if result.excluded:
         console.print(f"The users left out are listed in {escape(str(out / EXCLUDED_FILE))}.")
-    console.print(f"Next: cognito-migrate import --config {escape(str(config))} {escape(str(out))} --logs-role-arn ARN")
+    next_step = f"cognito-migrate import --config {config_path(config)} {out} --logs-role-arn ARN"
+    console.print(f"Next: {escape(next_step)}")

@@ -16,14 +16,14 @@ from rich.markup import escape
 from rich.table import Table
 
 from cognito_migrate.cli import _pool
-from cognito_migrate.cli._common import console, errors, load
+from cognito_migrate.cli._common import ConfigOption, console, errors, load
 from cognito_migrate.errors import CognitoMigrateError
 
 
 def import_users(
     directory: Annotated[Path, typer.Argument(exists=True, file_okay=False, help="The directory export wrote.")],
     *,
-    config: Annotated[Path, typer.Option("--config", exists=True, dir_okay=False, help="The trigger's configuration.")],
+    config: ConfigOption = None,
     logs_role_arn: Annotated[
         str,
         typer.Option(

@@ -13,6 +13,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from cognito_migrate.cli._common import ConfigOption, config_path, errors, naming_the_file
 from cognito_migrate.cli._common import console as _console
 
 if TYPE_CHECKING:
@@ -60,9 +61,7 @@ def render(result: BuildResult, console: Console) -> None:
 
 def package(
     *,
-    config: Annotated[
-        Path, typer.Option("--config", exists=True, dir_okay=False, help="The trigger's TOML configuration.")
-    ],
+    config: ConfigOption = None,
     out: Annotated[Path, typer.Option("--out", file_okay=False, help="Directory for the zip.")] = Path("build"),
     arch: Annotated[Arch, typer.Option("--arch", help="Lambda architecture.")] = Arch.arm64,
     python: Annotated[PythonVersion, typer.Option("--python", help="Lambda Python runtime version.")] = (
@@ -91,12 +90,12 @@ def package(
     """Build the Lambda zip: the trigger, the configuration and only the wheels it needs, for the target."""
     console = _console
     from cognito_migrate.deploy.packaging import build
-    from cognito_migrate.errors import CognitoMigrateError
+    from cognito_migrate.errors import CognitoMigrateError, ConfigError
 
     try:
         with console.status("reading the store's hashes, then building the package (pip may download wheels)"):
             result = build(
-                config,
+                config_path(config),
                 out,
                 arch=arch.value,
                 python=python.value,
@@ -105,6 +104,7 @@ def package(
                 census=census,
             )
     except (CognitoMigrateError, OSError) as exc:
-        console.print(f"[red]cannot build the package:[/] {escape(str(exc))}", highlight=False)
+        message = naming_the_file(config_path(config), exc) if isinstance(exc, ConfigError) else str(exc)
+        errors.print(f"[red]cannot build the package:[/] {escape(message)}", highlight=False)
         raise typer.Exit(2) from None
     render(result, console)
