@@ -378,8 +378,9 @@ def _cognito_problems(store: StoreSettings) -> Iterator[Problem]:
     for name in ("user_pool_id", "client_id"):
         if getattr(pool, name) is None:
             yield f"cognito.{name}", "required for a cognito store"
-    if pool.region is not None and pool.user_pool_id is not None and pool.user_pool_id.split("_", 1)[0] != pool.region:
-        yield "cognito.region", f"the pool id {pool.user_pool_id} is in {pool.user_pool_id.split('_', 1)[0]}, not here"
+    home = pool.user_pool_id.split("_", 1)[0] if pool.user_pool_id is not None else None
+    if pool.region is not None and home is not None and home != pool.region:
+        yield "cognito.region", f"the pool id {pool.user_pool_id} is in {home}, not {pool.region}; leave region out"
     if store.url:
         yield "url", "not used by a cognito store (set store.cognito.endpoint_url for another endpoint)"
     for name in _SQL_KEYS:

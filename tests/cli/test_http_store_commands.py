@@ -73,6 +73,17 @@ def test_validate_tells_a_misconfigured_http_store_in_one_line(tmp_config: Calla
     assert "expected an http:// or https:// URL" in line
 
 
+def test_validate_names_an_unreachable_api_and_why_in_one_line(tmp_config: Callable[[str], Path]) -> None:
+    api = LegacyApi({})
+    api.stop()  # never started, now closed: its port refuses connections
+    result = runner.invoke(app, ["config", "validate", "-c", str(tmp_config(_config(api.url)))])
+    assert result.exit_code == 1
+    [line] = [line for line in result.output.splitlines() if "legacy store" in line]
+    port = api.url.split(":")[2].split("/")[0]
+    assert f"the legacy API at localhost:{port} failed (connection refused)" in line
+    assert "Traceback" not in result.output
+
+
 def test_an_http_store_needs_no_extra() -> None:
     """The store is standard library only: ``package`` adds nothing for it (bcrypt is in the core)."""
     data = {"store": {"type": "http", "url": "https://legacy.example.com/auth"}, "hashing": {"dummy_scheme": "bcrypt"}}

@@ -76,13 +76,14 @@ def test_validate_connects_and_passes(directory: Directory, tmp_config: Callable
         ("password", "refused the search account's bind (invalidCredentials)"),
         ("base_dn", "base_dn 'ou=nowhere,dc=example,dc=com' does not exist"),
         ("port", "cannot reach the directory at 127.0.0.1:{port} (connection refused)"),
+        ("host", "cannot reach the directory at nowhere.invalid:389 (host name not found)"),  # RFC 6761: no DNS
     ],
 )
 def test_validate_tells_a_misconfigured_directory_in_one_line(
     directory: Directory, tmp_config: Callable[[str], Path], problem: str, expected: str
 ) -> None:
     port = free_port()
-    url = f"ldap://127.0.0.1:{port}" if problem == "port" else directory.url
+    url = {"port": f"ldap://127.0.0.1:{port}", "host": "ldap://nowhere.invalid"}.get(problem, directory.url)
     password = "not-the-password" if problem == "password" else SEARCH_PASSWORD
     base_dn = "ou=nowhere,dc=example,dc=com" if problem == "base_dn" else "ou=people,dc=example,dc=com"
     path = tmp_config(_config(url, password=password, base_dn=base_dn))

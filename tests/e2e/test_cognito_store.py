@@ -262,7 +262,9 @@ def test_config_validate_names_what_is_wrong_with_the_old_pool_in_one_line(old: 
     assert "in region eu-west-1" in problem(user_pool_id="eu-west-1_Nothing1")
     with pytest.raises(ConfigError) as info:
         old.settings(region="eu-west-1")  # the pool id says us-east-1
-    assert [key for key, _ in info.value.problems] == ["store.cognito.region"]
+    [(key, message)] = info.value.problems
+    assert key == "store.cognito.region"
+    assert f"the pool id {old.pool_id} is in us-east-1, not eu-west-1; leave region out" == message
     no_flow = old.api.create_user_pool_client(UserPoolId=old.pool_id, ClientName="srp-only",
                                               ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH"])["UserPoolClient"]  # fmt: skip
     assert "does not allow USER_PASSWORD_AUTH" in problem(client_id=no_flow["ClientId"])

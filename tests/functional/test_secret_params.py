@@ -59,7 +59,7 @@ def test_config_validate_warns_of_a_pepper_in_clear_with_the_package_detector(tm
     result = CliRunner().invoke(
         app, ["config", "validate", "-c", str(_config(tmp_path, peppered_db, PEPPER))], terminal_width=200
     )
-    assert "hashing.params.pepper" in result.output
+    assert "hashing.params.pepper holds a secret in clear" in result.output
     assert PEPPER not in result.output
     clean = CliRunner().invoke(
         app, ["config", "validate", "-c", str(_config(tmp_path, peppered_db, "env:TEST_PEPPER"))], terminal_width=200

@@ -134,7 +134,8 @@ def _steps(settings: Settings) -> list[tuple[str, Callable[[], str]]]:
             }
         )
         if plain:
-            return f"warning: {', '.join(plain)} hold a secret in clear; use env:, ssm: or secretsmanager: references"
+            verb = "holds" if len(plain) == 1 else "hold"
+            return f"warning: {', '.join(plain)} {verb} a secret in clear; use env:, ssm: or secretsmanager: references"
         return "no secret in clear"
 
     def logging() -> str:

@@ -114,6 +114,7 @@ class HttpUserStore(UserStore):
         self._https = parsed.scheme == "https"
         self._host = parsed.hostname
         self._port = parsed.port
+        self._where = f"{self._host}:{self._port or (443 if self._https else 80)}"  # named by outage messages
         self._path = parsed.path.rstrip("/")
         self._auth = auth or (lambda: None)
         self._tls = ssl.create_default_context(cafile=ca_file) if self._https else None
@@ -130,7 +131,7 @@ class HttpUserStore(UserStore):
         if self._https or is_loopback(self._host):
             return []
         return [
-            f"the legacy API at {self._host}:{self._port or 80} is reached over http://: the token and every "
+            f"the legacy API at {self._where} is reached over http://: the token and every "
             "password checked cross the network in clear; use https://"
         ]
 
@@ -222,13 +223,13 @@ class HttpUserStore(UserStore):
             data = response.read(MAX_BODY + 1)
             complete = response.length in (None, 0)
         except (OSError, http.client.HTTPException) as exc:
-            what = "timed out" if deadline.expired or isinstance(exc, TimeoutError) else type(exc).__name__
-            raise LegacyUnavailableError(f"legacy API request failed ({what})") from None
+            what = "timed out" if deadline.expired or isinstance(exc, TimeoutError) else _reason(exc)
+            raise LegacyUnavailableError(f"the legacy API at {self._where} failed ({what})") from None
         finally:
             watchdog.cancel()
             conn.close()
         if deadline.expired or not complete:
-            raise LegacyUnavailableError("legacy API request failed (timed out)")
+            raise LegacyUnavailableError(f"the legacy API at {self._where} failed (timed out)")
         if len(data) > MAX_BODY:
             raise LegacyUnavailableError("legacy API answered more than 1 MiB")
         if 300 <= response.status < 400:
@@ -244,6 +245,20 @@ class HttpUserStore(UserStore):
 def basic_auth(user: str, password: str) -> str:
     """The ``Authorization`` value of HTTP basic authentication."""
     return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+
+
+# the transport failures an operator can act on, by their kind; any other is named by its class
+_REASONS: tuple[tuple[type[BaseException], str], ...] = (
+    (ConnectionRefusedError, "connection refused"),
+    (ConnectionResetError, "connection reset"),
+    (ssl.SSLCertVerificationError, "certificate verify failed"),
+    (socket.gaierror, "host name not found"),
+)
+
+
+def _reason(exc: BaseException) -> str:
+    """A short reason without values from the request (no URL path, no body)."""
+    return next((text for kind, text in _REASONS if isinstance(exc, kind)), type(exc).__name__)
 
 
 def _shut(conn: http.client.HTTPConnection, sockets: list[socket.socket]) -> None:

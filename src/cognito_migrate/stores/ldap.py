@@ -559,13 +559,21 @@ class _Bounded:
             raise LegacyUnavailableError(f"the directory at {where} failed ({_reason(exc)})") from None
 
 
+# ldap3's words where they would puzzle an operator: "invalid server address" is a host name DNS cannot resolve
+_RENAMED: Final = {
+    "doesn't match": "certificate does not match the host",
+    "invalid server address": "host name not found",
+}
+
+
 def _reason(exc: BaseException) -> str:
     """A short reason without values from the request: the cause's kind, or a known socket message."""
     text = str(exc).lower()
     for known in ("connection refused", "certificate verify failed", "doesn't match", "name or service not known",
-                  "no route to host", "network is unreachable", "startTLS failed".lower()):  # fmt: skip
+                  "no route to host", "network is unreachable", "startTLS failed".lower(),
+                  "invalid server address"):  # fmt: skip
         if known in text:
-            return "certificate does not match the host" if known == "doesn't match" else known
+            return _RENAMED.get(known, known)
     return type(exc).__name__
 
 
