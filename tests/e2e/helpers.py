@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import signal
+import subprocess
+import sys
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+import boto3
 import pytest
 from botocore.exceptions import ClientError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
+    from pathlib import Path
 
 
 def error_of(call: Callable[[], Any]) -> tuple[str, str]:
@@ -40,3 +47,20 @@ def sign_in(cognito: Any, client_id: str, username: str, password: str, **extra:
         **extra,
     )
     return result
+
+
+@contextmanager
+def serving(config: Path, **env: str) -> Iterator[tuple[Any, dict[str, Any]]]:
+    """``cognito-migrate serve --config`` in a child process, as an app team runs it: (a boto3 client of the
+    served local Cognito, the endpoint line it printed). Stops it with Ctrl-C and asserts a clean exit."""
+    environ = {**os.environ, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", **env}
+    process = subprocess.Popen([sys.executable, "-m", "cognito_migrate.cli", "serve", "--config", str(config)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environ)  # fmt: skip
+    try:
+        assert process.stdout is not None
+        line = json.loads(process.stdout.readline())
+        yield boto3.client("cognito-idp", region_name=line["region"], endpoint_url=line["endpoint"]), line
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 0, stderr

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from cognito_migrate.config import settings_from_mapping
 from cognito_migrate.local.configured import configured_cognito, create_recommended_pool
-from tests.e2e.helpers import attributes, error_of, sign_in
+from tests.e2e.helpers import attributes, error_of, serving, sign_in
 from tests.export_files import (
     FIREBASE_HASHING,
     FIREBASE_PASSWORD,
@@ -87,3 +87,17 @@ def test_auth0_roles_become_cognito_groups(tmp_path: Path) -> None:
         assert "AuthenticationResult" in sign_in(cognito, client_id, "alice", GOOD)
         groups = cognito.admin_list_groups_for_user(UserPoolId=pool_id, Username="alice")["Groups"]
         assert [g["GroupName"] for g in groups] == ["Admins"]  # "staff" is not mapped: dropped
+
+
+def test_serve_migrates_from_an_export_file_beside_the_configuration(tmp_path: Path) -> None:
+    """``cognito-migrate serve`` in a child process, the Auth0 export named by a path relative to the config."""
+    write(tmp_path / "users.json", ndjson(auth0_users()))
+    config = tmp_path / "cognito-migrate.toml"
+    config.write_text('[store]\ntype = "file"\nurl = "users.json"\n\n[store.file]\nformat = "auth0"\n\n'
+                      '[pool]\nusername_attributes = ["email"]\ncase_sensitive = false\n')  # fmt: skip
+    with serving(config) as (cognito, line):
+        wrong = error_of(lambda: sign_in(cognito, line["client_id"], "alice@example.com", "Wrong-Horse-9"))
+        assert wrong == ("NotAuthorizedException", "Incorrect username or password.")
+        assert "IdToken" in sign_in(cognito, line["client_id"], "alice@example.com", GOOD)["AuthenticationResult"]
+        [user] = cognito.list_users(UserPoolId=line["user_pool_id"])["Users"]
+        assert attributes(user)["email"] == "alice@example.com"

@@ -10,11 +10,12 @@ import pytest
 
 from cognito_migrate.config import settings_from_mapping
 from cognito_migrate.local.configured import configured_cognito, create_recommended_pool
-from tests.e2e.helpers import attributes, error_of, sign_in
+from tests.e2e.helpers import attributes, error_of, serving, sign_in
 from tests.legacy_api import LegacyApi, running
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from pathlib import Path
 
 GOOD = "Correct-Horse-9"
 
@@ -56,3 +57,16 @@ def test_sign_in_migrates_from_the_legacy_api_and_wrong_passwords_create_nobody(
 
         api.fault = "5xx"  # migrated: the second sign-in no longer asks the legacy API
         assert "IdToken" in sign_in(cognito, client_id, "erin", GOOD)["AuthenticationResult"]
+
+
+def test_serve_migrates_from_the_legacy_api(api: LegacyApi, tmp_path: Path) -> None:
+    """``cognito-migrate serve`` in a child process, its trigger calling this process's legacy API."""
+    config = tmp_path / "cognito-migrate.toml"
+    config.write_text(f'[store]\ntype = "http"\nurl = "{api.url}"\n\n[store.http]\ncontract = "keycloak"\n\n'
+                      '[mapping.attributes]\ngiven_name = "firstName"\n')  # fmt: skip
+    with serving(config) as (cognito, line):
+        wrong = error_of(lambda: sign_in(cognito, line["client_id"], "erin", "Wrong-Horse-9"))
+        assert wrong == ("NotAuthorizedException", "Incorrect username or password.")
+        assert "IdToken" in sign_in(cognito, line["client_id"], "erin", GOOD)["AuthenticationResult"]
+        user = cognito.admin_get_user(UserPoolId=line["user_pool_id"], Username="erin")
+        assert attributes(user)["given_name"] == "Erin"
