@@ -156,12 +156,33 @@ def _steps(settings: Settings) -> list[tuple[str, Callable[[], str]]]:
         ("extras", extras),
         ("hashing", verifier),
         ("mapping", mapper),
+        *([("pool attributes", lambda: _pool_attributes_step(settings))] if settings.pool.user_pool_id else []),
         ("legacy store", lambda: _store_step(settings)),
         ("indexes", lambda: _index_step(settings)),
         *([("groups", groups)] if settings.groups.enabled else []),
         ("secrets", secrets),
         ("logging", logging),
     ]
+
+
+def _pool_attributes_step(settings: Settings) -> str:
+    """With ``[pool] user_pool_id``: every attribute the mapping returns exists in that pool (as ``doctor``
+    checks), or each migration returning it fails with 'Attributes did not conform to the schema'."""
+    from cognito_migrate.cli._pool import aws_errors, cognito_client
+    from cognito_migrate.deploy.doctor.pool import check_attributes
+
+    pool_id = settings.pool.user_pool_id or ""
+    if missing_modules("aws"):
+        return f"warning: the mapped attributes are not compared with {pool_id}: pip install 'cognito-migrate[aws]'"
+    try:
+        pool = cognito_client(pool_id).describe_user_pool(UserPoolId=pool_id)["UserPool"]
+    except aws_errors() as exc:
+        return f"warning: cannot read {pool_id} to compare the mapped attributes: {exc}"
+    names = sorted(wiring.build_mapper(settings).attribute_names)
+    failed = [r for r in check_attributes(pool, [], names) if r.failed]
+    if failed:
+        raise CognitoMigrateError("; ".join(f"{r.subject}: {r.detail}; {r.fix}" for r in failed))
+    return f"every mapped attribute exists in {pool_id}"
 
 
 def _store_step(settings: Settings) -> str:

@@ -6,7 +6,7 @@ ledger. An outage is reported through ``on_error`` (the log line and the ``Ledge
 
 Only the trigger's own answer is known here; whether Cognito then created the user is told by the
 post-authentication and post-confirmation triggers, which call :meth:`LedgerRecorder.confirm` with the names
-Cognito knows the user by (user name, e-mail, phone number). ``migrated`` in ``status`` counts those.
+Cognito knows the user by (user name, e-mail, phone number). ``confirmed_created`` in ``status`` counts those.
 """
 
 from __future__ import annotations
