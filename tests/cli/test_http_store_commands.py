@@ -84,6 +84,16 @@ def test_validate_names_an_unreachable_api_and_why_in_one_line(tmp_config: Calla
     assert "Traceback" not in result.output
 
 
+def test_audit_says_in_one_line_that_an_http_store_cannot_be_listed(
+    api: LegacyApi, tmp_config: Callable[[str], Path]
+) -> None:
+    result = runner.invoke(app, ["audit", "-c", str(tmp_config(_config(api.url)))])
+    assert result.exit_code == 2
+    [line] = [line for line in result.output.splitlines() if "http store" in line]
+    assert "an http store cannot be audited: neither contract lists users" in line
+    assert api.requests == []  # refused before any call
+
+
 def test_an_http_store_needs_no_extra() -> None:
     """The store is standard library only: ``package`` adds nothing for it (bcrypt is in the core)."""
     data = {"store": {"type": "http", "url": "https://legacy.example.com/auth"}, "hashing": {"dummy_scheme": "bcrypt"}}

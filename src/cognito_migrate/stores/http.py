@@ -40,11 +40,11 @@ import urllib.parse
 import uuid
 from typing import TYPE_CHECKING, Any, Final
 
-from cognito_migrate.errors import LegacyUnavailableError
+from cognito_migrate.errors import LegacyUnavailableError, StoreCapabilityError
 from cognito_migrate.stores.base import UserStore, rows_equal_to
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping, Sequence
+    from collections.abc import Callable, Iterator, Mapping, Sequence
 
     from cognito_migrate.mapping.identity import LoginField
     from cognito_migrate.models import Deadline, LegacyUser
@@ -171,6 +171,12 @@ class HttpUserStore(UserStore):
         from cognito_migrate.models import LegacyUser
 
         self._verify_password(LegacyUser(username=self._nobody, credential=None), secrets.token_urlsafe(16), deadline)
+
+    def _batches(self, batch_size: int) -> Iterator[Sequence[Mapping[str, Any]]]:
+        raise StoreCapabilityError(
+            "an http store cannot be audited: neither contract lists users (audit reads sql, ldap, file and "
+            "cognito stores)"
+        )
 
     def _columns(self, field: LoginField, deadline: Deadline) -> list[str] | None:
         self._get_user(self._nobody, deadline)  # proves the API answers (and answers 404 for nobody)
