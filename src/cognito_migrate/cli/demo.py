@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.panel import Panel
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -57,7 +58,7 @@ def demo(
         try:
             keep.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            errors.print(f"[red]error:[/] --keep {keep}: {exc.strerror or exc}")
+            errors.print(f"[red]error:[/] --keep {escape(str(keep))}: {escape(str(exc.strerror or exc))}")
             raise typer.Exit(2) from None
     started = time.perf_counter()
     rng = random.Random(seed)  # noqa: S311 - synthetic demo data, reproducible by seed
@@ -68,8 +69,9 @@ def demo(
         results, end = _run(workdir, users, sample, rng, keep=keep is not None)
     console.print(f"[dim]{time.perf_counter() - started:.1f} s in all[/]")
     if keep is not None:
-        console.print(f"legacy database: {workdir / 'legacy.db'}")
-        console.print(f"try it yourself: [bold]cognito-migrate serve --config {workdir / 'cognito-migrate.toml'}[/]")
+        console.print(f"legacy database: {escape(str(workdir / 'legacy.db'))}")
+        serve_line = f"cognito-migrate serve --config {workdir / 'cognito-migrate.toml'}"
+        console.print(f"try it yourself: [bold]{escape(serve_line)}[/]")
     if any(not r.as_expected for r in results) or not end.consistent:
         raise typer.Exit(1)
 
@@ -184,7 +186,7 @@ def _report_end(end: EndOfMigration, kept: Path | None) -> None:
     if end.imported_user_signed_in:
         console.print("An imported user reset the password with a code and signed in.")
     if kept is not None:
-        console.print(f"import files: {kept}")
+        console.print(f"import files: {escape(str(kept))}")
     if end.consistent:
         console.print("[green]Every legacy user is in the pool or listed apart with the reason.[/]")
     else:

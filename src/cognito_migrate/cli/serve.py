@@ -19,6 +19,7 @@ import sys
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from cognito_migrate.cli._common import ConfigOption, errors, load, require_extra
 from cognito_migrate.errors import CognitoMigrateError
@@ -40,12 +41,12 @@ def serve(
     try:
         check_region(region)
     except ValueError as exc:
-        errors.print(f"[red]error:[/] --region: {exc}")
+        errors.print(f"[red]error:[/] --region: {escape(str(exc))}")
         raise typer.Exit(2) from None
     try:
         local = configured_cognito(settings, region=region, log_stream=sys.stderr)
     except CognitoMigrateError as exc:  # e.g. the store's driver is not installed
-        errors.print(f"[red]configuration error:[/] {exc}")
+        errors.print(f"[red]configuration error:[/] {escape(str(exc))}", highlight=False)
         raise typer.Exit(2) from None
     try:
         endpoint = local.start("127.0.0.1", port)
