@@ -84,6 +84,17 @@ def test_validate_names_an_unreachable_api_and_why_in_one_line(tmp_config: Calla
     assert "Traceback" not in result.output
 
 
+def test_validate_says_in_one_line_that_the_api_refused_the_store_s_token(tmp_config: Callable[[str], Path]) -> None:
+    api = LegacyApi({}, auth="Bearer right-token").start()  # the configuration sends no token
+    try:
+        result = runner.invoke(app, ["config", "validate", "-c", str(tmp_config(_config(api.url)))])
+    finally:
+        api.stop()
+    assert result.exit_code == 1
+    [line] = [line for line in result.output.splitlines() if "legacy store" in line]
+    assert "refused the store's credentials (HTTP 401): check [store.http] token" in line
+
+
 def test_audit_says_in_one_line_that_an_http_store_cannot_be_listed(
     api: LegacyApi, tmp_config: Callable[[str], Path]
 ) -> None:

@@ -192,6 +192,11 @@ class HttpUserStore(UserStore):
         status, body = self._request("GET", self._user_path(login), None, deadline)
         if status == 404:
             return []
+        if status in (401, 403):  # the store's own credentials, not the user's: an operator must fix them
+            raise LegacyUnavailableError(
+                f"the legacy API at {self._where} refused the store's credentials (HTTP {status}): check "
+                "[store.http] token, or username and password"
+            )
         if status != 200:
             raise LegacyUnavailableError(f"legacy API answered the lookup with HTTP {status}")
         row = _flatten(_json_object(body, "lookup"))
