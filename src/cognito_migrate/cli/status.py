@@ -51,6 +51,11 @@ def status(
     from cognito_migrate.ledger.progress import summarize
 
     progress = summarize(records, legacy_users=legacy_users, pool_users=pool_users)
+    if progress.answered and not progress.migrated:
+        notes.append(
+            f"the trigger migrated {progress.answered:,} users but Cognito confirmed none: attach this function to the "
+            "pool's post-authentication and post-confirmation triggers (the SAM template does; docs/operations.md)"
+        )
     document = {**progress.to_json(), "user_pool_id": pool, "notes": notes}
     if html is not None:
         from cognito_migrate.report.status import status_page
@@ -129,8 +134,8 @@ def render(progress: Progress, user_pool_id: str | None, notes: list[str]) -> No
     if progress.legacy_users:
         share = f"  ({progress.migrated / progress.legacy_users:.1%})"
     figures.add_row("legacy users", number(progress.legacy_users))
-    figures.add_row("migrated", number(progress.migrated) + share)
-    figures.add_row("  confirmed created in Cognito", number(progress.confirmed))
+    figures.add_row("migrated (exists in Cognito)", number(progress.migrated) + share)
+    figures.add_row("  answered MIGRATED by the trigger", number(progress.answered))
     figures.add_row("remaining", number(progress.remaining))
     if user_pool_id:
         figures.add_row(f"users in {user_pool_id} (estimate)", number(progress.pool_users))

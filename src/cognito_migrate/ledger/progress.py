@@ -1,8 +1,10 @@
 """Progress of a migration, from the ledger's records (and the legacy store's and the pool's counts).
 
 Pure: records in, one :class:`Progress` out; ``status`` renders it as a table, a chart, JSON or HTML.
-``migrated`` counts legacy users the trigger migrated; ``confirmed`` those of them Cognito then confirmed
-it holds (post-authentication / post-confirmation), which is what "exists in Cognito" means.
+``migrated`` counts the legacy users Cognito confirmed it holds (the post-authentication / post-confirmation
+step): "exists in Cognito". The trigger only knows what it answered, and Cognito can still refuse a user it
+answered for (a schema error, an alias taken), so the trigger's own MIGRATED answers are counted apart as
+``answered``.
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ if TYPE_CHECKING:
 
 class Day(NamedTuple):
     date: str  # ISO date, UTC
-    migrated: int
-    confirmed: int
+    migrated: int  # confirmed created in Cognito that day
+    answered: int  # the trigger answered MIGRATED that day
 
 
 class Progress(NamedTuple):
@@ -30,7 +32,7 @@ class Progress(NamedTuple):
 
     legacy_users: int | None
     migrated: int
-    confirmed: int
+    answered: int
     rejected_by_reason: dict[str, int]
     throttled: int
     legacy_outages: int
@@ -48,7 +50,8 @@ class Progress(NamedTuple):
         return {
             "legacy_users": self.legacy_users,
             "migrated": self.migrated,
-            "confirmed_created": self.confirmed,
+            "confirmed_created": self.migrated,  # the same count, under the name it had before ``migrated`` did
+            "answered": self.answered,
             "remaining": self.remaining,
             "rejected_by_reason": self.rejected_by_reason,
             "throttled": self.throttled,
@@ -65,9 +68,9 @@ def summarize(
 ) -> Progress:
     """Add the records up; ``daily`` has one entry per day from the first migration to the last, gaps as 0."""
     rejected: Counter[str] = Counter()
+    answered_on: Counter[dt.date] = Counter()
     migrated_on: Counter[dt.date] = Counter()
-    confirmed_on: Counter[dt.date] = Counter()
-    migrated = confirmed = outages = attempts = unknown = 0
+    answered = migrated = outages = attempts = unknown = 0
     for record in records:
         unknown += not record.known
         for key, count in record.counts.items():
@@ -78,21 +81,21 @@ def summarize(
             elif outcome == Outcome.LEGACY_UNAVAILABLE.value:
                 outages += count
         if record.known and record.migrated_at is not None:
-            migrated += 1
-            migrated_on[_day(record.migrated_at)] += 1
+            answered += 1
+            answered_on[_day(record.migrated_at)] += 1
         if record.known and record.created_at is not None:
-            confirmed += 1
-            confirmed_on[_day(record.created_at)] += 1
+            migrated += 1
+            migrated_on[_day(record.created_at)] += 1
     return Progress(
         legacy_users=legacy_users,
         migrated=migrated,
-        confirmed=confirmed,
+        answered=answered,
         rejected_by_reason=dict(sorted(rejected.items(), key=lambda item: (-item[1], item[0]))),
         throttled=rejected.get(Reason.THROTTLED.value, 0),
         legacy_outages=outages,
         attempts=attempts,
         unknown_names=unknown,
-        daily=_days(migrated_on, confirmed_on),
+        daily=_days(migrated_on, answered_on),
         pool_users=pool_users,
     )
 
@@ -101,13 +104,13 @@ def _day(epoch: int) -> dt.date:
     return dt.datetime.fromtimestamp(epoch, tz=dt.UTC).date()
 
 
-def _days(migrated: Counter[dt.date], confirmed: Counter[dt.date]) -> list[Day]:
-    dates = set(migrated) | set(confirmed)
+def _days(migrated: Counter[dt.date], answered: Counter[dt.date]) -> list[Day]:
+    dates = set(migrated) | set(answered)
     if not dates:
         return []
     first, last = min(dates), max(dates)
     out = []
     for offset in range((last - first).days + 1):
         day = first + dt.timedelta(days=offset)
-        out.append(Day(day.isoformat(), migrated[day], confirmed[day]))
+        out.append(Day(day.isoformat(), migrated[day], answered[day]))
     return out

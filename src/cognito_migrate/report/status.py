@@ -21,8 +21,8 @@ def status_page(doc: dict[str, Any]) -> str:
     share = f" ({doc['migrated'] / doc['legacy_users']:.1%})" if doc["legacy_users"] else ""
     figures = [
         ("legacy users", _number(doc["legacy_users"]), ""),
-        ("migrated" + share, _number(doc["migrated"]), "ok"),
-        ("confirmed created in Cognito", _number(doc["confirmed_created"]), ""),
+        ("migrated (exists in Cognito)" + share, _number(doc["migrated"]), "ok"),
+        ("answered MIGRATED by the trigger", _number(doc["answered"]), ""),
         ("remaining", _number(doc["remaining"]), ""),
         ("throttled sign-ins", _number(doc["throttled"]), "bad" if doc["throttled"] else ""),
         ("legacy store outages", _number(doc["legacy_outages"]), "bad" if doc["legacy_outages"] else ""),
@@ -41,12 +41,15 @@ def status_page(doc: dict[str, Any]) -> str:
     days = doc["daily"]
     daily = Section(
         "Migrations per day",
-        paragraphs=["UTC days from the first migration to the last; confirmed: Cognito reported the user exists."],
+        paragraphs=[
+            "UTC days from the first migration to the last; migrated: Cognito reported the user exists; answered: "
+            "the trigger answered MIGRATED."
+        ],
         charts=[series_chart("Users migrated per day", [(d["date"], d["migrated"]) for d in days])],
         tables=[
             (
-                ["date", "migrated", "confirmed"],
-                [[d["date"], f"{d['migrated']:,}", f"{d['confirmed']:,}"] for d in days],
+                ["date", "migrated", "answered"],
+                [[d["date"], f"{d['migrated']:,}", f"{d['answered']:,}"] for d in days],
             )
         ],
     )
