@@ -53,7 +53,8 @@ def test_a_real_browser_renders_the_charts_and_the_numbers(tmp_path: Path) -> No
     assert f"<td>{day['date']}</td>" in dom  # type: ignore[index]
     rows = re.findall(r"<tr><td>(\w+)</td><td class=\"n\">(\d+)</td></tr>", dom)
     assert dict(rows) == {"wrong_password": "2", "throttled": "1", "unknown_user": "1"}
-    assert re.search(r"<b>2</b>migrated", dom)  # alice and bob
+    assert re.search(r"<b>1</b>migrated \(exists in Cognito\)", dom)  # alice, whose sign-in Cognito confirmed
+    assert re.search(r"<b>2</b>answered MIGRATED by the trigger", dom)  # alice and bob
     png = screenshot(page, tmp_path / "profile-2", tmp_path / "shot.png")
     with Image.open(png) as image:
         colours = {colour for _, colour in image.convert("RGB").getcolors(maxcolors=1 << 20) or []}
