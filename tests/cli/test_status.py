@@ -90,7 +90,15 @@ def test_an_empty_ledger_reports_nothing_migrated(config: Path) -> None:
     result = runner.invoke(app, ["status", "--config", str(config), "--json"])
     doc = json.loads(result.stdout)
     assert (doc["migrated"], doc["answered"], doc["daily"], doc["rejected_by_reason"]) == (0, 0, [], {})
-    assert doc["notes"] == [] or all("confirmed none" not in note for note in doc["notes"])
+    assert not [note for note in doc["notes"] if "confirmed none" in note]  # nothing answered: nothing to confirm
+
+
+def test_answers_that_nothing_confirms_are_named_in_the_notes(config: Path) -> None:
+    trigger = Trigger(load_settings(config), log=InvocationLog(stream=open("/dev/null", "w")))  # noqa: SIM115, PTH123
+    trigger(make_event("bob", GOOD), LambdaContext())  # migrated; no post-authentication ever runs
+    doc = json.loads(runner.invoke(app, ["status", "--config", str(config), "--json"]).stdout)
+    assert (doc["migrated"], doc["answered"]) == (0, 1)
+    assert [note for note in doc["notes"] if "Cognito confirmed none" in note and "post-authentication" in note]
 
 
 def test_status_needs_a_ledger(tmp_path: Path) -> None:
