@@ -59,17 +59,18 @@ class CredentialSource:
     """Credentials found once and kept until they are about to expire, or until a call says they are bad."""
 
     def __init__(
-        self, find: Callable[[], Credentials | None] | None = None, clock: Callable[[], float] = time.time
+        self, find: Callable[[float], Credentials | None] | None = None, clock: Callable[[], float] = time.time
     ) -> None:
         self._find = find or find_credentials
         self._clock = clock
         self._held: Credentials | None = None
 
-    def get(self) -> Credentials | None:
-        """Credentials that are not about to expire, or None when none can be found."""
+    def get(self, timeout: float = ENDPOINT_TIMEOUT) -> Credentials | None:
+        """Credentials that are not about to expire, or None when none can be found; a fetch from the container
+        endpoint waits at most ``timeout`` seconds (the caller's share of its invocation's deadline)."""
         held = self._held
         if held is None or not held.fresh(self._clock()):
-            held = self._held = self._find()
+            held = self._held = self._find(min(timeout, ENDPOINT_TIMEOUT))
         return held
 
     def forget(self) -> None:
@@ -77,7 +78,7 @@ class CredentialSource:
         self._held = None
 
 
-def find_credentials(environ: Mapping[str, str] | None = None) -> Credentials | None:
+def find_credentials(timeout: float = ENDPOINT_TIMEOUT, environ: Mapping[str, str] | None = None) -> Credentials | None:
     """Credentials from the environment, the container endpoint, or boto3's chain (see the module); None when
     there are none (or boto3, needed to look further, is not installed): the caller says why in its own error.
     ValueError (naming no secret) when a source is there but cannot be used."""
@@ -87,7 +88,7 @@ def find_credentials(environ: Mapping[str, str] | None = None) -> Credentials | 
         return Credentials(access, secret, env.get("AWS_SESSION_TOKEN"))
     endpoint = container_endpoint(env)
     if endpoint is not None:
-        return from_container_endpoint(endpoint, _authorization(env))
+        return from_container_endpoint(endpoint, _authorization(env), timeout=max(timeout, 0.01))
     try:
         import boto3
     except ModuleNotFoundError:

@@ -47,7 +47,7 @@ class CognitoAdmin:
         region: str,
         *,
         endpoint: str | None = None,
-        credentials: Callable[[], Credentials | None] | None = None,
+        credentials: Callable[[float], Credentials | None] | None = None,
         environ: Mapping[str, str] | None = None,
     ) -> None:
         env = os.environ if environ is None else environ
@@ -76,7 +76,7 @@ class CognitoAdmin:
         if timeout <= 0:
             raise CognitoApiError(operation, "deadline spent")
         try:
-            found = self._credentials.get()
+            found = self._credentials.get(timeout)
         except ValueError as exc:  # the container endpoint: its message names no secret
             raise CognitoApiError(operation, "no AWS credentials", str(exc)) from None
         if found is None:

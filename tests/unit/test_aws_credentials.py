@@ -69,12 +69,12 @@ def agent() -> Iterator[tuple[str, type[_Agent]]]:
 
 def test_the_environment_comes_first_and_does_not_expire() -> None:
     env = {"AWS_ACCESS_KEY_ID": "AKIAENV", "AWS_SECRET_ACCESS_KEY": "env-secret", "AWS_SESSION_TOKEN": "tok"}
-    assert find_credentials(env) == Credentials("AKIAENV", "env-secret", "tok", None)
+    assert find_credentials(environ=env) == Credentials("AKIAENV", "env-secret", "tok", None)
 
 
 def test_a_snapstart_function_reads_the_container_endpoint_with_its_token(agent: Any) -> None:
     url, handler = agent
-    found = find_credentials({"AWS_CONTAINER_CREDENTIALS_FULL_URI": url, "AWS_CONTAINER_AUTHORIZATION_TOKEN": TOKEN})
+    found = find_credentials(environ={"AWS_CONTAINER_CREDENTIALS_FULL_URI": url, "AWS_CONTAINER_AUTHORIZATION_TOKEN": TOKEN})
 
     assert found is not None
     assert (found.access_key, found.secret_key, found.token) == ("ASIACONTAINER", "container-secret", "container-session")
@@ -87,7 +87,7 @@ def test_the_token_can_come_from_a_file(agent: Any, tmp_path: Path) -> None:
     token_file = tmp_path / "token"
     token_file.write_text(TOKEN + "\n")
     env = {"AWS_CONTAINER_CREDENTIALS_FULL_URI": url, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": str(token_file)}
-    found = find_credentials(env)
+    found = find_credentials(environ=env)
     assert found is not None
     assert found.access_key == "ASIACONTAINER"
 
@@ -97,7 +97,7 @@ def test_a_token_file_that_cannot_be_read_is_the_error_callers_handle(agent: Any
     url, handler = agent
     env = {"AWS_CONTAINER_CREDENTIALS_FULL_URI": url, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": str(tmp_path / "gone")}
     with pytest.raises(ValueError, match=r"token file cannot be read \(FileNotFoundError\)"):
-        find_credentials(env)
+        find_credentials(environ=env)
     assert handler.served == []
 
 
@@ -122,7 +122,7 @@ def test_boto3_s_chain_failing_is_the_error_callers_handle(monkeypatch: pytest.M
 def test_a_refusing_endpoint_is_an_error_that_names_no_secret(agent: Any) -> None:
     url, _handler = agent
     with pytest.raises(ValueError, match="HTTP 401") as caught:
-        find_credentials({"AWS_CONTAINER_CREDENTIALS_FULL_URI": url, "AWS_CONTAINER_AUTHORIZATION_TOKEN": "wrong-tok"})
+        find_credentials(environ={"AWS_CONTAINER_CREDENTIALS_FULL_URI": url, "AWS_CONTAINER_AUTHORIZATION_TOKEN": "wrong-tok"})
     assert "wrong-tok" not in str(caught.value)
 
 
@@ -150,7 +150,7 @@ def test_credentials_are_fetched_again_before_they_expire_and_after_a_refusal() 
     now = [1000.0]
     issued: list[Credentials] = []
 
-    def find() -> Credentials:
+    def find(_timeout: float) -> Credentials:
         issued.append(Credentials(f"AK{len(issued)}", "s", "t", expires_at=now[0] + 3600))
         return issued[-1]
 
@@ -168,7 +168,7 @@ def test_credentials_are_fetched_again_before_they_expire_and_after_a_refusal() 
 def test_lambda_environment_credentials_are_not_fetched_again() -> None:
     calls: list[int] = []
 
-    def find() -> Credentials:
+    def find(_timeout: float) -> Credentials:
         calls.append(1)
         return Credentials("AK", "s")
 
@@ -190,3 +190,30 @@ def test_finding_credentials_on_lambda_imports_no_boto3(agent: Any) -> None:
     env["PYTHONPATH"] = ":".join(sys.path)
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_a_fetch_waits_no_longer_than_the_caller_s_share_of_its_deadline() -> None:
+    asked: list[float] = []
+
+    def find(timeout: float) -> Credentials:
+        asked.append(timeout)
+        return Credentials("AK", "s", expires_at=0.0)  # expired at once: every get() fetches again
+
+    source = CredentialSource(find, clock=lambda: 1e9)
+    source.get(0.2)
+    source.get(30.0)
+    assert asked == [0.2, 1.0]  # the deadline's share, and never more than the endpoint's own bound
+
+
+def test_an_endpoint_that_never_answers_is_an_error_after_the_timeout_given() -> None:
+    import socket
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(1)  # accepts the connection, never answers
+    try:
+        env = {"AWS_CONTAINER_CREDENTIALS_FULL_URI": f"http://127.0.0.1:{silent.getsockname()[1]}/creds"}
+        with pytest.raises(ValueError, match="did not answer"):
+            find_credentials(0.1, environ=env)
+    finally:
+        silent.close()

@@ -236,7 +236,7 @@ class DynamoLedger:
             body=body,
             region=self._region,
             service="dynamodb",
-            credentials=self._creds(),
+            credentials=self._creds(timeout),
         )
         with self._lock:
             for attempt in (1, 2):
@@ -284,10 +284,10 @@ class DynamoLedger:
         if conn is not None:
             conn.close()
 
-    def _creds(self) -> Credentials:
+    def _creds(self, timeout: float) -> Credentials:
         """The credentials to sign with (see :mod:`cognito_migrate.aws_credentials`)."""
         try:
-            found = self._credentials.get()
+            found = self._credentials.get(timeout)
         except ValueError as exc:  # the container endpoint: its message names no secret
             raise LedgerUnavailableError(str(exc)) from None
         if found is None:

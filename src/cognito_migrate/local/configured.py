@@ -39,7 +39,7 @@ def configured_cognito(
     def cognito(pool_region: str) -> CognitoAdmin:
         # the group step calls back into this local Cognito (it checks no signature: any credentials do)
         local_credentials = Credentials("local", "local")
-        return CognitoAdmin(pool_region, endpoint=started[0].endpoint, credentials=lambda: local_credentials)
+        return CognitoAdmin(pool_region, endpoint=started[0].endpoint, credentials=lambda _timeout: local_credentials)
 
     trigger = Trigger(settings, log=log, cognito=cognito)
     trigger.prepare()  # a file store is loaded before the first sign-in, not in it: the app team's server waits
