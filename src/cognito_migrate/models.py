@@ -132,3 +132,11 @@ class Deadline:
         """The timeout for the next call: what remains, at most ``cap``, never negative."""
         left = max(self.remaining(), 0.0)
         return left if cap is None else min(left, cap)
+
+    def connect_and_read(self, connect: float, read: float) -> tuple[float, float]:
+        """The connect and read timeouts of one request, each at most its configured value, whose sum fits in
+        what remains (a client such as botocore has no total timeout: a slow connect then a slow read, each
+        given all that remains, would take twice that)."""
+        left = self.timeout()
+        first = min(connect, left / 2)
+        return first, min(read, left - first)

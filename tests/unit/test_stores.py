@@ -223,3 +223,22 @@ def test_an_http_store_s_token_or_password_in_clear_is_found() -> None:
 
     document = {"store": {"type": "http", "http": {"token": "abc", "password": "env:P"}}}
     assert in_clear(document) == ["store.http.token"]
+
+
+@pytest.mark.parametrize(
+    ("left", "connect", "read", "expected"),
+    [
+        (10.0, 2.0, 2.0, (2.0, 2.0)),  # plenty of time: the configured timeouts
+        (1.0, 2.0, 2.0, (0.5, 0.5)),  # little time: the two waits share it, never 1.0 each
+        (1.0, 0.2, 2.0, (0.2, 0.8)),  # a short connect leaves the rest to the read
+        (0.0, 2.0, 2.0, (0.0, 0.0)),
+    ],
+)
+def test_connect_and_read_timeouts_together_fit_in_the_time_left(
+    left: float, connect: float, read: float, expected: tuple[float, float]
+) -> None:
+    from cognito_migrate.models import Deadline
+
+    now = [0.0]
+    deadline = Deadline(left, clock=lambda: now[0])
+    assert deadline.connect_and_read(connect, read) == pytest.approx(expected)

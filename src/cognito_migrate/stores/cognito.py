@@ -19,7 +19,7 @@ built:
 
 Throttling (``TooManyRequestsException``), a 5xx, a timeout, a missing pool or client and anything else
 unexpected are outages (``LegacyUnavailableError``): never a wrong password, never a created user. Every call
-is bounded by the invocation's deadline: botocore's connect and read timeouts come from what is left, and
+is bounded by the invocation's deadline: botocore's connect and read timeouts together fit in what is left, and
 retries are off (one attempt), so a slow old pool cannot hold the trigger past Cognito's 5 seconds.
 """
 
@@ -276,7 +276,7 @@ class CognitoUserStore(UserStore):
         left = deadline.timeout()
         if left <= 0.01:
             raise LegacyUnavailableError("deadline spent before the old pool answered")
-        client = self._client(min(self._connect_timeout, left), min(self._read_timeout, left))
+        client = self._client(*deadline.connect_and_read(self._connect_timeout, self._read_timeout))
         try:
             answer: dict[str, Any] = getattr(client, operation)(**params)
         except Exception as exc:  # noqa: BLE001 - botocore's errors, sorted below; nothing else may leak a "no"

@@ -374,9 +374,8 @@ class S3Object(FileSource):
 
     def step(self, deadline: Deadline | None = None) -> None:
         connect, read = self._timeouts
-        if deadline is not None:  # every wait at most what the invocation has left (0.1 s at least)
-            left = max(deadline.timeout(), 0.1)
-            connect, read = min(connect, left), min(read, left)
+        if deadline is not None:  # the waits together at most what the invocation has left (0.1 s at least each)
+            connect, read = (max(t, 0.1) for t in deadline.connect_and_read(connect, read))
         try:
             if self._body is None:
                 self._open(connect, read)
