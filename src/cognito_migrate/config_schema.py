@@ -333,11 +333,24 @@ class Nested(Kind[S]):
 # -------------------------------------------------------------------------------------------- reading
 
 
+def _unknown(section: type[Section], name: str, prefix: str) -> str:
+    """The problem of an unknown key; when a sub-table of this section has a key of that name (``bind_dn``
+    written under ``[store]`` for ``[store.ldap]``), where it belongs."""
+    homes = [
+        f"[{prefix}{table}]"
+        for table, key in section.keys.items()
+        if isinstance(key.kind, Nested) and name in key.kind.section.keys
+    ]
+    if homes:
+        return f"unknown key here; it belongs in {' or '.join(homes)}"
+    return f"unknown key; expected one of {', '.join(section.keys)}"
+
+
 def read(section: type[S], data: Mapping[str, Any], problems: list[Problem], prefix: str = "") -> S | None:
     """Read ``data`` as ``section``, adding every problem found to ``problems``; None when any key failed."""
     for name in data:
         if name not in section.keys:
-            problems.append((prefix + name, f"unknown key; expected one of {', '.join(section.keys)}"))
+            problems.append((prefix + name, _unknown(section, name, prefix)))
     values: dict[str, Any] = {}
     ok = True
     for name, key in section.keys.items():

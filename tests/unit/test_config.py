@@ -268,3 +268,12 @@ def test_pool_recovery_is_read_in_order_and_from_the_environment() -> None:
     assert settings_from_mapping(data, environ={}).pool.recovery == ("verified_email", "verified_phone_number")
     env = {"COGNITO_MIGRATE_POOL_RECOVERY": '["verified_phone_number", "verified_email"]'}
     assert settings_from_mapping(data, environ=env).pool.recovery == ("verified_phone_number", "verified_email")
+
+
+def test_a_store_key_written_under_store_instead_of_its_sub_table_says_where_it_belongs() -> None:
+    data = {"store": {"type": "ldap", "url": "ldap://dc1", "bind_dn": "cn=svc", "nonsense": 1}}
+    with pytest.raises(ConfigError) as info:
+        settings_from_mapping(data, environ={})
+    problems = dict(info.value.problems)
+    assert problems["store.bind_dn"] == "unknown key here; it belongs in [store.ldap]"
+    assert problems["store.nonsense"].startswith("unknown key; expected one of type, url")
